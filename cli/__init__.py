@@ -1,0 +1,156 @@
+"""The `dibao` command line: the same loaders and read API the pages use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import OperationalError
+
+from loaders.problems import Rejected
+from warehouse.settings import MissingIdKey, current_user, get_settings
+
+
+def _friendly(command):
+    """Turn expected failures into a plain message and a non-zero exit, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except Rejected as rejected:
+            click.echo(rejected.report(), err=True)
+            sys.exit(1)
+        except MissingIdKey as error:
+            click.echo(f"配置错误：{error}", err=True)
+            sys.exit(2)
+        except OperationalError as error:
+            click.echo(f"无法访问数据仓库（{get_settings().warehouse_url.split('@')[-1]}）：{error.orig}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def _engine():
+    from warehouse.db import open_warehouse
+
+    return open_warehouse()
+
+
+@click.group(help="低保绩效驾驶舱：数据仓库、导入与查询。")
+def main() -> None:
+    pass
+
+
+@main.command(help="Create the warehouse tables (safe to run again).")
+@_friendly
+def init() -> None:
+    _engine()
+    click.echo(f"数据仓库已就绪：{_where()}")
+
+
+def _where() -> str:
+    return get_settings().warehouse_url.split("@")[-1]
+
+
+@main.command(help="Load the shipped seed data and the synthetic demo rosters (idempotent).")
+@click.option("--years", default="2019-2024", show_default=True, help="Years of synthetic rosters, e.g. 2022-2023.")
+@_friendly
+def demo(years: str) -> None:
+    from demo.load import load_demo
+
+    first, _, last = years.partition("-")
+    span = range(int(first), int(last or first) + 1)
+    summary = load_demo(_engine(), user=current_user(get_settings()), years=span, progress=click.echo)
+    click.echo(summary)
+
+
+@main.group(help="Import a file: roster, standards, evaluation or counties.")
+def ingest() -> None:
+    pass
+
+
+@ingest.command("roster", help="A monthly disbursement roster (CSV, XLSX or XLS).")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--county", help="County code, e.g. 370881 (else from the file's title).")
+@click.option("--month", help="YYYY-MM (else from a 月份 column or the title).")
+@click.option("--program", type=click.Choice(["rural", "urban"]), help="else from the title (农村/城市).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_friendly
+def ingest_roster_command(
+    path: Path, county: str | None, month: str | None, program: str | None, as_json: bool
+) -> None:
+    from loaders.ingest import ingest_roster
+
+    report = ingest_roster(_engine(), path, county=county, month=month, program=program)
+    from cli.output import roster_report
+
+    click.echo(roster_report(report, as_json=as_json))
+
+
+@ingest.command("standards", help="Benefit standards sheet.")
+@click.argument("path", type=click.Path(path_type=Path))
+@_friendly
+def ingest_standards_command(path: Path) -> None:
+    from loaders.standards import ingest_standards
+
+    stored = ingest_standards(_engine(), path, user=current_user(get_settings()))
+    click.echo(f"已导入 {stored} 条保障标准" if stored else "此文件已导入过，未作改动")
+
+
+@ingest.command("evaluation", help="An evaluation score sheet (得分表).")
+@click.argument("path", type=click.Path(path_type=Path))
+@_friendly
+def ingest_evaluation_command(path: Path) -> None:
+    from loaders.evaluation import ingest_evaluation
+
+    stored = ingest_evaluation(_engine(), path, user=current_user(get_settings()))
+    click.echo(f"已导入 {stored} 次绩效评价" if stored else "此文件已导入过，未作改动")
+
+
+@ingest.command("counties", help="County registry with townships.")
+@click.argument("path", type=click.Path(path_type=Path))
+@_friendly
+def ingest_counties_command(path: Path) -> None:
+    from loaders.counties import ingest_counties
+
+    stored = ingest_counties(_engine(), path, user=current_user(get_settings()))
+    click.echo(f"已导入 {stored} 个县区" if stored else "此文件已导入过，未作改动")
+
+
+@main.command(help="A county's months, standards and evaluations.")
+@click.option("--county", required=True)
+@click.option("--program", type=click.Choice(["rural", "urban"]))
+@click.option("--year", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the only format for now).")
+@_friendly
+def summary(county: str, program: str | None, year: int | None, as_json: bool) -> None:
+    from cli.output import county_summary
+
+    data = county_summary(_engine(), county=county, program=program, year=year)
+    if data is None:
+        click.echo(f"县区代码 {county} 不在县区名录中（先运行 dibao demo 或 dibao ingest counties）", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@main.command(help="Findings of a county (IDs masked).")
+@click.option("--county", required=True)
+@click.option("--month", help="YYYY-MM")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the only format for now).")
+@_friendly
+def findings(county: str, month: str | None, as_json: bool) -> None:
+    from cli.output import findings_list
+    from loaders.values import parse_month
+
+    month_date: dt.date | None = None
+    if month:
+        month_date = parse_month(month)
+        if month_date is None:
+            click.echo(f"月份「{month}」无法识别，应写作 YYYY-MM", err=True)
+            sys.exit(1)
+    click.echo(json.dumps(findings_list(_engine(), county=county, month=month_date), ensure_ascii=False, indent=2))

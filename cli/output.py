@@ -1,0 +1,107 @@
+"""JSON and text shapes of the CLI, built from the read API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy import Engine
+
+from loaders.ingest import RosterReport
+from loaders.values import month_label
+from warehouse import read
+
+_MONTH_FIELDS = (
+    "households",
+    "persons",
+    "amount",
+    "on_time_households",
+    "late_households",
+    "unpaid_households",
+    "new_households",
+    "exited_households",
+)
+
+
+def county_summary(engine: Engine, *, county: str, program: str | None, year: int | None) -> dict | None:
+    registry = read.counties(engine).filter(code=county)
+    if registry.is_empty():
+        return None
+    months = read.monthly_totals(engine, counties=[county], program=program, year=year)
+    standards = read.standards(engine, counties=[county], program=program)
+    evaluations = read.evaluations(engine, counties=[county], program=program, year=year)
+    level1 = read.indicator_scores(engine, evaluation_ids=evaluations["id"].to_list(), depth=1)
+    return {
+        "county": {"code": county, "name": registry["name"][0]},
+        "months": [
+            {"month": month_label(row["month"]), "program": row["program"]}
+            | {name: (round(row[name], 2) if name == "amount" else row[name]) for name in _MONTH_FIELDS}
+            | {"source": row["source"]}
+            for row in months.iter_rows(named=True)
+        ],
+        "standards": [
+            {
+                "program": row["program"],
+                "category": row["category"],
+                "effective_from": row["effective_from"].isoformat(),
+                "yuan_per_person_month": row["yuan_per_person_month"],
+                "document": row["document"],
+                "source": row["source"],
+            }
+            for row in standards.iter_rows(named=True)
+        ],
+        "evaluations": [
+            {
+                "year": row["year"],
+                "program": row["program"],
+                "kind": row["kind"],
+                "score": row["total_score"],
+                "grade": row["grade"],
+                "level1": dict(level1.filter(evaluation_id=row["id"]).select("level1", "score").iter_rows()),
+                "source": row["source"],
+            }
+            for row in evaluations.iter_rows(named=True)
+        ],
+    }
+
+
+def findings_list(engine: Engine, *, county: str, month: dt.date | None) -> list[dict]:
+    frame = read.findings(engine, counties=[county], month=month)
+    return [
+        {
+            "kind": row["kind"],
+            "county": row["county_code"],
+            "month": month_label(row["month"]),
+            "row": row["row"],
+            "detail": row["detail"],
+        }
+        | ({"sheet": row["sheet"]} if row["sheet"] else {})
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+def roster_report(report: RosterReport, *, as_json: bool) -> str:
+    by_kind = report.findings.group_by("kind").len().sort("kind").iter_rows()
+    data = {
+        "file": report.file_name,
+        "county": report.county_code,
+        "program": report.program,
+        "month": month_label(report.month),
+        "rows": report.rows_read,
+        "households": report.households,
+        "persons": report.persons,
+        "amount": report.amount_fen / 100,
+        "findings": dict(by_kind),
+        "replaced_upload": report.replaces.upload_id if report.replaces and not report.unchanged else None,
+        "unchanged": report.unchanged,
+        "upload_id": report.upload_id,
+    }
+    if as_json:
+        return json.dumps(data, ensure_ascii=False)
+    if report.unchanged:
+        return f"{report.file_name}：与已入库版本相同，未作改动"
+    replaced = f"，替换了第 {data['replaced_upload']} 号上传" if data["replaced_upload"] else ""
+    found = "，".join(f"{kind} {count}" for kind, count in data["findings"].items()) or "无"
+    program = "农村" if report.program == "rural" else "城市"
+    figures = f"{report.rows_read} 行，{report.households} 户 {report.persons} 人，{report.amount_fen / 100:,.2f} 元"
+    return f"{report.file_name}：{report.county_name} {data['month']} {program}低保，{figures}{replaced}；发现：{found}"

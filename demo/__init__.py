@@ -1,0 +1,1 @@
+"""Shipped data: the five seed places, their standards and evaluations, and synthetic rosters."""

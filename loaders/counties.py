@@ -1,0 +1,80 @@
+"""The county registry: counties with their payment deadline, and their townships."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine, delete
+
+from loaders.headers import Field, HeaderSpec
+from loaders.log import log_upload, seen
+from loaders.records import read_records
+from loaders.roster import file_hash
+from loaders.standards import SOURCES
+from warehouse.bulk import insert_frame
+from warehouse.models import County, Township
+
+COUNTIES = HeaderSpec(
+    [
+        Field("code", "县区代码", ("县区代码", "区划代码", "县区编码"), required=True),
+        Field("name", "县区名称", ("县区名称", "县区"), required=True),
+        Field("short_names", "简称", ("简称", "别名")),
+        Field("province", "省份", ("省份", "省")),
+        Field("prefecture", "地市", ("地市", "市", "地级市")),
+        Field("deadline_day", "发放截止日", ("发放截止日", "截止日", "发放期限")),
+        Field("township_code", "乡镇代码", ("乡镇代码", "乡镇编码")),
+        Field("township", "乡镇名称", ("乡镇名称", "乡镇", "街道")),
+        Field("source", "数据来源", ("数据来源",)),
+        Field("note", "备注", ("备注", "说明")),
+    ]
+)
+_COUNTY_LEVEL = ("name", "short_names", "province", "prefecture", "deadline_day")
+
+
+def ingest_counties(engine: Engine, path: Path, *, user: str, display_name: str | None = None) -> int:
+    """Store the counties of the file, replacing each one's details and township list."""
+    records = read_records(path, COUNTIES, display_name=display_name)
+    records.frame = records.frame.with_columns(pl.col("code").forward_fill()).with_columns(
+        pl.col(_COUNTY_LEVEL).forward_fill().over("code"), pl.col("source").fill_null("upload")
+    )
+    records.required("code", "name")
+    records.numbers("deadline_day", integer=True)
+    records.choice("source", SOURCES)
+    bad_day = pl.col("deadline_day").is_not_null() & ~pl.col("deadline_day").is_between(1, 31)
+    for sheet, row in records.frame.filter(bad_day).select("sheet", "row").iter_rows():
+        records.problem(sheet, row, "deadline_day", "截止日应在 1 到 31 之间")
+    records.check()
+    frame = records.frame
+    counties = (
+        frame.group_by("code", maintain_order=True)
+        .agg(pl.col(_COUNTY_LEVEL).first(), pl.col("source").first(), pl.col("note").drop_nulls().first())
+        .with_columns(pl.col("short_names", "province", "prefecture", "note").fill_null(""))
+    )
+    townships = (
+        frame.filter(pl.col("township").is_not_null())
+        .select(
+            pl.col("code").alias("county_code"),
+            pl.col("township_code").fill_null("").alias("code"),
+            pl.col("township").alias("name"),
+            "source",
+            pl.col("note").fill_null(""),
+        )
+        .unique(["county_code", "name"], keep="first", maintain_order=True)
+    )
+    digest = file_hash(path)
+    if seen(engine, kind="counties", file_hash=digest):
+        return 0
+    with engine.begin() as conn:
+        codes = counties["code"].to_list()
+        conn.execute(delete(Township).where(Township.county_code.in_(codes)))
+        existing = set(conn.execute(County.__table__.select().with_only_columns(County.code)).scalars())
+        for row in counties.iter_rows(named=True):
+            values = {key: row[key] for key in (*_COUNTY_LEVEL, "source", "note")}
+            if row["code"] in existing:
+                conn.execute(County.__table__.update().where(County.code == row["code"]).values(**values))
+            else:
+                conn.execute(County.__table__.insert().values(code=row["code"], **values))
+        insert_frame(conn, Township.__tablename__, townships)
+        log_upload(conn, kind="counties", file_name=records.file_name, file_hash=digest, user=user, rows=frame.height)
+    return counties.height

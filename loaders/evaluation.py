@@ -1,0 +1,152 @@
+"""Annual evaluations as flat score sheets (绩效评价得分表), one row per indicator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine, delete, insert, select
+
+from loaders.headers import Field, HeaderSpec
+from loaders.ingest import county_registry
+from loaders.log import log_upload, seen
+from loaders.records import read_records
+from loaders.roster import file_hash
+from loaders.standards import SOURCES
+from warehouse.bulk import insert_frame
+from warehouse.models import Evaluation, IndicatorScore
+
+PROGRAMS = {
+    "农村": "rural",
+    "城市": "urban",
+    "城镇": "urban",
+    "城乡": "all",
+    "rural": "rural",
+    "urban": "urban",
+    "all": "all",
+}
+KINDS = {
+    "自评": "self",
+    "部门评价": "department",
+    "财政评价": "finance",
+    "self": "self",
+    "department": "department",
+    "finance": "finance",
+}
+LEVELS = ("level1", "level2", "level3", "level4")
+
+SCORE_SHEET = HeaderSpec(
+    [
+        Field("county_code", "县区代码", ("县区代码", "区划代码"), required=True),
+        Field("program", "项目", ("项目", "项目类别"), required=True),
+        Field("year", "年度", ("年度", "评价年度"), required=True),
+        Field("kind", "评价类型", ("评价类型", "评价方式"), required=True),
+        Field("evaluator", "评价机构", ("评价机构", "评价单位")),
+        Field("total_score", "总分", ("总分", "评价得分", "综合得分")),
+        Field("grade", "等级", ("等级", "评价等级", "评价结论")),
+        Field("budget_wan", "预算安排（万元）", ("预算安排（万元）", "预算安排")),
+        Field("arrived_wan", "实际到位（万元）", ("实际到位（万元）", "实际到位")),
+        Field("spent_wan", "实际支出（万元）", ("实际支出（万元）", "实际支出")),
+        Field("planned_persons", "计划保障人数", ("计划保障人数",)),
+        Field("source", "数据来源", ("数据来源",)),
+        Field("level1", "一级指标", ("一级指标",), required=True),
+        Field("level2", "二级指标", ("二级指标",)),
+        Field("level3", "三级指标", ("三级指标",)),
+        Field("level4", "四级指标", ("四级指标",)),
+        Field("points", "分值", ("分值", "指标分值", "权重")),
+        Field("score", "得分", ("得分",)),
+        Field("target", "年度指标值", ("年度指标值", "目标值", "指标值")),
+        Field("actual", "实际完成值", ("实际完成值", "完成值")),
+        Field("note", "说明", ("说明", "扣分说明", "偏差原因", "评分依据")),
+    ]
+)
+_KEY = ("county_code", "program", "year", "kind")
+_DETAILS = ("evaluator", "total_score", "grade", "budget_wan", "arrived_wan", "spent_wan", "planned_persons", "source")
+
+
+def ingest_evaluation(engine: Engine, path: Path, *, user: str, display_name: str | None = None) -> int:
+    """Store the evaluations of a score sheet, replacing the same county/programme/year/kind."""
+    records = read_records(path, SCORE_SHEET, display_name=display_name)
+    records.frame = records.frame.with_columns(pl.col(_KEY).forward_fill()).with_columns(
+        pl.col(_DETAILS).forward_fill().over(_KEY)
+    )
+    for key in _DETAILS:
+        conflicting = records.frame.filter(pl.col(key).n_unique().over(_KEY) > 1)
+        for sheet, row in conflicting.select("sheet", "row").iter_rows():
+            records.problem(sheet, row, key, "同一次评价中此列前后不一致")
+    records.frame = records.frame.with_columns(pl.col("source").fill_null("upload"))
+    records.required(*_KEY, "level1")
+    records.choice("program", PROGRAMS)
+    records.choice("kind", KINDS)
+    records.choice("source", SOURCES)
+    records.numbers("year", "planned_persons", integer=True)
+    records.numbers("total_score", "budget_wan", "arrived_wan", "spent_wan", "points", "score")
+    known = county_registry(engine)
+    for sheet, row, code in records.frame.select("sheet", "row", "county_code").unique("county_code").iter_rows():
+        if code is not None and code not in known:
+            records.problem(sheet, row, "county_code", f"县区代码 {code} 不在县区名录中")
+    _check_paths(records)
+    records.check()
+    digest = file_hash(path)
+    if seen(engine, kind="evaluation", file_hash=digest):
+        return 0
+    frame = records.frame.with_columns(
+        pl.col(*LEVELS[1:], "target", "actual", "note", "evaluator", "grade").fill_null("")
+    )
+    evaluations = frame.group_by(_KEY, maintain_order=True).agg(pl.col(_DETAILS).first())
+    with engine.begin() as conn:
+        first = evaluations.row(0, named=True)
+        upload_id = log_upload(
+            conn,
+            kind="evaluation",
+            file_name=records.file_name,
+            file_hash=digest,
+            user=user,
+            rows=frame.height,
+            county_code=first["county_code"],
+            program=first["program"],
+            source=first["source"],
+        )
+        for evaluation in evaluations.iter_rows(named=True):
+            key = {name: evaluation[name] for name in _KEY}
+            old = conn.execute(select(Evaluation.id).filter_by(**key)).scalar()
+            if old is not None:
+                conn.execute(delete(IndicatorScore).where(IndicatorScore.evaluation_id == old))
+                conn.execute(delete(Evaluation).where(Evaluation.id == old))
+            details = {name: evaluation[name] for name in _DETAILS}
+            evaluation_id = conn.execute(
+                insert(Evaluation).values(upload_id=upload_id, **key, **details).returning(Evaluation.id)
+            ).scalar_one()
+            indicators = frame.filter(*(pl.col(name) == value for name, value in key.items()))
+            insert_frame(conn, IndicatorScore.__tablename__, _indicator_rows(indicators, evaluation_id))
+    return evaluations.height
+
+
+def _indicator_rows(frame: pl.DataFrame, evaluation_id: int) -> pl.DataFrame:
+    names = [pl.col(level) for level in LEVELS]
+    depth = pl.sum_horizontal((name != "").cast(pl.Int32) for name in names[1:]) + 1
+    return frame.with_row_index("position").select(
+        pl.lit(evaluation_id).alias("evaluation_id"),
+        pl.col("position").cast(pl.Int64),
+        pl.concat_list(names).list.eval(pl.element().filter(pl.element() != "")).list.join("/").alias("path"),
+        depth.alias("depth"),
+        *LEVELS,
+        "points",
+        "score",
+        "target",
+        "actual",
+        "note",
+    )
+
+
+def _check_paths(records) -> None:
+    """Deeper levels need the levels above them; a path appears once per evaluation."""
+    frame = records.frame
+    for upper, lower in zip(LEVELS, LEVELS[1:], strict=False):
+        gap = frame.filter(pl.col(upper).is_null() & pl.col(lower).is_not_null())
+        for sheet, row in gap.select("sheet", "row").iter_rows():
+            records.problem(sheet, row, upper, f"{records.labels.get(lower, lower)}已填写，但上一级指标为空")
+    path = pl.concat_str([pl.col(level).fill_null("") for level in LEVELS], separator="/")
+    repeated = frame.filter(pl.struct(*_KEY, path.alias("_p")).is_duplicated())
+    for sheet, row in repeated.select("sheet", "row").iter_rows():
+        records.problem(sheet, row, "level1", "同一指标在本次评价中出现了两次")

@@ -1,0 +1,351 @@
+"""Check a roster against the warehouse, and store it as one transaction.
+
+`check_roster` writes nothing: it is the validation report an evaluator sees before
+confirming. `ingest_roster` stores the same thing; replacing a stored county + programme +
+month is one transaction recorded in the upload log, and the same file twice is a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from loaders import figures as figure_rules
+from loaders import findings as finding_rules
+from loaders.roster import CountyInfo, RosterRows, read_roster
+from loaders.values import deadline as deadline_for
+from warehouse.bulk import insert_frame
+from warehouse.models import County, Finding, HouseholdMonth, MonthlyFigure, Standard, Upload
+from warehouse.settings import Settings, current_user, get_settings, id_key
+
+
+@dataclass
+class StoredVersion:
+    upload_id: int
+    file_name: str
+    file_hash: str
+    uploaded_at: dt.datetime
+    uploaded_by: str
+    households: int
+
+
+@dataclass
+class RosterReport:
+    """What a roster holds and what storing it does (or did)."""
+
+    file_name: str
+    file_hash: str
+    county_code: str
+    county_name: str
+    program: str
+    month: dt.date
+    rows_read: int
+    households: int
+    persons: int
+    amount_fen: int
+    findings: pl.DataFrame
+    figures: pl.DataFrame
+    replaces: StoredVersion | None
+    unchanged: bool  # this very file is already the stored version: nothing to do
+    upload_id: int | None = None  # set once stored
+
+
+def county_registry(conn: Connection | Engine) -> dict[str, CountyInfo]:
+    with _connection(conn) as connection:
+        rows = connection.execute(select(County.code, County.name, County.short_names, County.deadline_day)).all()
+    return {
+        code: CountyInfo(code, name, tuple(part for part in (short or "").split(";") if part), deadline)
+        for code, name, short, deadline in rows
+    }
+
+
+class _connection:
+    """Use a given connection, or open one from an engine for the block."""
+
+    def __init__(self, source: Connection | Engine):
+        self.source, self.opened = source, None
+
+    def __enter__(self) -> Connection:
+        if isinstance(self.source, Connection):
+            return self.source
+        self.opened = self.source.connect()
+        return self.opened
+
+    def __exit__(self, *exc) -> None:
+        if self.opened is not None:
+            self.opened.close()
+
+
+def read(
+    engine: Engine,
+    path: Path,
+    *,
+    county: str | None = None,
+    month: str | None = None,
+    program: str | None = None,
+    display_name: str | None = None,
+    settings: Settings | None = None,
+) -> RosterRows:
+    settings = settings or get_settings()
+    return read_roster(
+        path,
+        counties=county_registry(engine),
+        key=id_key(settings),
+        county=county,
+        month=month,
+        program=program,
+        display_name=display_name,
+    )
+
+
+def check_roster(engine: Engine, path: Path, **options) -> RosterReport:
+    """Validate a roster and report what storing it would do; write nothing."""
+    roster = read(engine, path, **options)
+    with engine.connect() as conn:
+        return _evaluate(conn, roster)
+
+
+def ingest_roster(
+    engine: Engine,
+    path: Path,
+    *,
+    user: str | None = None,
+    source: str = "upload",
+    settings: Settings | None = None,
+    **options,
+) -> RosterReport:
+    """Validate and store a roster; raise `Rejected` (nothing written) when it is bad."""
+    settings = settings or get_settings()
+    roster = read(engine, path, settings=settings, **options)
+    return store_roster(engine, roster, user=user or current_user(settings), source=source)
+
+
+class _Unchanged(Exception):
+    def __init__(self, report: RosterReport):
+        self.report = report
+
+
+def store_roster(engine: Engine, roster: RosterRows, *, user: str, source: str = "upload") -> RosterReport:
+    try:
+        with engine.begin() as conn:
+            # Writing first takes the warehouse's write lock before anything is read, so two
+            # uploads of the same month cannot both believe they replace the same version.
+            upload_id = conn.execute(
+                insert(Upload)
+                .values(
+                    kind="roster",
+                    county_code=roster.county.code,
+                    program=roster.program,
+                    month=roster.month,
+                    file_name=roster.file_name,
+                    file_hash=roster.file_hash,
+                    uploaded_at=dt.datetime.now(dt.UTC),
+                    uploaded_by=user,
+                    status="pending",
+                    source=source,
+                )
+                .returning(Upload.id)
+            ).scalar_one()
+            report = _evaluate(conn, roster, exclude_upload=upload_id)
+            if report.unchanged:
+                raise _Unchanged(report)
+            _replace(conn, roster, report, upload_id=upload_id, source=source)
+            report.upload_id = upload_id
+            return report
+    except _Unchanged as unchanged:
+        return unchanged.report
+
+
+def _active_version(conn: Connection, roster: RosterRows, exclude_upload: int | None) -> StoredVersion | None:
+    query = select(
+        Upload.id, Upload.file_name, Upload.file_hash, Upload.uploaded_at, Upload.uploaded_by, Upload.households
+    ).where(
+        Upload.kind == "roster",
+        Upload.county_code == roster.county.code,
+        Upload.program == roster.program,
+        Upload.month == roster.month,
+        Upload.status == "active",
+    )
+    if exclude_upload is not None:
+        query = query.where(Upload.id != exclude_upload)
+    found = conn.execute(query).first()
+    return StoredVersion(*found) if found else None
+
+
+def _evaluate(conn: Connection, roster: RosterRows, exclude_upload: int | None = None) -> RosterReport:
+    rows = roster.rows
+    active = _active_version(conn, roster, exclude_upload)
+    deadline = deadline_for(roster.month, roster.county.deadline_day)
+    findings = finding_rules.all_findings(
+        rows,
+        standards=_standards(conn, roster),
+        elsewhere=_elsewhere(conn, roster),
+        month=roster.month,
+        deadline=deadline,
+    )
+    previous_month = _neighbour(conn, roster, before=True)
+    previous = (
+        figure_rules.households(_households(conn, roster.county.code, roster.program, previous_month))
+        if previous_month
+        else None
+    )
+    figures = figure_rules.month_figures(rows, deadline=deadline, previous=previous)
+    firsts = figure_rules.households(rows)
+    return RosterReport(
+        file_name=roster.file_name,
+        file_hash=roster.file_hash,
+        county_code=roster.county.code,
+        county_name=roster.county.name,
+        program=roster.program,
+        month=roster.month,
+        rows_read=roster.rows_read,
+        households=firsts.height,
+        persons=int(firsts["persons"].sum()),
+        amount_fen=int(rows["amount_fen"].sum()),
+        findings=findings,
+        figures=figures,
+        replaces=active,
+        unchanged=active is not None and active.file_hash == roster.file_hash,
+    )
+
+
+def _standards(conn: Connection, roster: RosterRows) -> pl.DataFrame:
+    query = select(Standard.category, Standard.effective_from, Standard.yuan_per_person_month).where(
+        Standard.county_code == roster.county.code, Standard.program == roster.program
+    )
+    return pl.read_database(
+        query,
+        conn,
+        schema_overrides={"category": pl.String, "effective_from": pl.Date, "yuan_per_person_month": pl.Float64},
+    )
+
+
+def _elsewhere(conn: Connection, roster: RosterRows) -> pl.DataFrame:
+    query = (
+        select(HouseholdMonth.household_key, County.name.label("county_name"))
+        .join(County, County.code == HouseholdMonth.county_code)
+        .where(HouseholdMonth.month == roster.month, HouseholdMonth.county_code != roster.county.code)
+    )
+    return pl.read_database(query, conn, schema_overrides={"household_key": pl.String, "county_name": pl.String})
+
+
+def _neighbour(conn: Connection, roster: RosterRows, *, before: bool) -> dt.date | None:
+    column = HouseholdMonth.month
+    query = select(column).where(
+        HouseholdMonth.county_code == roster.county.code, HouseholdMonth.program == roster.program
+    )
+    query = (
+        query.where(column < roster.month).order_by(column.desc())
+        if before
+        else query.where(column > roster.month).order_by(column)
+    )
+    return conn.execute(query.limit(1)).scalar()
+
+
+_HOUSEHOLD_SCHEMA = {
+    "household_key": pl.String,
+    "township": pl.String,
+    "category": pl.String,
+    "persons": pl.Int32,
+    "amount_fen": pl.Int64,
+    "paid_on": pl.Date,
+    "sheet": pl.String,
+    "row": pl.Int64,
+    "upload_id": pl.Int64,
+}
+
+
+def _households(conn: Connection, county: str, program: str, month: dt.date) -> pl.DataFrame:
+    """One stored month's rows in file order, as month_figures expects them."""
+    query = (
+        select(*(getattr(HouseholdMonth, name) for name in _HOUSEHOLD_SCHEMA))
+        .where(HouseholdMonth.county_code == county, HouseholdMonth.program == program, HouseholdMonth.month == month)
+        .order_by(HouseholdMonth.id)
+    )
+    return pl.read_database(query, conn, schema_overrides=_HOUSEHOLD_SCHEMA)
+
+
+def _replace(conn: Connection, roster: RosterRows, report: RosterReport, *, upload_id: int, source: str) -> None:
+    slot = {"county_code": roster.county.code, "program": roster.program, "month": roster.month}
+    if report.replaces is not None:
+        old = report.replaces.upload_id
+        for table in (HouseholdMonth, MonthlyFigure, Finding):
+            conn.execute(delete(table).where(table.upload_id == old))
+        conn.execute(update(Upload).where(Upload.id == old).values(status="replaced"))
+    households = roster.rows.select(
+        pl.lit(upload_id).alias("upload_id"),
+        *(pl.lit(value).alias(name) for name, value in slot.items()),
+        "sheet",
+        "row",
+        "township",
+        "village",
+        "household_key",
+        "id_masked",
+        "id_valid",
+        "persons",
+        "category",
+        "standard",
+        "amount_fen",
+        "paid_on",
+    )
+    insert_frame(conn, HouseholdMonth.__tablename__, households)
+    insert_frame(conn, MonthlyFigure.__tablename__, _with_slot(report.figures, upload_id, slot, source=source))
+    insert_frame(
+        conn,
+        Finding.__tablename__,
+        report.findings.select(
+            pl.lit(upload_id).alias("upload_id"),
+            *(pl.lit(value).alias(name) for name, value in slot.items()),
+            "kind",
+            "sheet",
+            "row",
+            "id_masked",
+            "detail",
+        ),
+    )
+    conn.execute(
+        update(Upload)
+        .where(Upload.id == upload_id)
+        .values(
+            status="active",
+            replaces_id=report.replaces.upload_id if report.replaces else None,
+            rows_read=roster.rows_read,
+            rows_stored=households.height,
+            households=report.households,
+            persons=report.persons,
+            amount_fen=report.amount_fen,
+            findings=report.findings.height,
+        )
+    )
+    _refresh_following_month(conn, roster)
+
+
+def _with_slot(figures: pl.DataFrame, upload_id: int, slot: dict, *, source: str) -> pl.DataFrame:
+    return figures.select(
+        pl.lit(upload_id).alias("upload_id"),
+        *(pl.lit(value).alias(name) for name, value in slot.items()),
+        pl.all(),
+        pl.lit(source).alias("source"),
+    )
+
+
+def _refresh_following_month(conn: Connection, roster: RosterRows) -> None:
+    """The next stored month's new and exited households now compare with this month."""
+    following = _neighbour(conn, roster, before=False)
+    if following is None:
+        return
+    code, program = roster.county.code, roster.program
+    rows = _households(conn, code, program, following)
+    upload_id, source = conn.execute(
+        select(Upload.id, Upload.source).where(Upload.id == int(rows["upload_id"][0]))
+    ).one()
+    deadline = deadline_for(following, county_registry(conn)[code].deadline_day)
+    previous = figure_rules.households(_households(conn, code, program, roster.month))
+    figures = figure_rules.month_figures(rows, deadline=deadline, previous=previous)
+    conn.execute(delete(MonthlyFigure).where(MonthlyFigure.upload_id == upload_id))
+    slot = {"county_code": code, "program": program, "month": following}
+    insert_frame(conn, MonthlyFigure.__tablename__, _with_slot(figures, upload_id, slot, source=source))

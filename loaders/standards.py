@@ -1,0 +1,78 @@
+"""Benefit standards (保障标准): one row per county, programme, category and date in force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine, and_, delete, or_
+
+from loaders.headers import Field, HeaderSpec
+from loaders.ingest import county_registry
+from loaders.log import log_upload, seen
+from loaders.records import read_records
+from loaders.roster import file_hash
+from loaders.values import category
+from warehouse.bulk import insert_frame
+from warehouse.models import Standard
+
+PROGRAMS = {"农村": "rural", "城市": "urban", "城镇": "urban", "rural": "rural", "urban": "urban"}
+SOURCES = {"seed": "seed", "synthetic": "synthetic", "upload": "upload", "演示数据": "synthetic"}
+
+STANDARDS = HeaderSpec(
+    [
+        Field("county_code", "县区代码", ("县区代码", "区划代码", "县区编码"), required=True),
+        Field("program", "项目", ("项目", "项目类别", "低保类别"), required=True),
+        Field("category", "保障类别", ("保障类别", "类别", "档次")),
+        Field("effective_from", "生效日期", ("生效日期", "执行日期", "起始日期"), required=True),
+        Field(
+            "yuan_per_person_month",
+            "保障标准（元/人/月）",
+            ("保障标准（元/人/月）", "保障标准", "低保标准", "标准（元/人/月）"),
+            required=True,
+        ),
+        Field("document", "文号", ("文号", "文件", "依据文件")),
+        Field("source", "数据来源", ("数据来源",)),
+        Field("note", "备注", ("备注", "说明")),
+    ]
+)
+
+
+def ingest_standards(engine: Engine, path: Path, *, user: str, display_name: str | None = None) -> int:
+    """Store every standard of the file (replacing the same county/programme/category/date)."""
+    records = read_records(path, STANDARDS, display_name=display_name)
+    records.required("county_code", "program", "effective_from", "yuan_per_person_month")
+    records.choice("program", PROGRAMS)
+    records.dates("effective_from")
+    records.numbers("yuan_per_person_month")
+    known = county_registry(engine)
+    for sheet, row, code in records.frame.select("sheet", "row", "county_code").iter_rows():
+        if code is not None and code not in known:
+            records.problem(sheet, row, "county_code", f"县区代码 {code} 不在县区名录中")
+    records.frame = records.frame.with_columns(pl.col("source").fill_null("upload"))
+    records.choice("source", SOURCES)
+    records.check()
+    rows = records.frame.select(
+        "county_code",
+        "program",
+        category(pl.col("category")).alias("category"),
+        "effective_from",
+        "yuan_per_person_month",
+        pl.col("document").fill_null(""),
+        "source",
+        pl.col("note").fill_null(""),
+    )
+    digest = file_hash(path)
+    if seen(engine, kind="standards", file_hash=digest):
+        return 0
+    with engine.begin() as conn:
+        keys = rows.select("county_code", "program", "category", "effective_from").unique().iter_rows()
+        conditions = [
+            and_(Standard.county_code == c, Standard.program == p, Standard.category == k, Standard.effective_from == d)
+            for c, p, k, d in keys
+        ]
+        for start in range(0, len(conditions), 200):
+            conn.execute(delete(Standard).where(or_(*conditions[start : start + 200])))
+        insert_frame(conn, Standard.__tablename__, rows)
+        log_upload(conn, kind="standards", file_name=records.file_name, file_hash=digest, user=user, rows=rows.height)
+    return rows.height

@@ -1,0 +1,95 @@
+"""Read text cells as numbers, dates and months, the way Chinese offices write them.
+
+Each parser is a polars expression over a String column, returning null where the text
+cannot be read; callers compare with the cleaned text to report what failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+import polars as pl
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def clean(column: str) -> pl.Expr:
+    """NFKC (full-width → half-width), trimmed, empty → null."""
+    text = pl.col(column).str.normalize("NFKC").str.strip_chars()
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def number(text: pl.Expr) -> pl.Expr:
+    """1,490.50 / ¥1490.5 / 1490.5元 / '1490 → 1490.5; anything else → null."""
+    stripped = text.str.replace_all(r"[,，¥￥元\s'’]", "")
+    return stripped.cast(pl.Float64, strict=False)
+
+
+def date(text: pl.Expr) -> pl.Expr:
+    """2023-01-10, 2023/1/10, 2023.1.10, 2023年1月10日, 20230110, Excel serials, datetimes."""
+    unified = (
+        text.str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "")
+        .str.replace_all(r"[年月/.]", "-")
+        .str.replace(r"日$", "")
+    )
+    parts = unified.str.extract_groups(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+    compact = text.str.extract_groups(r"^(\d{4})(\d{2})(\d{2})$")
+    iso = pl.coalesce(
+        pl.concat_str([parts.struct[0], parts.struct[1].str.zfill(2), parts.struct[2].str.zfill(2)], separator="-"),
+        pl.concat_str([compact.struct[0], compact.struct[1], compact.struct[2]], separator="-"),
+    )
+    serial = text.str.extract(r"^(\d{5})(\.0+)?$", 1).cast(pl.Int64, strict=False)
+    from_serial = pl.when(serial.is_between(20000, 80000)).then(pl.lit(EXCEL_EPOCH) + pl.duration(days=serial))
+    return pl.coalesce(iso.str.to_date("%Y-%m-%d", strict=False), from_serial)
+
+
+_MONTH_PATTERNS = (
+    re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月"),
+    re.compile(r"^(?P<year>\d{4})[-/.](?P<month>\d{1,2})$"),
+    re.compile(r"^(?P<year>\d{4})(?P<month>\d{2})$"),
+    re.compile(r"^(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.]\d{1,2}"),
+)
+
+
+def parse_month(text: str) -> dt.date | None:
+    """'2023年1月…' / '2023-01' / '202301' → 2023-01-01; None when no month is written."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    for pattern in _MONTH_PATTERNS:
+        found = pattern.search(text) if pattern.pattern.startswith("(") else pattern.match(text)
+        if found:
+            year, month = int(found["year"]), int(found["month"])
+            if 1990 <= year <= 2100 and 1 <= month <= 12:
+                return dt.date(year, month, 1)
+    return None
+
+
+def month_label(month: dt.date) -> str:
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def month_end(month: dt.date) -> dt.date:
+    following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def deadline(month: dt.date, deadline_day: int | None) -> dt.date:
+    """The day a month's benefit must reach the account; past the month's end means its end."""
+    last = month_end(month)
+    if deadline_day is None:
+        return last
+    return month.replace(day=min(deadline_day, last.day))
+
+
+def category(text: pl.Expr) -> pl.Expr:
+    """A类 / A / 一类 / A类（重点保障户） → A类; other labels kept as written; blank → ''."""
+    letter = (
+        text.str.replace(r"^一", "A")
+        .str.replace(r"^二", "B")
+        .str.replace(r"^三", "C")
+        .str.replace(r"^四", "D")
+        .str.extract(r"^([A-Da-d])(类|档)?(\(.*\))?$", 1)
+        .str.to_uppercase()
+    )
+    return pl.when(letter.is_not_null()).then(letter + "类").otherwise(text).fill_null("")

@@ -1,0 +1,91 @@
+"""Fixtures: a fresh embedded warehouse per test, with a small county registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert
+
+from warehouse.db import open_warehouse
+from warehouse.models import County, Standard, Township
+from warehouse.settings import get_settings
+
+TOWNSHIPS = {"370881": ["鲁城街道", "书院街道", "吴村镇"], "530427": ["桂山街道", "戛洒镇"], "440840": ["东山街道"]}
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DIBAO_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.db'}")
+    monkeypatch.delenv("DIBAO_ID_KEY", raising=False)
+    monkeypatch.setenv("DIBAO_USER", "测试员")
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def empty_warehouse(settings):
+    return open_warehouse(settings)
+
+
+@pytest.fixture
+def warehouse(empty_warehouse):
+    """Three counties (deadlines: month end, 30th, 20th) and Qufu's and Xinping's standards."""
+    engine = empty_warehouse
+    with engine.begin() as conn:
+        conn.execute(
+            insert(County),
+            [
+                {"code": "370881", "name": "曲阜市", "short_names": "曲阜", "deadline_day": None},
+                {"code": "530427", "name": "新平彝族傣族自治县", "short_names": "新平县;新平", "deadline_day": 30},
+                {"code": "440840", "name": "湛江经济技术开发区", "short_names": "湛江开发区", "deadline_day": 20},
+            ],
+        )
+        conn.execute(
+            insert(Township),
+            [{"county_code": code, "name": name} for code, names in TOWNSHIPS.items() for name in names],
+        )
+        conn.execute(
+            insert(Standard),
+            [
+                {
+                    "county_code": "370881",
+                    "program": "rural",
+                    "category": "",
+                    "effective_from": dt.date(2022, 1, 1),
+                    "yuan_per_person_month": 700.0,
+                },
+                {
+                    "county_code": "370881",
+                    "program": "rural",
+                    "category": "",
+                    "effective_from": dt.date(2023, 1, 1),
+                    "yuan_per_person_month": 745.0,
+                    "document": "济民字〔2023〕4号",
+                },
+                {
+                    "county_code": "530427",
+                    "program": "rural",
+                    "category": "A类",
+                    "effective_from": dt.date(2020, 1, 1),
+                    "yuan_per_person_month": 375.0,
+                },
+                {
+                    "county_code": "530427",
+                    "program": "rural",
+                    "category": "B类",
+                    "effective_from": dt.date(2020, 1, 1),
+                    "yuan_per_person_month": 310.0,
+                },
+                {
+                    "county_code": "530427",
+                    "program": "rural",
+                    "category": "C类",
+                    "effective_from": dt.date(2020, 1, 1),
+                    "yuan_per_person_month": 270.0,
+                },
+            ],
+        )
+    return engine

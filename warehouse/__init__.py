@@ -1,0 +1,1 @@
+"""The warehouse: schema, settings, engine, bulk writes and the read API."""

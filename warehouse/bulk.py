@@ -1,0 +1,46 @@
+"""The fast path for bulk writes: one driver-level executemany (SQLite) or COPY (PostgreSQL).
+
+Rows go through the connection of the caller's transaction, so a bulk insert commits or
+rolls back together with everything else the caller did. Never one ORM object per row.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from sqlalchemy import Connection
+
+
+def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> int:
+    """Append every row of `frame` to `table` (columns by name); return the row count."""
+    if frame.is_empty():
+        return 0
+    columns = frame.columns
+    dbapi = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        column_list = ", ".join(f'"{name}"' for name in columns)
+        with dbapi.cursor() as cursor, cursor.copy(f'COPY "{table}" ({column_list}) FROM STDIN') as copy:
+            for row in frame.iter_rows():
+                copy.write_row(row)
+        return frame.height
+    frame = _sqlite_ready(frame)
+    placeholders = ", ".join("?" for _ in columns)
+    column_list = ", ".join(f'"{name}"' for name in columns)
+    cursor = dbapi.cursor()
+    try:
+        cursor.executemany(f'INSERT INTO "{table}" ({column_list}) VALUES ({placeholders})', frame.iter_rows())
+    finally:
+        cursor.close()
+    return frame.height
+
+
+def _sqlite_ready(frame: pl.DataFrame) -> pl.DataFrame:
+    """Dates as ISO text and booleans as 0/1, the forms SQLAlchemy's SQLite types read back."""
+    conversions = []
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Date:
+            conversions.append(pl.col(name).dt.strftime("%Y-%m-%d"))
+        elif dtype == pl.Datetime:
+            conversions.append(pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S.%f"))
+        elif dtype == pl.Boolean:
+            conversions.append(pl.col(name).cast(pl.Int8))
+    return frame.with_columns(conversions) if conversions else frame

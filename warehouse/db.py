@@ -1,0 +1,42 @@
+"""Engines and schema creation for SQLite (embedded) and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import SQLModel
+
+from warehouse import models  # noqa: F401  (registers the tables)
+from warehouse.settings import Settings, get_settings, sqlite_path
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for the configured warehouse; SQLite gets WAL and a busy timeout."""
+    url = url or get_settings().warehouse_url
+    database = sqlite_path(url)
+    if database is not None:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def init_warehouse(engine: Engine) -> None:
+    """Create every table and index that is missing; existing data is left alone."""
+    SQLModel.metadata.create_all(engine)
+
+
+def open_warehouse(settings: Settings | None = None) -> Engine:
+    settings = settings or get_settings()
+    engine = make_engine(settings.warehouse_url)
+    init_warehouse(engine)
+    return engine

@@ -1,0 +1,178 @@
+"""Every table of the warehouse, and nothing else.
+
+Amounts of money paid to households are stored in fen (分, integer) so that monthly and
+annual sums are exact; budgets in evaluations are stored as reported, in 万元.
+No table has a column for a raw ID number or a name: households are known by a keyed
+hash (`household_key`) and a masked ID for display.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import String as SAString
+from sqlmodel import Field, SQLModel
+
+PROGRAMS = ("rural", "urban")
+SOURCES = ("seed", "synthetic", "upload")
+
+
+class County(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=12)
+    name: str
+    short_names: str = ""  # ';'-separated names a roster title may use
+    province: str = ""
+    prefecture: str = ""
+    deadline_day: int | None = None  # None: month end
+    source: str = "upload"
+    note: str = ""
+
+
+class Township(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("county_code", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    county_code: str = Field(foreign_key="county.code", index=True)
+    code: str = ""
+    name: str
+    source: str = "upload"
+    note: str = ""
+
+
+class Standard(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("county_code", "program", "category", "effective_from"),)
+    id: int | None = Field(default=None, primary_key=True)
+    county_code: str = Field(foreign_key="county.code", index=True)
+    program: str
+    category: str = ""  # "" = every category
+    effective_from: dt.date
+    yuan_per_person_month: float
+    document: str = ""
+    source: str = "upload"
+    note: str = ""
+
+
+class Upload(SQLModel, table=True):
+    """The upload log: one row per file stored, replaced versions kept with status."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # roster | standards | evaluation | counties
+    county_code: str | None = Field(default=None, index=True)
+    program: str | None = None
+    month: dt.date | None = None
+    file_name: str
+    file_hash: str = Field(index=True)
+    rows_read: int = 0
+    rows_stored: int = 0
+    households: int = 0
+    persons: int = 0
+    amount_fen: int = 0
+    findings: int = 0
+    uploaded_at: dt.datetime
+    uploaded_by: str
+    replaces_id: int | None = None
+    status: str = "active"  # active | replaced
+    source: str = "upload"
+
+
+class HouseholdMonth(SQLModel, table=True):
+    """One roster row: a household paid (or due) in one month, pseudonymised."""
+
+    __tablename__ = "household_month"
+    __table_args__ = (
+        Index("ix_household_month_slot", "county_code", "program", "month"),
+        Index("ix_household_month_key", "month", "household_key"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = Field(foreign_key="upload.id", index=True)
+    county_code: str
+    program: str
+    month: dt.date
+    sheet: str = ""
+    row: int
+    township: str
+    village: str = ""
+    household_key: str = Field(sa_column=Column(SAString(32), nullable=False))
+    id_masked: str
+    id_valid: bool
+    persons: int
+    category: str = ""
+    standard: float | None = None  # from the row, 元/人/月
+    amount_fen: int
+    paid_on: dt.date | None = None
+
+
+class MonthlyFigure(SQLModel, table=True):
+    """Figures per county × programme × month × township × category; sum them for totals."""
+
+    __tablename__ = "monthly_figure"
+    __table_args__ = (Index("ix_monthly_figure_slot", "county_code", "program", "month"),)
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = Field(foreign_key="upload.id", index=True)
+    county_code: str
+    program: str
+    month: dt.date
+    township: str
+    category: str = ""
+    households: int
+    persons: int
+    amount_fen: int
+    on_time_households: int
+    late_households: int
+    unpaid_households: int
+    new_households: int | None = None  # None: no earlier month stored to compare with
+    exited_households: int | None = None
+    new_persons: int | None = None
+    exited_persons: int | None = None
+    source: str = "upload"
+
+
+class Finding(SQLModel, table=True):
+    __table_args__ = (Index("ix_finding_slot", "county_code", "month"),)
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = Field(foreign_key="upload.id", index=True)
+    county_code: str
+    program: str
+    month: dt.date
+    kind: str
+    sheet: str = ""
+    row: int
+    id_masked: str = ""
+    detail: str
+
+
+class Evaluation(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("county_code", "program", "year", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int | None = Field(default=None, foreign_key="upload.id")
+    county_code: str = Field(foreign_key="county.code", index=True)
+    program: str  # rural | urban | all
+    year: int
+    kind: str  # self | department | finance
+    evaluator: str = ""
+    total_score: float | None = None
+    grade: str = ""  # exactly as reported
+    rubric: str = ""
+    budget_wan: float | None = None
+    arrived_wan: float | None = None
+    spent_wan: float | None = None
+    planned_persons: int | None = None
+    source: str = "upload"
+
+
+class IndicatorScore(SQLModel, table=True):
+    __tablename__ = "indicator_score"
+    id: int | None = Field(default=None, primary_key=True)
+    evaluation_id: int = Field(foreign_key="evaluation.id", index=True)
+    position: int
+    path: str  # "决策/资金投入/预算编制科学性"
+    depth: int
+    level1: str
+    level2: str = ""
+    level3: str = ""
+    level4: str = ""
+    points: float | None = None
+    score: float | None = None
+    target: str = ""
+    actual: str = ""
+    note: str = ""

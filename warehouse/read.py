@@ -1,0 +1,250 @@
+"""The read API: the only module that queries the warehouse for the pages and the CLI.
+
+Every function takes the engine first and keyword-only filters, and returns a polars
+DataFrame. Money comes back in yuan (元) for rosters and 万元 for budgets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from sqlalchemy import Engine, func, select
+
+from warehouse.models import (
+    County,
+    Evaluation,
+    Finding,
+    HouseholdMonth,
+    IndicatorScore,
+    MonthlyFigure,
+    Standard,
+    Township,
+    Upload,
+)
+
+_COUNT_COLUMNS = (
+    "households",
+    "persons",
+    "on_time_households",
+    "late_households",
+    "unpaid_households",
+    "new_households",
+    "exited_households",
+    "new_persons",
+    "exited_persons",
+)
+
+
+def _frame(engine: Engine, query, schema: dict[str, pl.DataType] | None = None) -> pl.DataFrame:
+    with engine.connect() as conn:
+        return pl.read_database(query, conn, schema_overrides=schema)
+
+
+def counties(engine: Engine) -> pl.DataFrame:
+    """Every county of the registry with its payment deadline (null = month end)."""
+    query = select(
+        County.code, County.name, County.province, County.prefecture, County.deadline_day, County.source
+    ).order_by(County.code)
+    return _frame(engine, query, {"deadline_day": pl.Int64})
+
+
+def townships(engine: Engine, *, county: str) -> pl.DataFrame:
+    query = select(Township.code, Township.name, Township.source).where(Township.county_code == county)
+    return _frame(engine, query.order_by(Township.code, Township.name))
+
+
+def _month_filters(query, *, counties: list[str] | None, program: str | None, year: int | None):
+    if counties:
+        query = query.where(MonthlyFigure.county_code.in_(counties))
+    if program:
+        query = query.where(MonthlyFigure.program == program)
+    if year:
+        query = query.where(MonthlyFigure.month >= dt.date(year, 1, 1), MonthlyFigure.month < dt.date(year + 1, 1, 1))
+    return query
+
+
+def monthly_totals(
+    engine: Engine, *, counties: list[str] | None = None, program: str | None = None, year: int | None = None
+) -> pl.DataFrame:
+    """Figures per county, programme and month (new/exited null where no earlier month is stored)."""
+    sums = [func.sum(getattr(MonthlyFigure, name)).label(name) for name in _COUNT_COLUMNS]
+    query = select(
+        MonthlyFigure.county_code,
+        MonthlyFigure.program,
+        MonthlyFigure.month,
+        *sums,
+        (func.sum(MonthlyFigure.amount_fen) / 100.0).label("amount"),
+        func.max(MonthlyFigure.source).label("source"),
+    ).group_by(MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month)
+    query = _month_filters(query, counties=counties, program=program, year=year)
+    schema = dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"month": pl.Date, "amount": pl.Float64}
+    return _frame(engine, query.order_by(MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month), schema)
+
+
+def figures_by(
+    engine: Engine, *, by: str, county: str, program: str, month: dt.date, township: str | None = None
+) -> pl.DataFrame:
+    """One month's figures split by "township" or "category" (optionally within a township)."""
+    column = getattr(MonthlyFigure, by)
+    sums = [func.sum(getattr(MonthlyFigure, name)).label(name) for name in _COUNT_COLUMNS]
+    query = (
+        select(column, *sums, (func.sum(MonthlyFigure.amount_fen) / 100.0).label("amount"))
+        .where(MonthlyFigure.county_code == county, MonthlyFigure.program == program, MonthlyFigure.month == month)
+        .group_by(column)
+        .order_by(column)
+    )
+    if township is not None:
+        query = query.where(MonthlyFigure.township == township)
+    return _frame(engine, query, dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"amount": pl.Float64})
+
+
+def standards(engine: Engine, *, counties: list[str] | None = None, program: str | None = None) -> pl.DataFrame:
+    """Benefit standards with their document and date in force, oldest first."""
+    query = select(
+        Standard.county_code,
+        Standard.program,
+        Standard.category,
+        Standard.effective_from,
+        Standard.yuan_per_person_month,
+        Standard.document,
+        Standard.source,
+        Standard.note,
+    )
+    if counties:
+        query = query.where(Standard.county_code.in_(counties))
+    if program:
+        query = query.where(Standard.program == program)
+    order = (Standard.county_code, Standard.program, Standard.category, Standard.effective_from)
+    return _frame(engine, query.order_by(*order), {"effective_from": pl.Date})
+
+
+def evaluations(
+    engine: Engine, *, counties: list[str] | None = None, program: str | None = None, year: int | None = None
+) -> pl.DataFrame:
+    query = select(
+        Evaluation.id,
+        Evaluation.county_code,
+        Evaluation.program,
+        Evaluation.year,
+        Evaluation.kind,
+        Evaluation.evaluator,
+        Evaluation.total_score,
+        Evaluation.grade,
+        Evaluation.budget_wan,
+        Evaluation.arrived_wan,
+        Evaluation.spent_wan,
+        Evaluation.planned_persons,
+        Evaluation.source,
+    )
+    if counties:
+        query = query.where(Evaluation.county_code.in_(counties))
+    if program:
+        query = query.where(Evaluation.program.in_([program, "all"]))
+    if year:
+        query = query.where(Evaluation.year == year)
+    schema = {
+        "total_score": pl.Float64,
+        "budget_wan": pl.Float64,
+        "arrived_wan": pl.Float64,
+        "spent_wan": pl.Float64,
+        "planned_persons": pl.Int64,
+    }
+    return _frame(engine, query.order_by(Evaluation.county_code, Evaluation.year, Evaluation.kind), schema)
+
+
+def indicator_scores(engine: Engine, *, evaluation_ids: list[int], depth: int | None = None) -> pl.DataFrame:
+    """Indicator rows of evaluations in report order; `depth=1` gives the level-1 subtotals."""
+    query = select(
+        IndicatorScore.evaluation_id,
+        IndicatorScore.position,
+        IndicatorScore.path,
+        IndicatorScore.depth,
+        IndicatorScore.level1,
+        IndicatorScore.level2,
+        IndicatorScore.level3,
+        IndicatorScore.level4,
+        IndicatorScore.points,
+        IndicatorScore.score,
+        IndicatorScore.target,
+        IndicatorScore.actual,
+        IndicatorScore.note,
+    ).where(IndicatorScore.evaluation_id.in_(evaluation_ids))
+    if depth is not None:
+        query = query.where(IndicatorScore.depth == depth)
+    query = query.order_by(IndicatorScore.evaluation_id, IndicatorScore.position)
+    return _frame(engine, query, {"points": pl.Float64, "score": pl.Float64})
+
+
+def findings(
+    engine: Engine,
+    *,
+    counties: list[str] | None = None,
+    month: dt.date | None = None,
+    kinds: list[str] | None = None,
+    year: int | None = None,
+) -> pl.DataFrame:
+    """Findings with the row of the uploaded file they point at; IDs are masked."""
+    query = select(
+        Finding.kind,
+        Finding.county_code,
+        Finding.program,
+        Finding.month,
+        Finding.sheet,
+        Finding.row,
+        Finding.id_masked,
+        Finding.detail,
+        Upload.file_name,
+    ).join(Upload, Upload.id == Finding.upload_id)
+    if counties:
+        query = query.where(Finding.county_code.in_(counties))
+    if month:
+        query = query.where(Finding.month == month)
+    if year:
+        query = query.where(Finding.month >= dt.date(year, 1, 1), Finding.month < dt.date(year + 1, 1, 1))
+    if kinds:
+        query = query.where(Finding.kind.in_(kinds))
+    order = (Finding.county_code, Finding.month, Finding.sheet, Finding.row, Finding.kind)
+    return _frame(engine, query.order_by(*order), {"month": pl.Date, "row": pl.Int64})
+
+
+def uploads(engine: Engine, *, kind: str | None = None, county: str | None = None) -> pl.DataFrame:
+    query = select(
+        Upload.id,
+        Upload.kind,
+        Upload.county_code,
+        Upload.program,
+        Upload.month,
+        Upload.file_name,
+        Upload.file_hash,
+        Upload.rows_read,
+        Upload.households,
+        Upload.findings,
+        Upload.uploaded_at,
+        Upload.uploaded_by,
+        Upload.replaces_id,
+        Upload.status,
+        Upload.source,
+    )
+    if kind:
+        query = query.where(Upload.kind == kind)
+    if county:
+        query = query.where(Upload.county_code == county)
+    return _frame(engine, query.order_by(Upload.id), {"month": pl.Date})
+
+
+def household_rows(engine: Engine, *, county: str, program: str, month: dt.date) -> pl.DataFrame:
+    """A stored month's rows as they were in the file, pseudonymised (no names, IDs masked)."""
+    query = select(
+        HouseholdMonth.sheet,
+        HouseholdMonth.row,
+        HouseholdMonth.township,
+        HouseholdMonth.village,
+        HouseholdMonth.id_masked,
+        HouseholdMonth.id_valid,
+        HouseholdMonth.persons,
+        HouseholdMonth.category,
+        (HouseholdMonth.amount_fen / 100.0).label("amount"),
+        HouseholdMonth.paid_on,
+    ).where(HouseholdMonth.county_code == county, HouseholdMonth.program == program, HouseholdMonth.month == month)
+    return _frame(engine, query.order_by(HouseholdMonth.id), {"paid_on": pl.Date, "amount": pl.Float64})
