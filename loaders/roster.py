@@ -222,7 +222,7 @@ def _parse_values(
     for key, condition, message in checks:
         if key not in match.columns:
             continue
-        bad = parsed.filter(condition).select("row", key)
+        bad = parsed.filter(condition).select("row", "paid_on_text" if key == "paid_on" else key)
         label = sheet.column_label(match.columns[key], match.headers[key])
         for row, text in bad.iter_rows():
             shown = f"：「{text}」" if text else ""
