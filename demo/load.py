@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from demo import SEEDS
 from demo.evaluations import write_synthetic_evaluations
 from demo.rosters import write_rosters
 from loaders.counties import ingest_counties
@@ -21,7 +22,7 @@ from loaders.ingest import ingest_roster
 from loaders.standards import ingest_standards
 from warehouse.settings import PROJECT_ROOT
 
-SEEDS = Path(__file__).resolve().parent / "seeds"
+
 WORK_DIR = PROJECT_ROOT / "data" / "demo"
 
 

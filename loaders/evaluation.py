@@ -67,20 +67,21 @@ _DETAILS = ("evaluator", "total_score", "grade", "budget_wan", "arrived_wan", "s
 def ingest_evaluation(engine: Engine, path: Path, *, user: str, display_name: str | None = None) -> int:
     """Store the evaluations of a score sheet, replacing the same county/programme/year/kind."""
     records = read_records(path, SCORE_SHEET, display_name=display_name)
-    records.frame = records.frame.with_columns(pl.col(_KEY).forward_fill()).with_columns(
-        pl.col(_DETAILS).forward_fill().over(_KEY)
-    )
-    for key in _DETAILS:
-        conflicting = records.frame.filter(pl.col(key).n_unique().over(_KEY) > 1)
-        for sheet, row in conflicting.select("sheet", "row").iter_rows():
-            records.problem(sheet, row, key, "同一次评价中此列前后不一致")
-    records.frame = records.frame.with_columns(pl.col("source").fill_null("upload"))
-    records.required(*_KEY, "level1")
+    # Values are read where they are written; then blanks below mean "same as above".
     records.choice("program", PROGRAMS)
     records.choice("kind", KINDS)
     records.choice("source", SOURCES)
     records.numbers("year", "planned_persons", integer=True)
     records.numbers("total_score", "budget_wan", "arrived_wan", "spent_wan", "points", "score")
+    records.frame = records.frame.with_columns(pl.col(_KEY).forward_fill()).with_columns(
+        pl.col(_DETAILS).forward_fill().over(_KEY)
+    )
+    records.frame = records.frame.with_columns(pl.col("source").fill_null("upload"))
+    records.required(*_KEY, "level1")
+    for key in _DETAILS:
+        conflicting = records.frame.filter(pl.col(key).n_unique().over(_KEY) > 1)
+        for sheet, row in conflicting.select("sheet", "row").iter_rows():
+            records.problem(sheet, row, key, "同一次评价中此列前后不一致")
     known = county_registry(engine)
     for sheet, row, code in records.frame.select("sheet", "row", "county_code").unique("county_code").iter_rows():
         if code is not None and code not in known:

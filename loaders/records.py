@@ -32,10 +32,12 @@ class Records:
             raise Rejected(self.problems)
 
     def required(self, *keys: str) -> None:
-        """Every data row has a value in these columns."""
+        """Every data row has a value in these columns (unless its value was already reported)."""
+        reported = {(p.sheet, p.row, p.column) for p in self.problems}
         for key in keys:
             for sheet, row in self.frame.filter(pl.col(key).is_null()).select("sheet", "row").iter_rows():
-                self.problem(sheet, row, key, "不能为空")
+                if (sheet, row, self.labels.get(key, key)) not in reported:
+                    self.problem(sheet, row, key, "不能为空")
 
     def numbers(self, *keys: str, integer: bool = False) -> None:
         """Parse these columns as numbers in place; unreadable values become problems."""
@@ -66,7 +68,8 @@ class Records:
             self.frame.filter(pl.col(key).is_not_null() & mapped.is_null()).select("sheet", "row", key).iter_rows()
         ):
             self.problem(sheet, row, key, f"「{text}」无法识别，应为 {words} 之一")
-        self.frame = self.frame.with_columns(mapped.alias(key))
+        # Unknown words stay as written (already reported) so that "same as above" still holds.
+        self.frame = self.frame.with_columns(pl.coalesce(mapped, pl.col(key)).alias(key))
 
 
 def read_records(path: Path, spec: HeaderSpec, *, display_name: str | None = None) -> Records:

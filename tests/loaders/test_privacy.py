@@ -13,7 +13,9 @@ from warehouse.settings import id_key
 def test_sqlite_bytes_hold_no_raw_id_or_name(tmp_path, warehouse, settings):
     ids = [make_id(sequence=n) for n in range(1, 40)] + ["110105491231002", "11010519491231002x"]
     names = [f"欧阳{chr(0x5B50 + n)}{chr(0x6C34 + n)}" for n in range(len(ids))]
-    rows = [["鲁城街道", "东关村", name, number, "2", "700", "2023-01-10"] for name, number in zip(names, ids, strict=False)]
+    rows = [
+        ["鲁城街道", "东关村", name, number, "2", "700", "2023-01-10"] for name, number in zip(names, ids, strict=False)
+    ]
     csv_path = write_csv(
         tmp_path / "r.csv",
         rows,
