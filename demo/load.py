@@ -22,7 +22,6 @@ from loaders.ingest import ingest_roster
 from loaders.standards import ingest_standards
 from warehouse.settings import PROJECT_ROOT
 
-
 WORK_DIR = PROJECT_ROOT / "data" / "demo"
 
 

@@ -128,7 +128,8 @@ def test_bad_score_sheet_lists_every_problem(tmp_path, seeded):
     assert [str(problem) for problem in caught.value.problems] == [
         "score.csv 第 2 行 「县区代码」列：县区代码 999999 不在县区名录中",
         "score.csv 第 2 行 「总分」列：无法识别为数字：「九十」",
-        "score.csv 第 2 行 「评价类型」列：「互评」无法识别，应为 department、finance、self、自评、财政评价、部门评价 之一",
+        "score.csv 第 2 行 「评价类型」列：「互评」无法识别，"
+        "应为 department、finance、self、自评、财政评价、部门评价 之一",
         "score.csv 第 2 行 「项目」列：「农牧」无法识别，应为 all、rural、urban、农村、城乡、城市、城镇 之一",
         "score.csv 第 3 行 「一级指标」列：不能为空",
         "score.csv 第 3 行 「一级指标」列：二级指标已填写，但上一级指标为空",

@@ -1,0 +1,1 @@
+"""The only Streamlit-touching helpers: cached engine and reads."""
