@@ -113,19 +113,26 @@ def _normalise_sheet(sheet: Sheet, name: str, *, several_sheets: bool) -> tuple[
         row=pl.col("index") + sheet.first_row, sheet=pl.lit(sheet.name)
     )
     cells = cells.filter(pl.col("index") > 0)
-    data_columns = list(sheet.cells.columns)
-    squeezed = [pl.col(column).str.replace_all(r"\s", "") for column in data_columns]
-    is_blank = pl.all_horizontal((column.is_null() | (column == "")) for column in squeezed)
-    is_totals = pl.any_horizontal(column.str.contains(_TOTALS.pattern).fill_null(False) for column in squeezed)
-    is_footer = pl.any_horizontal(column.str.contains(_FOOTER).fill_null(False) for column in squeezed)
     fields = {key: values.clean(f"c{index}") for key, index in match.columns.items() if key != "name"}
+    # Rows whose ID cell starts with a digit are data; only the others (titles, totals,
+    # footers, blank rows) need the costlier look at every cell.
+    id_cell = pl.col(f"c{match.columns['id_number']}")
+    id_like = id_cell.str.contains(r"^[\s'\"\t]*[0-9０-９]").fill_null(False)
+    squeezed = [pl.col(column).str.replace_all(r"\s", "") for column in sheet.cells.columns]
+    others = cells.filter(~id_like).with_columns(
+        _blank=pl.all_horizontal((column.is_null() | (column == "")) for column in squeezed),
+        _totals=pl.any_horizontal(column.str.contains(_TOTALS.pattern).fill_null(False) for column in squeezed),
+        _footer=pl.any_horizontal(column.str.contains(_FOOTER).fill_null(False) for column in squeezed),
+    )
+    flags = {"_blank": pl.lit(False), "_totals": pl.lit(False), "_footer": pl.lit(False)}
+    cells = pl.concat([cells.filter(id_like).with_columns(**flags), others]).sort("index")
     cells = cells.select(
         "sheet",
         "row",
         *[expression.alias(key) for key, expression in fields.items()],
-        is_blank.alias("_blank"),
-        is_totals.alias("_totals"),
-        is_footer.alias("_footer"),
+        "_blank",
+        "_totals",
+        "_footer",
     )
     for key in (*_TEXT_FIELDS, *_NUMBER_FIELDS, "paid_on"):
         if key not in cells.columns:
@@ -334,9 +341,14 @@ def _resolve_slot(
 
 def _pseudonymise(rows: pl.DataFrame, key: bytes) -> pl.DataFrame:
     """Replace the ID number with its keyed hash and a masked form; the raw number is dropped."""
-    digests = [
-        hashlib.blake2b(number.encode(), key=key[:64], digest_size=16).hexdigest() for number in rows["_id"].to_list()
-    ]
+    keyed = hashlib.blake2b(key=key[:64], digest_size=16)  # copying a keyed state is cheaper than re-keying
+
+    def digest(number: str) -> str:
+        state = keyed.copy()
+        state.update(number.encode())
+        return state.hexdigest()
+
+    digests = [digest(number) for number in rows["_id"].to_list()]
     return rows.with_columns(
         household_key=pl.Series(digests, dtype=pl.String),
         id_masked=idcard.mask_expr(pl.col("_id")),

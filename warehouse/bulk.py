@@ -27,7 +27,9 @@ def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> int:
     column_list = ", ".join(f'"{name}"' for name in columns)
     cursor = dbapi.cursor()
     try:
-        cursor.executemany(f'INSERT INTO "{table}" ({column_list}) VALUES ({placeholders})', frame.iter_rows())
+        # Columns to Python lists are converted in bulk; zip builds the row tuples lazily.
+        rows = zip(*(frame.get_column(name).to_list() for name in columns), strict=True)
+        cursor.executemany(f'INSERT INTO "{table}" ({column_list}) VALUES ({placeholders})', rows)
     finally:
         cursor.close()
     return frame.height

@@ -81,7 +81,9 @@ class HouseholdMonth(SQLModel, table=True):
     __tablename__ = "household_month"
     __table_args__ = (
         Index("ix_household_month_slot", "county_code", "program", "month"),
-        Index("ix_household_month_key", "month", "household_key"),
+        # Cross-county checks read one month of other counties; keys are random, so an index on
+        # them would make every bulk insert scatter across the B-tree.
+        Index("ix_household_month_month", "month", "county_code"),
     )
     id: int | None = Field(default=None, primary_key=True)
     upload_id: int = Field(foreign_key="upload.id", index=True)
