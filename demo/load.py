@@ -30,6 +30,7 @@ def load_demo(
     *,
     user: str,
     years: range = range(2019, 2025),
+    counties: list[str] | None = None,
     work_dir: Path = WORK_DIR,
     progress: Callable[[str], None] = lambda _: None,
 ) -> str:
@@ -43,7 +44,7 @@ def load_demo(
     for path in seeds:
         ingest_evaluation(engine, path, user=user)
     progress(f"县区、保障标准和 {len(seeds)} 份真实评价、{len(synthetic)} 份演示评价已导入")
-    rosters = write_rosters(work_dir / "rosters", years=years)
+    rosters = write_rosters(work_dir / "rosters", years=years, counties=counties)
     rows = stored = 0
     for number, roster in enumerate(rosters, start=1):
         report = ingest_roster(
