@@ -666,7 +666,7 @@ class _Stream:
     # after all counties exist
 
     def finish(self) -> None:
-        """Roster order, problems, money and payment dates."""
+        """Roster order, the year's planted problems and payment dates."""
         order = {t: i for i, t in enumerate(self.county.townships)}
         self.active = [[] for _ in range(MONTHS)]
         for h in sorted(self.households, key=lambda h: (order[h.township], h.village, h.key)):
@@ -865,10 +865,9 @@ class _Stream:
                 full, partial = full + new_whole - whole, partial + new_part - part
         raise RuntimeError(f"{self.plan.county} {year}: categories cannot reach {target}")
 
-    def set_scale(self, scale: float) -> None:
-        self.scale = scale
-        for year in range(FIRST_YEAR, LAST_YEAR + 1):
-            self.amounts[year] = self.year_amounts(year, scale)
+    def settle_amounts(self) -> None:
+        """Every year's regular amounts at the seed year's scale: the same share of the gap."""
+        self.amounts = {year: self.year_amounts(year, self.scale) for year in range(FIRST_YEAR, LAST_YEAR + 1)}
 
     # rows
 
@@ -908,7 +907,7 @@ def _build() -> list[_Stream]:
     zhanjiang.fit_december(2022, 5745)
     zhanjiang.fit_person_months(2022, 67_222, keep_december=True)  # 26,620,000 / 67,222 = 396.0
     chenggong.fit_flow_year(2023, new=17, exited=14, person_months=1992)
-    chenggong.break_ids(2023, 1)
+    chenggong.break_ids(2023, 2)
     county_rural.fit_december(2023, 9060)
     county_urban.fit_december(2023, 1363)
 
@@ -941,7 +940,7 @@ def _build() -> list[_Stream]:
     county_urban.fit_amount(2023, urban)
     county_rural.fit_amount(2023, both - urban)
     for stream in streams.values():
-        stream.set_scale(stream.scale)
+        stream.settle_amounts()
     return list(streams.values())
 
 

@@ -68,12 +68,19 @@ def check_digit_expr(first17: pl.Expr) -> pl.Expr:
     return (total % 11).replace_strict(dict(enumerate(_CHECK_CHARS)), return_dtype=pl.String)
 
 
-def normalise_expr(raw: pl.Expr) -> pl.Expr:
-    """Vectorised `normalise`."""
-    text = raw.str.normalize("NFKC").str.replace_all(_SEPARATORS.pattern, "").str.to_uppercase()
-    first17 = text.str.slice(0, 6) + "19" + text.str.slice(6)
-    is_legacy = text.str.contains(r"^\d{15}$")
-    return pl.when(is_legacy).then(first17 + check_digit_expr(first17)).otherwise(text)
+def normalise_series(raw: pl.Series) -> pl.Series:
+    """Vectorised `normalise`, with the rare cases (full-width, 15 digits) done only where present."""
+    if raw.str.contains(FULL_WIDTH).any():
+        raw = raw.str.normalize("NFKC")
+    text = raw.str.replace_all(_SEPARATORS.pattern, "").str.to_uppercase()
+    legacy = text.str.contains(r"^\d{15}$").fill_null(False)
+    if legacy.any():
+        positions = legacy.arg_true()
+        text = text.scatter(positions, [normalise(number) for number in text.gather(positions).to_list()])
+    return text
+
+
+FULL_WIDTH = r"[\u3000\uFF00-\uFFEF]"
 
 
 def problem_expr(normalised: pl.Expr) -> pl.Expr:
@@ -95,9 +102,9 @@ def problem_expr(normalised: pl.Expr) -> pl.Expr:
 
 def mask_expr(normalised: pl.Expr) -> pl.Expr:
     length = normalised.str.len_chars()
-    stars = pl.lit("*").repeat_by(length - 8).list.join("")
+    stars = pl.lit("*" * 64)
     return (
         pl.when(length > 8)
-        .then(normalised.str.slice(0, 4) + stars + normalised.str.slice(-4))
-        .otherwise(pl.lit("*").repeat_by(length).list.join(""))
+        .then(normalised.str.slice(0, 4) + stars.str.slice(0, length - 8) + normalised.str.slice(-4))
+        .otherwise(stars.str.slice(0, length))
     )

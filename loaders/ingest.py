@@ -264,7 +264,7 @@ def _households(conn: Connection, county: str, program: str, month: dt.date) -> 
     query = (
         select(*(getattr(HouseholdMonth, name) for name in _HOUSEHOLD_SCHEMA))
         .where(HouseholdMonth.county_code == county, HouseholdMonth.program == program, HouseholdMonth.month == month)
-        .order_by(HouseholdMonth.id)
+        .order_by(HouseholdMonth.position)
     )
     return pl.read_database(query, conn, schema_overrides=_HOUSEHOLD_SCHEMA)
 
@@ -273,12 +273,16 @@ def _replace(conn: Connection, roster: RosterRows, report: RosterReport, *, uplo
     slot = {"county_code": roster.county.code, "program": roster.program, "month": roster.month}
     if report.replaces is not None:
         old = report.replaces.upload_id
-        for table in (HouseholdMonth, MonthlyFigure, Finding):
+        conn.execute(
+            delete(HouseholdMonth).where(*(getattr(HouseholdMonth, name) == value for name, value in slot.items()))
+        )
+        for table in (MonthlyFigure, Finding):
             conn.execute(delete(table).where(table.upload_id == old))
         conn.execute(update(Upload).where(Upload.id == old).values(status="replaced"))
     households = roster.rows.select(
-        pl.lit(upload_id).alias("upload_id"),
         *(pl.lit(value).alias(name) for name, value in slot.items()),
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("position"),
+        pl.lit(upload_id).alias("upload_id"),
         "sheet",
         "row",
         "township",

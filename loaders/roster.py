@@ -113,7 +113,12 @@ def _normalise_sheet(sheet: Sheet, name: str, *, several_sheets: bool) -> tuple[
         row=pl.col("index") + sheet.first_row, sheet=pl.lit(sheet.name)
     )
     cells = cells.filter(pl.col("index") > 0)
-    fields = {key: values.clean(f"c{index}") for key, index in match.columns.items() if key != "name"}
+    full_width = values.has_full_width(cells)
+    fields = {
+        key: values.clean(f"c{index}", full_width=full_width.get(f"c{index}", True))
+        for key, index in match.columns.items()
+        if key != "name"
+    }
     # Rows whose ID cell starts with a digit are data; only the others (titles, totals,
     # footers, blank rows) need the costlier look at every cell.
     id_cell = pl.col(f"c{match.columns['id_number']}")
@@ -192,14 +197,21 @@ def _parse_values(
     cells: pl.DataFrame, sheet: Sheet, name: str, match: HeaderMatch
 ) -> tuple[pl.DataFrame, list[Problem]]:
     persons_key = "persons" if "persons" in match.columns else "household_size"
+    cells = cells.with_columns(_id=idcard.normalise_series(cells.get_column("id_number")))
+    cells = values.with_fast_path(
+        cells,
+        "paid_on",
+        fast=pl.col("paid_on").str.to_date("%Y-%m-%d", strict=False),
+        full=values.date(pl.col("paid_on")),
+        alias="_paid_on",
+    )
     parsed = cells.with_columns(
-        _id=idcard.normalise_expr(pl.col("id_number")),
         persons_value=values.number(pl.col(persons_key)),
         standard_value=values.number(pl.col("standard")),
         amount_value=values.number(pl.col("amount")),
         base_value=values.number(pl.col("base_amount")),
         classified_value=values.number(pl.col("classified_amount")),
-        paid_on=values.date(pl.col("paid_on")),
+        paid_on=pl.col("_paid_on"),
         paid_on_text=pl.col("paid_on"),
         category=values.category(pl.col("category")),
     )

@@ -15,10 +15,37 @@ import polars as pl
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-def clean(column: str) -> pl.Expr:
-    """NFKC (full-width → half-width), trimmed, empty → null."""
-    text = pl.col(column).str.normalize("NFKC").str.strip_chars()
+FULL_WIDTH = r"[\u3000\uFF00-\uFFEF]"  # full-width forms and the ideographic space
+
+
+def clean(column: str, *, full_width: bool = True) -> pl.Expr:
+    """NFKC (full-width → half-width) where asked, trimmed, empty → null.
+
+    NFKC costs a pass over every string; callers that know a column holds no full-width
+    form (see `has_full_width`) skip it.
+    """
+    text = pl.col(column)
+    if full_width:
+        text = text.str.normalize("NFKC")
+    text = text.str.strip_chars()
     return pl.when(text == "").then(None).otherwise(text)
+
+
+def has_full_width(frame: pl.DataFrame) -> dict[str, bool]:
+    """Which text columns of `frame` contain any full-width character."""
+    found = frame.select(pl.col(pl.String).str.contains(FULL_WIDTH).any())
+    return {name: bool(found[name][0]) for name in found.columns}
+
+
+def with_fast_path(frame: pl.DataFrame, column: str, *, fast: pl.Expr, full: pl.Expr, alias: str) -> pl.DataFrame:
+    """Parse with `fast`; run the costlier `full` parser only on the rows `fast` could not read."""
+    frame = frame.with_columns(fast.alias(alias))
+    todo = frame.get_column(alias).is_null() & frame.get_column(column).is_not_null()
+    if todo.any():
+        positions = todo.arg_true()
+        slow = frame[positions].select(full.alias(alias)).get_column(alias)
+        frame = frame.with_columns(frame.get_column(alias).scatter(positions, slow))
+    return frame
 
 
 def number(text: pl.Expr) -> pl.Expr:

@@ -6,6 +6,8 @@ rolls back together with everything else the caller did. Never one ORM object pe
 
 from __future__ import annotations
 
+import itertools
+
 import polars as pl
 from sqlalchemy import Connection
 
@@ -27,12 +29,19 @@ def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> int:
     column_list = ", ".join(f'"{name}"' for name in columns)
     cursor = dbapi.cursor()
     try:
-        # Columns to Python lists are converted in bulk; zip builds the row tuples lazily.
-        rows = zip(*(frame.get_column(name).to_list() for name in columns), strict=True)
+        # Columns become Python lists in bulk (a constant column is one repeated object, not
+        # a million copies); zip builds the row tuples lazily as SQLite consumes them.
+        rows = zip(*(_column_values(frame.get_column(name)) for name in columns), strict=False)
         cursor.executemany(f'INSERT INTO "{table}" ({column_list}) VALUES ({placeholders})', rows)
     finally:
         cursor.close()
     return frame.height
+
+
+def _column_values(column: pl.Series):
+    if column.len() > 1 and column.n_unique() == 1:
+        return itertools.repeat(column[0], column.len())
+    return column.to_list()
 
 
 def _sqlite_ready(frame: pl.DataFrame) -> pl.DataFrame:

@@ -76,22 +76,22 @@ class Upload(SQLModel, table=True):
 
 
 class HouseholdMonth(SQLModel, table=True):
-    """One roster row: a household paid (or due) in one month, pseudonymised."""
+    """One roster row: a household paid (or due) in one month, pseudonymised.
+
+    The primary key is the month's slot plus the row's position in the file, and on SQLite
+    the table is clustered on it (WITHOUT ROWID): a month is one contiguous range, bulk
+    inserts append, and slot and cross-county lookups need no secondary index.
+    """
 
     __tablename__ = "household_month"
-    __table_args__ = (
-        Index("ix_household_month_slot", "county_code", "program", "month"),
-        # Cross-county checks read one month of other counties; keys are random, so an index on
-        # them would make every bulk insert scatter across the B-tree.
-        Index("ix_household_month_month", "month", "county_code"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    upload_id: int = Field(foreign_key="upload.id", index=True)
-    county_code: str
-    program: str
-    month: dt.date
+    __table_args__ = {"sqlite_with_rowid": False}
+    month: dt.date = Field(primary_key=True)
+    county_code: str = Field(primary_key=True)
+    program: str = Field(primary_key=True)
+    position: int = Field(primary_key=True)  # 0-based order of the row in the file
+    upload_id: int = Field(foreign_key="upload.id")
     sheet: str = ""
-    row: int
+    row: int  # 1-based row number a person sees in the file (or sheet)
     township: str
     village: str = ""
     household_key: str = Field(sa_column=Column(SAString(32), nullable=False))

@@ -247,7 +247,7 @@ def household_rows(engine: Engine, *, county: str, program: str, month: dt.date)
         (HouseholdMonth.amount_fen / 100.0).label("amount"),
         HouseholdMonth.paid_on,
     ).where(HouseholdMonth.county_code == county, HouseholdMonth.program == program, HouseholdMonth.month == month)
-    return _frame(engine, query.order_by(HouseholdMonth.id), {"paid_on": pl.Date, "amount": pl.Float64})
+    return _frame(engine, query.order_by(HouseholdMonth.position), {"paid_on": pl.Date, "amount": pl.Float64})
 
 
 def overview(engine: Engine, *, program: str | None = None) -> pl.DataFrame:

@@ -26,7 +26,7 @@ from loaders import idcard
 def test_normalise_and_check(raw, normalised, problem):
     assert idcard.normalise(raw) == normalised
     assert idcard.problem(normalised) == problem
-    frame = pl.DataFrame({"raw": [raw]}).select(idcard.normalise_expr(pl.col("raw")).alias("n"))
+    frame = pl.DataFrame({"n": idcard.normalise_series(pl.Series([raw]))})
     assert frame["n"][0] == normalised
     assert frame.select(idcard.problem_expr(pl.col("n")))[0, 0] == problem
 
