@@ -19,7 +19,9 @@ from demo.rosters import write_rosters
 from loaders.counties import ingest_counties
 from loaders.evaluation import ingest_evaluation
 from loaders.ingest import ingest_roster
+from loaders.roster import file_hash
 from loaders.standards import ingest_standards
+from warehouse import read
 from warehouse.settings import PROJECT_ROOT
 
 WORK_DIR = PROJECT_ROOT / "data" / "demo"
@@ -45,8 +47,11 @@ def load_demo(
         ingest_evaluation(engine, path, user=user)
     progress(f"县区、保障标准和 {len(seeds)} 份真实评价、{len(synthetic)} 份演示评价已导入")
     rosters = write_rosters(work_dir / "rosters", years=years, counties=counties)
+    stored_hashes = set(read.uploads(engine, kind="roster").filter(status="active")["file_hash"])
     rows = stored = 0
     for number, roster in enumerate(rosters, start=1):
+        if file_hash(roster.path) in stored_hashes:
+            continue  # this very file is the stored version: nothing to read or write
         report = ingest_roster(
             engine,
             roster.path,
@@ -58,7 +63,7 @@ def load_demo(
         )
         rows += report.rows_read
         stored += 0 if report.unchanged else 1
-        if number % 60 == 0 or number == len(rosters):
+        if number % 60 == 0:
             progress(f"名册 {number}/{len(rosters)}（{roster.county} {roster.month}）")
     seconds = time.perf_counter() - started
     return f"演示数据已就绪：{len(rosters)} 份名册（新入库 {stored} 份，共 {rows:,} 行），用时 {seconds:.0f} 秒"

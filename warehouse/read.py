@@ -10,6 +10,7 @@ import datetime as dt
 
 import polars as pl
 from sqlalchemy import Engine, func, select
+from sqlalchemy.sql import sqltypes
 
 from warehouse.models import (
     County,
@@ -36,9 +37,36 @@ _COUNT_COLUMNS = (
 )
 
 
+_POLARS_TYPES = (
+    (sqltypes.Boolean, pl.Boolean),
+    (sqltypes.DateTime, pl.Datetime("us")),
+    (sqltypes.Date, pl.Date),
+    (sqltypes.Integer, pl.Int64),
+    (sqltypes.Float, pl.Float64),
+    (sqltypes.Numeric, pl.Float64),
+    (sqltypes.String, pl.String),
+)
+
+
+def _schema(query) -> dict[str, pl.DataType]:
+    """Polars types from the query's column types, so that empty results keep their schema."""
+    schema = {}
+    for column in query.selected_columns:
+        column_type = getattr(column.type, "impl_instance", column.type)  # SQLModel wraps String
+        for sql_type, polars_type in _POLARS_TYPES:
+            if isinstance(column_type, sql_type):
+                schema[column.key] = polars_type
+                break
+    return schema
+
+
 def _frame(engine: Engine, query, schema: dict[str, pl.DataType] | None = None) -> pl.DataFrame:
+    types = _schema(query) | (schema or {})
     with engine.connect() as conn:
-        return pl.read_database(query, conn, schema_overrides=schema)
+        frame = pl.read_database(query, conn, schema_overrides=types)
+    if frame.is_empty():
+        return pl.DataFrame(schema=types)
+    return frame
 
 
 def counties(engine: Engine) -> pl.DataFrame:

@@ -1,0 +1,46 @@
+"""The 总览 page on an empty warehouse and on one with data (AppTest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from demo import SEEDS
+from loaders.counties import ingest_counties
+from loaders.evaluation import ingest_evaluation
+from loaders.ingest import ingest_roster
+from tests.files import make_id, write_csv
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def run_app() -> AppTest:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return AppTest.from_file(str(APP), default_timeout=60).run()
+
+
+def test_empty_warehouse_says_what_to_do(empty_warehouse):
+    app = run_app()
+    assert not app.exception
+    assert "dibao demo" in app.info[0].value
+
+
+def test_overview_shows_each_county_with_its_latest_figures(tmp_path, empty_warehouse):
+    ingest_counties(empty_warehouse, SEEDS / "counties.csv", user="t")
+    ingest_evaluation(empty_warehouse, SEEDS / "evaluations" / "370881_2023_rural.csv", user="t")
+    roster = write_csv(
+        tmp_path / "r.csv",
+        [["鲁城街道", make_id(), "2", "1490", "2023-12-10"]],
+        header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
+    )
+    ingest_roster(empty_warehouse, roster, county="370881", month="2023-12", program="rural")
+    app = run_app()
+    assert not app.exception
+    table = app.dataframe[0].value
+    qufu = table[table["name"] == "曲阜市"].iloc[0]
+    assert (qufu["households"], qufu["persons"], qufu["amount"]) == (1, 2, 1490.0)
+    assert (qufu["evaluation_total_score"], qufu["evaluation_grade"]) == (92.46, "优")
+    assert len(table) == 5
