@@ -11,7 +11,7 @@ from loaders.headers import Field, HeaderSpec
 from loaders.log import log_upload, seen
 from loaders.records import read_records
 from loaders.roster import file_hash
-from loaders.standards import SOURCES
+from loaders.words import SOURCES
 from warehouse.bulk import insert_frame
 from warehouse.models import County, Township
 

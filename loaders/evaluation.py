@@ -12,27 +12,10 @@ from loaders.ingest import county_registry
 from loaders.log import log_upload, seen
 from loaders.records import read_records
 from loaders.roster import file_hash
-from loaders.standards import SOURCES
+from loaders.words import EVALUATED_PROGRAMS, EVALUATION_KINDS, SOURCES
 from warehouse.bulk import insert_frame
 from warehouse.models import Evaluation, IndicatorScore
 
-PROGRAMS = {
-    "农村": "rural",
-    "城市": "urban",
-    "城镇": "urban",
-    "城乡": "all",
-    "rural": "rural",
-    "urban": "urban",
-    "all": "all",
-}
-KINDS = {
-    "自评": "self",
-    "部门评价": "department",
-    "财政评价": "finance",
-    "self": "self",
-    "department": "department",
-    "finance": "finance",
-}
 LEVELS = ("level1", "level2", "level3", "level4")
 
 SCORE_SHEET = HeaderSpec(
@@ -68,8 +51,8 @@ def ingest_evaluation(engine: Engine, path: Path, *, user: str, display_name: st
     """Store the evaluations of a score sheet, replacing the same county/programme/year/kind."""
     records = read_records(path, SCORE_SHEET, display_name=display_name)
     # Values are read where they are written; then blanks below mean "same as above".
-    records.choice("program", PROGRAMS)
-    records.choice("kind", KINDS)
+    records.choice("program", EVALUATED_PROGRAMS)
+    records.choice("kind", EVALUATION_KINDS)
     records.choice("source", SOURCES)
     records.numbers("year", "planned_persons", integer=True)
     records.numbers("total_score", "budget_wan", "arrived_wan", "spent_wan", "points", "score")
@@ -82,10 +65,7 @@ def ingest_evaluation(engine: Engine, path: Path, *, user: str, display_name: st
         conflicting = records.frame.filter(pl.col(key).n_unique().over(_KEY) > 1)
         for sheet, row in conflicting.select("sheet", "row").iter_rows():
             records.problem(sheet, row, key, "同一次评价中此列前后不一致")
-    known = county_registry(engine)
-    for sheet, row, code in records.frame.select("sheet", "row", "county_code").unique("county_code").iter_rows():
-        if code is not None and code not in known:
-            records.problem(sheet, row, "county_code", f"县区代码 {code} 不在县区名录中")
+    records.known("county_code", county_registry(engine))
     _check_paths(records)
     records.check()
     digest = file_hash(path)

@@ -54,30 +54,17 @@ class RosterReport:
     upload_id: int | None = None  # set once stored
 
 
-def county_registry(conn: Connection | Engine) -> dict[str, CountyInfo]:
-    with _connection(conn) as connection:
-        rows = connection.execute(select(County.code, County.name, County.short_names, County.deadline_day)).all()
+def county_registry(source: Connection | Engine) -> dict[str, CountyInfo]:
+    query = select(County.code, County.name, County.short_names, County.deadline_day)
+    if isinstance(source, Engine):
+        with source.connect() as conn:
+            rows = conn.execute(query).all()
+    else:
+        rows = source.execute(query).all()
     return {
         code: CountyInfo(code, name, tuple(part for part in (short or "").split(";") if part), deadline)
         for code, name, short, deadline in rows
     }
-
-
-class _connection:
-    """Use a given connection, or open one from an engine for the block."""
-
-    def __init__(self, source: Connection | Engine):
-        self.source, self.opened = source, None
-
-    def __enter__(self) -> Connection:
-        if isinstance(self.source, Connection):
-            return self.source
-        self.opened = self.source.connect()
-        return self.opened
-
-    def __exit__(self, *exc) -> None:
-        if self.opened is not None:
-            self.opened.close()
 
 
 def read(

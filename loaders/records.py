@@ -71,6 +71,14 @@ class Records:
         # Unknown words stay as written (already reported) so that "same as above" still holds.
         self.frame = self.frame.with_columns(pl.coalesce(mapped, pl.col(key)).alias(key))
 
+    def known(self, key: str, registry) -> None:
+        """Each value of `key` names a county of the registry (first row of each value reported)."""
+        unknown = self.frame.filter(pl.col(key).is_not_null() & ~pl.col(key).is_in(list(registry)))
+        for sheet, row, code in (
+            unknown.unique(key, keep="first", maintain_order=True).select("sheet", "row", key).iter_rows()
+        ):
+            self.problem(sheet, row, key, f"县区代码 {code} 不在县区名录中")
+
 
 def read_records(path: Path, spec: HeaderSpec, *, display_name: str | None = None) -> Records:
     name = display_name or path.name

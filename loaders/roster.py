@@ -24,8 +24,8 @@ from loaders import idcard, values
 from loaders.headers import ROSTER, HeaderMatch
 from loaders.problems import Problem, Rejected
 from loaders.tables import Sheet, read_sheets
+from loaders.words import PROGRAMS
 
-PROGRAM_WORDS = {"农村": "rural", "城市": "urban", "城镇": "urban", "rural": "rural", "urban": "urban"}
 _TOTALS = re.compile(r"(合计|总计|小计)[:：]?$")
 _FOOTER = r"制表人|审核人|填表人|负责人|制表日期|填报日期|审核日期|经办人|制表单位|填报单位|盖章"
 _TEXT_FIELDS = ("township", "village", "id_number", "category", "month")
@@ -321,11 +321,11 @@ def _resolve_slot(
 
     program_key = None
     if program:
-        program_key = PROGRAM_WORDS.get(program.strip().lower())
+        program_key = PROGRAMS.get(program.strip().lower())
         if program_key is None:
             problems.append(Problem(name, message=f"项目类别「{program}」无法识别，应为 rural（农村）或 urban（城市）"))
     else:
-        mentioned = {key for word, key in PROGRAM_WORDS.items() if word in title}
+        mentioned = {key for word, key in PROGRAMS.items() if word in title}
         if len(mentioned) == 1:
             program_key = mentioned.pop()
         else:

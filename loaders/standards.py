@@ -13,11 +13,9 @@ from loaders.log import log_upload, seen
 from loaders.records import read_records
 from loaders.roster import file_hash
 from loaders.values import category
+from loaders.words import PROGRAMS, SOURCES
 from warehouse.bulk import insert_frame
 from warehouse.models import Standard
-
-PROGRAMS = {"农村": "rural", "城市": "urban", "城镇": "urban", "rural": "rural", "urban": "urban"}
-SOURCES = {"seed": "seed", "synthetic": "synthetic", "upload": "upload", "演示数据": "synthetic"}
 
 STANDARDS = HeaderSpec(
     [
@@ -45,10 +43,7 @@ def ingest_standards(engine: Engine, path: Path, *, user: str, display_name: str
     records.choice("program", PROGRAMS)
     records.dates("effective_from")
     records.numbers("yuan_per_person_month")
-    known = county_registry(engine)
-    for sheet, row, code in records.frame.select("sheet", "row", "county_code").iter_rows():
-        if code is not None and code not in known:
-            records.problem(sheet, row, "county_code", f"县区代码 {code} 不在县区名录中")
+    records.known("county_code", county_registry(engine))
     records.frame = records.frame.with_columns(pl.col("source").fill_null("upload"))
     records.choice("source", SOURCES)
     records.check()

@@ -14,9 +14,6 @@ from sqlalchemy import Column, Index, UniqueConstraint
 from sqlalchemy import String as SAString
 from sqlmodel import Field, SQLModel
 
-PROGRAMS = ("rural", "urban")
-SOURCES = ("seed", "synthetic", "upload")
-
 
 class County(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=12)

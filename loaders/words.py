@@ -1,0 +1,13 @@
+"""Words offices write for programmes, evaluation kinds and data sources, mapped to our keys."""
+
+PROGRAMS = {"农村": "rural", "城市": "urban", "城镇": "urban", "rural": "rural", "urban": "urban"}
+EVALUATED_PROGRAMS = PROGRAMS | {"城乡": "all", "all": "all"}  # one evaluation may cover both
+EVALUATION_KINDS = {
+    "自评": "self",
+    "部门评价": "department",
+    "财政评价": "finance",
+    "self": "self",
+    "department": "department",
+    "finance": "finance",
+}
+SOURCES = {"seed": "seed", "synthetic": "synthetic", "upload": "upload", "演示数据": "synthetic"}
