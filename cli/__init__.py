@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -92,34 +93,27 @@ def ingest_roster_command(
     click.echo(roster_report(report, as_json=as_json))
 
 
-@ingest.command("standards", help="Benefit standards sheet.")
-@click.argument("path", type=click.Path(path_type=Path))
-@_friendly
-def ingest_standards_command(path: Path) -> None:
-    from loaders.standards import ingest_standards
-
-    stored = ingest_standards(_engine(), path, user=current_user(get_settings()))
-    click.echo(f"已导入 {stored} 条保障标准" if stored else "此文件已导入过，未作改动")
+_SHEETS = {
+    # command: (help, loader module and function, what one stored item is called)
+    "standards": ("Benefit standards sheet.", "loaders.standards:ingest_standards", "条保障标准"),
+    "evaluation": ("An evaluation score sheet (得分表).", "loaders.evaluation:ingest_evaluation", "次绩效评价"),
+    "counties": ("County registry with townships.", "loaders.counties:ingest_counties", "个县区"),
+}
 
 
-@ingest.command("evaluation", help="An evaluation score sheet (得分表).")
-@click.argument("path", type=click.Path(path_type=Path))
-@_friendly
-def ingest_evaluation_command(path: Path) -> None:
-    from loaders.evaluation import ingest_evaluation
+def _sheet_command(name: str, help_text: str, target: str, unit: str) -> None:
+    @ingest.command(name, help=help_text)
+    @click.argument("path", type=click.Path(path_type=Path))
+    @_friendly
+    def command(path: Path) -> None:
+        module, function = target.split(":")
+        loader = getattr(importlib.import_module(module), function)
+        stored = loader(_engine(), path, user=current_user(get_settings()))
+        click.echo(f"已导入 {stored} {unit}" if stored else "此文件已导入过，未作改动")
 
-    stored = ingest_evaluation(_engine(), path, user=current_user(get_settings()))
-    click.echo(f"已导入 {stored} 次绩效评价" if stored else "此文件已导入过，未作改动")
 
-
-@ingest.command("counties", help="County registry with townships.")
-@click.argument("path", type=click.Path(path_type=Path))
-@_friendly
-def ingest_counties_command(path: Path) -> None:
-    from loaders.counties import ingest_counties
-
-    stored = ingest_counties(_engine(), path, user=current_user(get_settings()))
-    click.echo(f"已导入 {stored} 个县区" if stored else "此文件已导入过，未作改动")
+for _name, (_help, _target, _unit) in _SHEETS.items():
+    _sheet_command(_name, _help, _target, _unit)
 
 
 @main.command(help="A county's months, standards and evaluations.")

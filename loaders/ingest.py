@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, select, update
 
 from loaders import figures as figure_rules
 from loaders import findings as finding_rules
+from loaders.log import log_upload
 from loaders.roster import CountyInfo, RosterRows, read_roster
 from loaders.values import deadline as deadline_for
 from warehouse.bulk import insert_frame
@@ -121,22 +122,19 @@ def store_roster(engine: Engine, roster: RosterRows, *, user: str, source: str =
         with engine.begin() as conn:
             # Writing first takes the warehouse's write lock before anything is read, so two
             # uploads of the same month cannot both believe they replace the same version.
-            upload_id = conn.execute(
-                insert(Upload)
-                .values(
-                    kind="roster",
-                    county_code=roster.county.code,
-                    program=roster.program,
-                    month=roster.month,
-                    file_name=roster.file_name,
-                    file_hash=roster.file_hash,
-                    uploaded_at=dt.datetime.now(dt.UTC),
-                    uploaded_by=user,
-                    status="pending",
-                    source=source,
-                )
-                .returning(Upload.id)
-            ).scalar_one()
+            upload_id = log_upload(
+                conn,
+                kind="roster",
+                file_name=roster.file_name,
+                file_hash=roster.file_hash,
+                user=user,
+                rows=0,
+                county_code=roster.county.code,
+                program=roster.program,
+                month=roster.month,
+                source=source,
+                status="pending",
+            )
             report = _evaluate(conn, roster, exclude_upload=upload_id)
             if report.unchanged:
                 raise _Unchanged(report)

@@ -26,21 +26,25 @@ def log_upload(
     rows: int,
     county_code: str | None = None,
     program: str | None = None,
+    month: dt.date | None = None,
     source: str = "upload",
+    status: str = "active",
 ) -> int:
+    """Add an upload-log row and return its id."""
     return conn.execute(
         insert(Upload)
         .values(
             kind=kind,
             county_code=county_code,
             program=program,
+            month=month,
             file_name=file_name,
             file_hash=file_hash,
             rows_read=rows,
             rows_stored=rows,
             uploaded_at=dt.datetime.now(dt.UTC),
             uploaded_by=user,
-            status="active",
+            status=status,
             source=source,
         )
         .returning(Upload.id)

@@ -86,16 +86,7 @@ def read_records(path: Path, spec: HeaderSpec, *, display_name: str | None = Non
     frames, labels, problems = [], {}, []
     for sheet in sheets:
         match = spec.match([cell or "" for cell in sheet.cells.row(0)])
-        for missing in spec.missing(match):
-            problems.append(
-                Problem(
-                    name,
-                    sheet=sheet.name,
-                    row=sheet.first_row,
-                    column=missing.label,
-                    message=f"缺少必需的列「{missing.label}」（可用的列名：{'、'.join(missing.aliases)}）",
-                )
-            )
+        problems += [sheet.missing_column(name, field.label, field.aliases) for field in spec.missing(match)]
         labels.update({key: sheet.column_label(index, match.headers[key]) for key, index in match.columns.items()})
         frame = (
             sheet.cells.with_row_index("index")

@@ -181,16 +181,7 @@ def _missing_columns(sheet: Sheet, name: str, match: HeaderMatch, *, several_she
     missing = [field for field in ROSTER.fields if field.required and field.key not in present]
     if "amount" not in present:
         missing.append(ROSTER.field("amount"))
-    return [
-        Problem(
-            name,
-            sheet=sheet.name,
-            row=sheet.first_row,
-            column=field.label,
-            message=f"缺少必需的列「{field.label}」（可用的列名：{'、'.join(field.aliases)}）",
-        )
-        for field in missing
-    ]
+    return [sheet.missing_column(name, field.label, field.aliases) for field in missing]
 
 
 def _parse_values(

@@ -38,6 +38,16 @@ class Sheet:
     def column_label(self, index: int, header: str) -> str:
         return f"{header}（{self.letters[index]} 列）" if self.letters else header
 
+    def missing_column(self, file_name: str, label: str, aliases: tuple[str, ...]) -> Problem:
+        """The problem of a required column absent from this sheet's header row."""
+        return Problem(
+            file_name,
+            sheet=self.name,
+            row=self.first_row,
+            column=label,
+            message=f"缺少必需的列「{label}」（可用的列名：{'、'.join(aliases)}）",
+        )
+
 
 def read_sheets(path: Path, find_header: FindHeader, *, display_name: str | None = None) -> list[Sheet]:
     """Every sheet of the file that has a header row; reject the file when none has one."""
