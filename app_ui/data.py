@@ -1,23 +1,128 @@
-"""Cached access to the warehouse for the pages; `refresh()` after anything is stored."""
+"""Cached access to the warehouse for the pages; `refresh()` after anything is stored.
+
+The only module of the app that holds state across reruns: the engine (a resource) and
+the results of the read API (data, cleared by `refresh`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
 from warehouse import read
 from warehouse.db import open_warehouse
+from warehouse.settings import get_settings
+
+_CACHE = {"ttl": 600, "max_entries": 128, "show_spinner": False}
 
 
 @st.cache_resource
-def engine() -> Engine:
+def _engine(url: str) -> Engine:
     return open_warehouse()
 
 
-@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
-def overview(program: str | None = None):
+def engine() -> Engine:
+    return _engine(get_settings().warehouse_url)
+
+
+def _key() -> str:
+    """Part of every cache key, so two warehouses (tests) never share results."""
+    return get_settings().warehouse_url
+
+
+@st.cache_data(**_CACHE)
+def _counties(_url: str) -> pl.DataFrame:
+    return read.counties(engine())
+
+
+def counties() -> pl.DataFrame:
+    return _counties(_key())
+
+
+@st.cache_data(**_CACHE)
+def _years(_url: str) -> list[int]:
+    return read.years(engine())
+
+
+def years() -> list[int]:
+    return _years(_key())
+
+
+@st.cache_data(**_CACHE)
+def _overview(_url: str, program: str | None) -> pl.DataFrame:
     return read.overview(engine(), program=program)
 
 
+def overview(program: str | None = None) -> pl.DataFrame:
+    return _overview(_key(), program)
+
+
+@st.cache_data(**_CACHE)
+def _monthly(_url: str, counties: tuple[str, ...], program: str | None, year: int | None) -> pl.DataFrame:
+    return read.monthly_totals(engine(), counties=list(counties), program=program, year=year)
+
+
+def monthly(counties: tuple[str, ...], program: str | None, year: int | None = None) -> pl.DataFrame:
+    return _monthly(_key(), counties, program, year)
+
+
+@st.cache_data(**_CACHE)
+def _figures_by(_url: str, by: str, county: str, program: str, month: dt.date, township: str | None) -> pl.DataFrame:
+    return read.figures_by(engine(), by=by, county=county, program=program, month=month, township=township)
+
+
+def figures_by(by: str, county: str, program: str, month: dt.date, township: str | None = None) -> pl.DataFrame:
+    return _figures_by(_key(), by, county, program, month, township)
+
+
+@st.cache_data(**_CACHE)
+def _standards(_url: str, counties: tuple[str, ...], program: str | None) -> pl.DataFrame:
+    return read.standards(engine(), counties=list(counties), program=program)
+
+
+def standards(counties: tuple[str, ...], program: str | None) -> pl.DataFrame:
+    return _standards(_key(), counties, program)
+
+
+@st.cache_data(**_CACHE)
+def _evaluations(_url: str, counties: tuple[str, ...], program: str | None, year: int | None) -> pl.DataFrame:
+    return read.evaluations(engine(), counties=list(counties), program=program, year=year)
+
+
+def evaluations(counties: tuple[str, ...], program: str | None = None, year: int | None = None) -> pl.DataFrame:
+    return _evaluations(_key(), counties, program, year)
+
+
+@st.cache_data(**_CACHE)
+def _indicators(_url: str, evaluation_ids: tuple[int, ...], depth: int | None) -> pl.DataFrame:
+    return read.indicator_scores(engine(), evaluation_ids=list(evaluation_ids), depth=depth)
+
+
+def indicators(evaluation_ids: tuple[int, ...], depth: int | None = None) -> pl.DataFrame:
+    return _indicators(_key(), evaluation_ids, depth)
+
+
+@st.cache_data(**_CACHE)
+def _findings(_url: str, counties: tuple[str, ...], year: int | None, month: dt.date | None) -> pl.DataFrame:
+    return read.findings(engine(), counties=list(counties), year=year, month=month)
+
+
+def findings(counties: tuple[str, ...], year: int | None = None, month: dt.date | None = None) -> pl.DataFrame:
+    return _findings(_key(), counties, year, month)
+
+
+@st.cache_data(**_CACHE)
+def _household_rows(_url: str, county: str, program: str, month: dt.date) -> pl.DataFrame:
+    return read.household_rows(engine(), county=county, program=program, month=month)
+
+
+def household_rows(county: str, program: str, month: dt.date) -> pl.DataFrame:
+    return _household_rows(_key(), county, program, month)
+
+
 def refresh() -> None:
+    """Forget every cached read: called when an upload commits."""
     st.cache_data.clear()

@@ -3,14 +3,15 @@
 import streamlit as st
 
 from app_ui import data
+from app_ui.export import download_buttons
+from app_ui.filters import current
+from app_ui.i18n import t
 
-st.title("低保绩效驾驶舱 · 总览")
-table = data.overview()
-if table.is_empty():
-    st.info("数据仓库是空的。请先运行 `dibao demo` 载入演示数据，或用 `dibao ingest` 导入名册和评价。")
-    st.stop()
+filters = current()
+st.title(f"{t('app_title')} · {t('page_overview')}")
+table = data.overview(filters.program)
 if (table["source"] == "synthetic").any():
-    st.caption("演示数据：名册为按真实评价报告数字生成的合成数据；评价与标准中标注「演示数据」者亦为合成。")
+    st.caption(t("synthetic_note"))
 st.dataframe(
     table,
     column_order=(
@@ -40,3 +41,4 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+download_buttons(table, "总览", key="overview")

@@ -89,3 +89,41 @@ def warehouse(empty_warehouse):
             ],
         )
     return engine
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """The full demo warehouse (2019–2024), built once per test session through `dibao demo`'s code.
+
+    Set DIBAO_TEST_DEMO_DB to an already built file to reuse it while developing; the tests
+    that use it only read.
+    """
+    import os
+
+    from demo.load import load_demo
+
+    reuse = os.environ.get("DIBAO_TEST_DEMO_DB")
+    if reuse and Path(reuse).exists():
+        return Path(reuse)
+    folder = tmp_path_factory.mktemp("demo")
+    database = folder / "warehouse.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DIBAO_WAREHOUSE_URL", f"sqlite:///{database}")
+        patch.delenv("DIBAO_ID_KEY", raising=False)
+        get_settings.cache_clear()
+        engine = open_warehouse()
+        load_demo(engine, user="demo", work_dir=folder / "files")
+        engine.dispose()
+    get_settings.cache_clear()
+    return database
+
+
+@pytest.fixture
+def demo_warehouse(demo_database, monkeypatch):
+    """Settings pointing at the shared demo warehouse; its engine."""
+    monkeypatch.setenv("DIBAO_WAREHOUSE_URL", f"sqlite:///{demo_database}")
+    get_settings.cache_clear()
+    engine = open_warehouse()
+    yield engine
+    engine.dispose()
+    get_settings.cache_clear()

@@ -314,3 +314,15 @@ def overview(engine: Engine, *, program: str | None = None) -> pl.DataFrame:
         .join(open_findings, on="county_code", how="left")
         .with_columns(pl.col("findings").fill_null(0))
     )
+
+
+def years(engine: Engine) -> list[int]:
+    """Every year with stored months or evaluations, oldest first."""
+    months = _frame(
+        engine, select(func.min(MonthlyFigure.month).label("first"), func.max(MonthlyFigure.month).label("last"))
+    )
+    found = set(evaluations(engine)["year"].to_list())
+    first, last = months.row(0) if not months.is_empty() else (None, None)
+    if first is not None and last is not None:
+        found |= set(range(first.year, last.year + 1))
+    return sorted(found)

@@ -7,30 +7,12 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from demo.load import load_demo
 from warehouse import read
-from warehouse.db import open_warehouse
-from warehouse.settings import get_settings
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DIBAO_WAREHOUSE_URL", f"sqlite:///{folder / 'warehouse.db'}")
-        patch.delenv("DIBAO_ID_KEY", raising=False)
-        get_settings.cache_clear()
-        engine = open_warehouse()
-        load_demo(engine, user="t", years=range(2019, 2021), counties=["530427"], work_dir=folder / "files")
-        load_demo(
-            engine,
-            user="t",
-            years=range(2022, 2024),
-            counties=["370881", "440840", "530114", "900001"],
-            work_dir=folder / "files",
-        )
-        yield engine
-    get_settings.cache_clear()
+@pytest.fixture
+def demo(demo_warehouse):
+    return demo_warehouse
 
 
 def year(frame: pl.DataFrame, y: int) -> pl.DataFrame:

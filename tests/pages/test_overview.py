@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import streamlit as st
-from streamlit.testing.v1 import AppTest
-
 from demo import SEEDS
 from loaders.counties import ingest_counties
 from loaders.evaluation import ingest_evaluation
 from loaders.ingest import ingest_roster
 from tests.files import make_id, write_csv
+from tests.pages.apptest import open_app
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
 
-
-def run_app() -> AppTest:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return AppTest.from_file(str(APP), default_timeout=60).run()
+def run_app():
+    return open_app()
 
 
 def test_empty_warehouse_says_what_to_do(empty_warehouse):
     app = run_app()
     assert not app.exception
     assert "dibao demo" in app.info[0].value
+    assert not app.dataframe
 
 
 def test_overview_shows_each_county_with_its_latest_figures(tmp_path, empty_warehouse):

@@ -1,0 +1,30 @@
+"""Open the app (or one of its pages) with AppTest, as a person following a link would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def open_app(page: str | None = None, **query: str) -> AppTest:
+    """Run app.py with `query` as the URL's query string, then switch to `page` (e.g. "pages/recipients.py")."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(APP), default_timeout=90)
+    for name, value in query.items():
+        app.query_params[name] = value
+    app.run()
+    if page is not None:
+        app.switch_page(page).run()
+    return app
+
+
+def chart_specs(app: AppTest) -> list[dict]:
+    """The Vega-Lite specs of every Altair chart on the page."""
+    import json
+
+    return [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
