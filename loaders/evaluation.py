@@ -10,7 +10,7 @@ from sqlalchemy import Engine, delete, insert, select
 from loaders.headers import Field, HeaderSpec
 from loaders.ingest import county_registry
 from loaders.log import log_upload, seen
-from loaders.records import read_records
+from loaders.records import ParsedSheet, read_records
 from loaders.roster import file_hash
 from loaders.words import EVALUATED_PROGRAMS, EVALUATION_KINDS, SOURCES
 from warehouse.bulk import insert_frame
@@ -49,6 +49,14 @@ _DETAILS = ("evaluator", "total_score", "grade", "budget_wan", "arrived_wan", "s
 
 def ingest_evaluation(engine: Engine, path: Path, *, user: str, display_name: str | None = None) -> int:
     """Store the evaluations of a score sheet, replacing the same county/programme/year/kind."""
+    return store_evaluation(engine, parse_evaluation(engine, path, display_name=display_name), user=user)
+
+
+def parse_evaluation(engine: Engine, path: Path, *, display_name: str | None = None) -> ParsedSheet:
+    """Read and validate a score sheet; raise `Rejected` listing every problem; write nothing.
+
+    The summary has one row per evaluation with the id of the stored one it would replace.
+    """
     records = read_records(path, SCORE_SHEET, display_name=display_name)
     # Values are read where they are written; then blanks below mean "same as above".
     records.choice("program", EVALUATED_PROGRAMS)
@@ -69,19 +77,40 @@ def ingest_evaluation(engine: Engine, path: Path, *, user: str, display_name: st
     _check_paths(records)
     records.check()
     digest = file_hash(path)
-    if seen(engine, kind="evaluation", file_hash=digest):
-        return 0
     frame = records.frame.with_columns(
         pl.col(*LEVELS[1:], "target", "actual", "note", "evaluator", "grade").fill_null("")
     )
-    evaluations = frame.group_by(_KEY, maintain_order=True).agg(pl.col(_DETAILS).first())
+    evaluations = frame.group_by(_KEY, maintain_order=True).agg(pl.col(_DETAILS).first(), pl.len().alias("indicators"))
+    with engine.connect() as conn:
+        stored = conn.execute(select(Evaluation.id, *(getattr(Evaluation, name) for name in _KEY))).all()
+    replaces = pl.DataFrame(
+        [(row[0], *row[1:]) for row in stored],
+        schema={
+            "replaces_id": pl.Int64,
+            "county_code": pl.String,
+            "program": pl.String,
+            "year": pl.Int64,
+            "kind": pl.String,
+        },
+        orient="row",
+    )
+    summary = evaluations.join(replaces, on=list(_KEY), how="left")
+    return ParsedSheet(records.file_name, digest, frame, seen(engine, kind="evaluation", file_hash=digest), summary)
+
+
+def store_evaluation(engine: Engine, parsed: ParsedSheet, *, user: str) -> int:
+    """Store parsed evaluations in one transaction; 0 when this file was stored before."""
+    if parsed.already_stored:
+        return 0
+    frame = parsed.rows
+    evaluations = parsed.summary
     with engine.begin() as conn:
         first = evaluations.row(0, named=True)
         upload_id = log_upload(
             conn,
             kind="evaluation",
-            file_name=records.file_name,
-            file_hash=digest,
+            file_name=parsed.file_name,
+            file_hash=parsed.file_hash,
             user=user,
             rows=frame.height,
             county_code=first["county_code"],

@@ -92,9 +92,14 @@ def read(
 
 def check_roster(engine: Engine, path: Path, **options) -> RosterReport:
     """Validate a roster and report what storing it would do; write nothing."""
+    return prepare_roster(engine, path, **options)[1]
+
+
+def prepare_roster(engine: Engine, path: Path, **options) -> tuple[RosterRows, RosterReport]:
+    """The validated rows (to pass to `store_roster` on confirmation) and their report."""
     roster = read(engine, path, **options)
     with engine.connect() as conn:
-        return _evaluate(conn, roster)
+        return roster, _evaluate(conn, roster)
 
 
 def ingest_roster(

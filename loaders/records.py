@@ -80,6 +80,17 @@ class Records:
             self.problem(sheet, row, key, f"县区代码 {code} 不在县区名录中")
 
 
+@dataclass
+class ParsedSheet:
+    """A validated sheet ready to store: what an evaluator sees before confirming."""
+
+    file_name: str
+    file_hash: str
+    rows: pl.DataFrame
+    already_stored: bool  # this very file was stored before: storing it again changes nothing
+    summary: pl.DataFrame  # one row per item the sheet stores or replaces, for the preview
+
+
 def read_records(path: Path, spec: HeaderSpec, *, display_name: str | None = None) -> Records:
     name = display_name or path.name
     sheets = read_sheets(path, spec.find_header, display_name=name)

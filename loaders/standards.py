@@ -10,7 +10,7 @@ from sqlalchemy import Engine, and_, delete, or_
 from loaders.headers import Field, HeaderSpec
 from loaders.ingest import county_registry
 from loaders.log import log_upload, seen
-from loaders.records import read_records
+from loaders.records import ParsedSheet, read_records
 from loaders.roster import file_hash
 from loaders.values import category
 from loaders.words import PROGRAMS, SOURCES
@@ -38,6 +38,11 @@ STANDARDS = HeaderSpec(
 
 def ingest_standards(engine: Engine, path: Path, *, user: str, display_name: str | None = None) -> int:
     """Store every standard of the file (replacing the same county/programme/category/date)."""
+    return store_standards(engine, parse_standards(engine, path, display_name=display_name), user=user)
+
+
+def parse_standards(engine: Engine, path: Path, *, display_name: str | None = None) -> ParsedSheet:
+    """Read and validate a standards sheet; raise `Rejected` listing every problem; write nothing."""
     records = read_records(path, STANDARDS, display_name=display_name)
     records.required("county_code", "program", "effective_from", "yuan_per_person_month")
     records.choice("program", PROGRAMS)
@@ -58,8 +63,14 @@ def ingest_standards(engine: Engine, path: Path, *, user: str, display_name: str
         pl.col("note").fill_null(""),
     )
     digest = file_hash(path)
-    if seen(engine, kind="standards", file_hash=digest):
+    return ParsedSheet(records.file_name, digest, rows, seen(engine, kind="standards", file_hash=digest), rows)
+
+
+def store_standards(engine: Engine, parsed: ParsedSheet, *, user: str) -> int:
+    """Store parsed standards in one transaction; 0 when this file was stored before."""
+    if parsed.already_stored:
         return 0
+    rows = parsed.rows
     with engine.begin() as conn:
         keys = rows.select("county_code", "program", "category", "effective_from").unique().iter_rows()
         conditions = [
@@ -69,5 +80,7 @@ def ingest_standards(engine: Engine, path: Path, *, user: str, display_name: str
         for start in range(0, len(conditions), 200):
             conn.execute(delete(Standard).where(or_(*conditions[start : start + 200])))
         insert_frame(conn, Standard.__tablename__, rows)
-        log_upload(conn, kind="standards", file_name=records.file_name, file_hash=digest, user=user, rows=rows.height)
+        log_upload(
+            conn, kind="standards", file_name=parsed.file_name, file_hash=parsed.file_hash, user=user, rows=rows.height
+        )
     return rows.height
