@@ -126,3 +126,12 @@ def household_rows(county: str, program: str, month: dt.date) -> pl.DataFrame:
 def refresh() -> None:
     """Forget every cached read: called when an upload commits."""
     st.cache_data.clear()
+
+
+@st.cache_data(**_CACHE)
+def _finding_counts(_url: str, counties: tuple[str, ...], year: int | None) -> pl.DataFrame:
+    return read.finding_counts(engine(), counties=list(counties), year=year)
+
+
+def finding_counts(counties: tuple[str, ...], year: int | None = None) -> pl.DataFrame:
+    return _finding_counts(_key(), counties, year)

@@ -326,3 +326,15 @@ def years(engine: Engine) -> list[int]:
     if first is not None and last is not None:
         found |= set(range(first.year, last.year + 1))
     return sorted(found)
+
+
+def finding_counts(engine: Engine, *, counties: list[str] | None = None, year: int | None = None) -> pl.DataFrame:
+    """Number of findings per county, programme, month and kind."""
+    query = select(
+        Finding.county_code, Finding.program, Finding.month, Finding.kind, func.count().label("findings")
+    ).group_by(Finding.county_code, Finding.program, Finding.month, Finding.kind)
+    if counties:
+        query = query.where(Finding.county_code.in_(counties))
+    if year:
+        query = query.where(Finding.month >= dt.date(year, 1, 1), Finding.month < dt.date(year + 1, 1, 1))
+    return _frame(engine, query.order_by(Finding.county_code, Finding.month, Finding.kind), {"findings": pl.Int64})

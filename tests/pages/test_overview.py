@@ -34,6 +34,19 @@ def test_overview_shows_each_county_with_its_latest_figures(tmp_path, empty_ware
     assert not app.exception
     table = app.dataframe[0].value
     qufu = table[table["name"] == "曲阜市"].iloc[0]
-    assert (qufu["households"], qufu["persons"], qufu["amount"]) == (1, 2, 1490.0)
+    assert (qufu["households"], qufu["persons"], qufu["on_time_rate_12m"]) == (1, 2, 1.0)
     assert (qufu["evaluation_total_score"], qufu["evaluation_grade"]) == (92.46, "优")
     assert len(table) == 5
+
+
+def test_demo_overview_flags_zhanjiang_and_shows_qufu_2023(demo_warehouse):
+    app = open_app(year="2023")
+    assert not app.exception
+    table = app.dataframe[0].value.set_index("name")
+    assert table.loc["曲阜市", "evaluation_total_score"] == 92.46 and table.loc["曲阜市", "evaluation_grade"] == "优"
+    assert table.loc["曲阜市", "standard"] == 745.0 and round(table.loc["曲阜市", "standard_rise"], 4) == 0.0643
+    assert table["on_time_rate_12m"].idxmin() == "湛江经济技术开发区"
+    assert "按时率最低" in table.loc["湛江经济技术开发区", "attention"]
+    app.selectbox(key="overview_county").set_value("新平彝族傣族自治县").run()
+    assert [metric.label for metric in app.metric][:2] == ["保障户数", "现行标准"]
+    assert "每月 30 日前" in " ".join(markdown.value for markdown in app.markdown)

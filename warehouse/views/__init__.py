@@ -1,0 +1,1 @@
+"""Frames shaped for the pages, built from the read API (no SQL)."""
