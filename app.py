@@ -1,11 +1,10 @@
-"""低保绩效驾驶舱: the shared sidebar and the navigation; each page holds its own layout."""
+"""低保绩效驾驶舱: the navigation; each page draws the shared sidebar (app_ui.filters) and its own layout."""
 
 from pathlib import Path
 
 import streamlit as st
 
 from app_ui import data
-from app_ui.filters import sidebar_filters
 from app_ui.i18n import t
 
 st.set_page_config(page_title="低保绩效驾驶舱", page_icon="📊", layout="wide")
@@ -27,7 +26,6 @@ if data.counties().is_empty():
     st.info(t("empty_warehouse"))
     st.stop()
 
-st.session_state["filters"] = sidebar_filters()
 navigation = st.navigation(
     {
         t(group): [

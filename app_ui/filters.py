@@ -9,7 +9,8 @@ import streamlit as st
 from app_ui import data
 from app_ui.i18n import t
 
-PROGRAMS = ("rural", "urban")
+PROGRAMS = ("", "rural", "urban")  # "": both
+LANGUAGES = {"zh": "中文", "en": "English"}
 
 
 @dataclass(frozen=True)
@@ -20,51 +21,47 @@ class Filters:
     names: dict[str, str]  # county code → name, for labels
 
 
-def _query_list(name: str) -> list[str]:
-    value = st.query_params.get(name, "")
-    return [part for part in value.split(",") if part]
+def _from_url(names: dict[str, str], years: list[int]) -> dict[str, object]:
+    """The widget values a link asks for; anything unknown falls back to a default."""
+    params = st.query_params
+    counties = [code for code in params.get("county", "").split(",") if code in names]
+    year = params.get("year", "")
+    return {
+        "lang": params.get("lang") if params.get("lang") in LANGUAGES else "zh",
+        "counties": counties or list(names),
+        "program": params.get("program") if params.get("program") in PROGRAMS else "",
+        "year": int(year) if year.isdigit() and int(year) in years else (max(years) if years else None),
+    }
 
 
 def sidebar_filters() -> Filters:
-    """Draw the sidebar; read defaults from and write choices to `st.query_params`."""
+    """Draw the sidebar and return the choices.
+
+    Each page calls this first. The choices live in plain session keys (`filter_*`), seeded
+    from the URL on a session's first run and copied into a widget whenever Streamlit has
+    dropped it (as it does on switching pages), so they survive page switches; they are written back to the URL on every run, so a
+    view can be shared as a link.
+    """
     registry = data.counties()
     names = dict(zip(registry["code"].to_list(), registry["name"].to_list(), strict=True))
-    years = data.years()
+    years = sorted(data.years(), reverse=True)
+    state = st.session_state
+    for key, value in _from_url(names, years).items():
+        state.setdefault(f"filter_{key}", value)
+        if key not in state:  # a widget's own value wins; restore it only where it was dropped
+            state[key] = state[f"filter_{key}"]
     with st.sidebar:
-        language = st.radio(
-            "语言 / Language",
-            ("zh", "en"),
-            format_func={"zh": "中文", "en": "English"}.get,
-            horizontal=True,
-            index=1 if st.query_params.get("lang") == "en" else 0,
-            key="lang",
-        )
-        wanted = [code for code in _query_list("county") if code in names] or list(names)
-        counties = st.multiselect(t("counties"), list(names), default=wanted, format_func=names.get, key="counties")
-        program_options = ("", *PROGRAMS)
-        program_default = st.query_params.get("program", "")
+        language = st.radio("语言 / Language", tuple(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang")
+        counties = st.multiselect(t("counties"), list(names), format_func=names.get, key="counties")
         program = st.selectbox(
-            t("program"),
-            program_options,
-            index=program_options.index(program_default) if program_default in program_options else 0,
-            format_func=lambda key: t(key) if key else t("all_programs"),
-            key="program",
+            t("program"), PROGRAMS, format_func=lambda key: t(key) if key else t("all_programs"), key="program"
         )
-        year_default = st.query_params.get("year")
-        year_options = sorted(years, reverse=True)
         year = (
-            st.selectbox(
-                t("year"),
-                year_options,
-                index=year_options.index(int(year_default))
-                if year_default and year_default.isdigit() and int(year_default) in year_options
-                else 0,
-                format_func=lambda y: f"{y}年" if language == "zh" else str(y),
-                key="year",
-            )
-            if year_options
+            st.selectbox(t("year"), years, format_func=lambda y: f"{y}年" if language == "zh" else str(y), key="year")
+            if years
             else None
         )
+    state.update(filter_lang=language, filter_counties=counties, filter_program=program, filter_year=year)
     st.query_params.update(
         {"county": ",".join(counties), "program": program, "year": str(year or ""), "lang": language}
     )
@@ -72,5 +69,5 @@ def sidebar_filters() -> Filters:
 
 
 def current() -> Filters:
-    """The filters drawn by app.py for this run."""
-    return st.session_state["filters"]
+    """Draw the shared sidebar and return the filters: the first call of every page."""
+    return sidebar_filters()
