@@ -38,9 +38,9 @@ def sidebar_filters() -> Filters:
     """Draw the sidebar and return the choices.
 
     Each page calls this first. The choices live in plain session keys (`filter_*`), seeded
-    from the URL on a session's first run and copied into a widget whenever Streamlit has
-    dropped it (as it does on switching pages), so they survive page switches; they are written back to the URL on every run, so a
-    view can be shared as a link.
+    from the URL on a session's first run, copied into the widgets before they are drawn and
+    updated by the widgets' callbacks, so they survive page switches; they are written back
+    to the URL on every run, so a view can be shared as a link.
     """
     registry = data.counties()
     names = dict(zip(registry["code"].to_list(), registry["name"].to_list(), strict=True))
@@ -48,24 +48,50 @@ def sidebar_filters() -> Filters:
     state = st.session_state
     for key, value in _from_url(names, years).items():
         state.setdefault(f"filter_{key}", value)
-        if key not in state:  # a widget's own value wins; restore it only where it was dropped
-            state[key] = state[f"filter_{key}"]
+        # Widget ids include the page, so after a page switch a widget is new: give it the value.
+        state[key] = state[f"filter_{key}"]
     with st.sidebar:
-        language = st.radio("语言 / Language", tuple(LANGUAGES), format_func=LANGUAGES.get, horizontal=True, key="lang")
-        counties = st.multiselect(t("counties"), list(names), format_func=names.get, key="counties")
+        language = st.radio(
+            "语言 / Language",
+            tuple(LANGUAGES),
+            format_func=LANGUAGES.get,
+            horizontal=True,
+            key="lang",
+            on_change=_remember,
+            args=("lang",),
+        )
+        counties = st.multiselect(
+            t("counties"), list(names), format_func=names.get, key="counties", on_change=_remember, args=("counties",)
+        )
         program = st.selectbox(
-            t("program"), PROGRAMS, format_func=lambda key: t(key) if key else t("all_programs"), key="program"
+            t("program"),
+            PROGRAMS,
+            format_func=lambda key: t(key) if key else t("all_programs"),
+            key="program",
+            on_change=_remember,
+            args=("program",),
         )
         year = (
-            st.selectbox(t("year"), years, format_func=lambda y: f"{y}年" if language == "zh" else str(y), key="year")
+            st.selectbox(
+                t("year"),
+                years,
+                format_func=lambda y: f"{y}年" if language == "zh" else str(y),
+                key="year",
+                on_change=_remember,
+                args=("year",),
+            )
             if years
             else None
         )
-    state.update(filter_lang=language, filter_counties=counties, filter_program=program, filter_year=year)
     st.query_params.update(
         {"county": ",".join(counties), "program": program, "year": str(year or ""), "lang": language}
     )
     return Filters(counties=tuple(counties), program=program or None, year=year, names=names)
+
+
+def _remember(key: str) -> None:
+    """A widget changed: keep its value where the next page will find it."""
+    st.session_state[f"filter_{key}"] = st.session_state[key]
 
 
 def current() -> Filters:

@@ -39,7 +39,9 @@ WORDS: dict[str, tuple[str, str]] = {
 
 
 def language() -> str:
-    return st.session_state.get("lang", "zh")
+    """The sidebar's choice; before the sidebar is drawn (navigation titles), the URL's."""
+    chosen = st.session_state.get("filter_lang") or st.query_params.get("lang")
+    return "en" if chosen == "en" else "zh"
 
 
 def t(key: str) -> str:

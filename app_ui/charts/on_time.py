@@ -1,0 +1,67 @@
+"""按时发放 charts: the county × month heatmap of on-time rates, low values in red."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from app_ui.i18n import tr
+
+CELL_PICK = "cell_pick"  # selection: county, programme and month of a clicked cell
+
+
+def on_time_heatmap(grid: pl.DataFrame, *, rows: list[str], target: float = 0.9) -> alt.LayerChart:
+    """One row per county and programme (with its deadline, in the order of `rows`), one column per month.
+
+    Red below the target, yellow at it, green at 100 %; each cell prints its rate. Clicking
+    a cell picks it for the list of late and unpaid households.
+    """
+    pick = alt.selection_point(name=CELL_PICK, fields=["county_code", "program", "month_key"], on="click")
+    months = grid.sort("month")["month_label"].unique(maintain_order=True).to_list()
+    base = (
+        alt.Chart(grid)
+        .transform_calculate(  # rounded down: a month with one household paid late never reads 100 %
+            rate_text="format(floor(datum.rate * 1000 + 1e-9) / 1000, '.1%')",
+            cell_text="format(floor(datum.rate * 100 + 1e-9) / 100, '.0%')",
+        )
+        .encode(
+            x=alt.X(  # months labelled 2月 (one year is shown; tooltips carry 2022年2月)
+                "month_label:O",
+                sort=months,
+                title=None,
+                axis=alt.Axis(labelAngle=0, orient="top", labelExpr="peek(split(datum.value, '年'))"),
+            ),
+            y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=320)),
+            tooltip=[
+                alt.Tooltip("county:N", title=tr("县区", "County")),
+                alt.Tooltip("programme:N", title=tr("项目", "Programme")),
+                alt.Tooltip("deadline:N", title=tr("发放截止", "Deadline")),
+                alt.Tooltip("month_label:N", title=tr("月份", "Month")),
+                alt.Tooltip("rate_text:N", title=tr("按时发放率", "On-time rate")),
+                alt.Tooltip("households:Q", title=tr("保障户数", "Households"), format=","),
+                alt.Tooltip("on_time_households:Q", title=tr("按时户数", "On time"), format=","),
+                alt.Tooltip("late_households:Q", title=tr("逾期户数", "Late"), format=","),
+                alt.Tooltip("unpaid_households:Q", title=tr("未发放户数", "Unpaid"), format=","),
+            ],
+        )
+    )
+    cells = (
+        base.mark_rect(stroke="white", strokeWidth=1.5, cursor="pointer")
+        .encode(
+            color=alt.Color(
+                "rate:Q",
+                title=tr("按时发放率", "On-time rate"),
+                scale=alt.Scale(scheme="redyellowgreen", domain=[0.5, 1.0], domainMid=target, clamp=True),
+                legend=alt.Legend(format=".0%", orient="right", gradientLength=160),
+            ),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),
+        )
+        .add_params(pick)
+    )
+    text = base.mark_text(fontSize=11, cursor="pointer").encode(
+        text=alt.Text("cell_text:N"),
+        color=alt.condition(
+            f"datum.rate < {target - 0.2} || datum.rate >= 0.98", alt.value("white"), alt.value("black")
+        ),  # legible on deep red and deep green
+    )
+    return alt.layer(cells, text).properties(width="container", height=alt.Step(36))

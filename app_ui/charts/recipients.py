@@ -1,0 +1,134 @@
+"""保障人数 charts: households and persons by month, new and exited households, townships and categories."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from app_ui.i18n import tr
+
+MONTH_PICK = "month_pick"  # selection: county, programme and month of a clicked point
+TOWNSHIP_PICK = "township_pick"  # selection: the township of a clicked bar
+
+
+def _months(frame: pl.DataFrame) -> list[str]:
+    """Month labels in calendar order, for the x axis of discrete month charts."""
+    return frame.sort("month")["month_label"].unique(maintain_order=True).to_list()
+
+
+def _month_axis(frame: pl.DataFrame) -> alt.X:
+    """Months in order, labelled without the year (one year is shown; tooltips carry 2023年1月)."""
+    short = "peek(split(datum.value, '年'))"  # 2023年1月 → 1月; English labels stay whole
+    return alt.X(
+        "month_label:O", sort=_months(frame), title=tr("月份", "Month"), axis=alt.Axis(labelAngle=0, labelExpr=short)
+    )
+
+
+def _series_tooltip() -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("county:N", title=tr("县区", "County")),
+        alt.Tooltip("programme:N", title=tr("项目", "Programme")),
+        alt.Tooltip("month_label:N", title=tr("月份", "Month")),
+    ]
+
+
+def recipients_by_month(series: pl.DataFrame, *, measure: str) -> alt.LayerChart:
+    """Households or persons (`measure`) by month, one line per county and programme: colour = county, dash = programme.
+
+    Clicking a point picks its county, programme and month for the township drill-down.
+    """
+    pick = alt.selection_point(name=MONTH_PICK, fields=["county_code", "program", "month_key"], on="click")
+    titles = {"households": tr("保障户数", "Households"), "persons": tr("保障人数", "Persons")}
+    tooltip = [
+        *_series_tooltip(),
+        alt.Tooltip("households:Q", title=tr("保障户数", "Households"), format=","),
+        alt.Tooltip("persons:Q", title=tr("保障人数", "Persons"), format=","),
+        alt.Tooltip("change:Q", title=tr("户数增减", "Net change (households)"), format="+,"),
+        alt.Tooltip("new_households:Q", title=tr("新增户数", "New households"), format=","),
+        alt.Tooltip("exited_households:Q", title=tr("退出户数", "Exited households"), format=","),
+        alt.Tooltip("amount_wan:Q", title=tr("发放金额（万元）", "Amount paid (10k yuan)"), format=",.2f"),
+    ]
+    base = alt.Chart(series).encode(
+        x=_month_axis(series),
+        y=alt.Y(f"{measure}:Q", title=titles[measure], scale=alt.Scale(zero=False), axis=alt.Axis(format=",d")),
+        color=alt.Color("county:N", title=tr("县区", "County"), legend=alt.Legend(orient="bottom")),
+        detail="series:N",
+        tooltip=tooltip,
+    )
+    lines = base.mark_line(strokeWidth=2).encode(  # dashes on the lines only: the legend shows a line per programme
+        strokeDash=alt.StrokeDash("programme:N", title=tr("项目", "Programme"), legend=alt.Legend(orient="bottom"))
+    )
+    points = base.mark_point(filled=True, cursor="pointer").encode(
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
+        size=alt.condition(pick, alt.value(120), alt.value(60)),
+    )
+    return alt.layer(lines, points.add_params(pick)).properties(height=340)
+
+
+def household_flows_by_month(flows: pl.DataFrame) -> alt.Chart:
+    """New households above zero, exited households below, one bar per county and programme in each month."""
+    flow_label = f"datum.flow == 'new' ? '{tr('新增', 'New')}' : '{tr('退出', 'Exited')}'"
+    return (
+        alt.Chart(flows)
+        .transform_calculate(flow_label=flow_label)
+        .mark_bar()
+        .encode(
+            x=_month_axis(flows),
+            xOffset=alt.XOffset("series:N"),
+            y=alt.Y(
+                "value:Q", title=tr("户数（退出为负）", "Households (exits below zero)"), axis=alt.Axis(format=",d")
+            ),
+            color=alt.Color("county:N", title=tr("县区", "County"), legend=alt.Legend(orient="bottom")),
+            opacity=alt.condition("datum.flow == 'new'", alt.value(0.95), alt.value(0.55)),
+            tooltip=[
+                *_series_tooltip(),
+                alt.Tooltip("flow_label:N", title=tr("变动", "Flow")),
+                alt.Tooltip("households:Q", title=tr("户数", "Households"), format=","),
+            ],
+        )
+        .properties(height=300)
+    )
+
+
+def townships_by_households(townships: pl.DataFrame) -> alt.Chart:
+    """One bar per township (largest first); clicking one picks it for the category split."""
+    pick = alt.selection_point(name=TOWNSHIP_PICK, fields=["township"], on="click")
+    return (
+        alt.Chart(townships)
+        .mark_bar(cursor="pointer")
+        .encode(
+            x=alt.X("households:Q", title=tr("保障户数", "Households"), axis=alt.Axis(format=",d")),
+            y=alt.Y("township:N", sort="-x", title=tr("乡镇（街道）", "Township")),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
+            tooltip=[
+                alt.Tooltip("township:N", title=tr("乡镇（街道）", "Township")),
+                alt.Tooltip("households:Q", title=tr("保障户数", "Households"), format=","),
+                alt.Tooltip("persons:Q", title=tr("保障人数", "Persons"), format=","),
+                alt.Tooltip("amount_wan:Q", title=tr("发放金额（万元）", "Amount paid (10k yuan)"), format=",.2f"),
+                alt.Tooltip("new_households:Q", title=tr("新增户数", "New households"), format=","),
+                alt.Tooltip("exited_households:Q", title=tr("退出户数", "Exited households"), format=","),
+            ],
+        )
+        .add_params(pick)
+        .properties(height=alt.Step(22))
+    )
+
+
+def categories_by_persons(categories: pl.DataFrame) -> alt.Chart:
+    """Persons per category (A类/B类/C类 or 未分类) in one township and month."""
+    return (
+        alt.Chart(categories)
+        .mark_bar()
+        .encode(
+            x=alt.X("persons:Q", title=tr("保障人数", "Persons"), axis=alt.Axis(format=",d")),
+            y=alt.Y("category:N", title=tr("保障类别", "Category")),
+            tooltip=[
+                alt.Tooltip("category:N", title=tr("保障类别", "Category")),
+                alt.Tooltip("households:Q", title=tr("保障户数", "Households"), format=","),
+                alt.Tooltip("persons:Q", title=tr("保障人数", "Persons"), format=","),
+                alt.Tooltip("persons_share:Q", title=tr("人数占比", "Share of persons"), format=".1%"),
+                alt.Tooltip("amount_wan:Q", title=tr("发放金额（万元）", "Amount paid (10k yuan)"), format=",.2f"),
+            ],
+        )
+        .properties(height=alt.Step(28))
+    )

@@ -1,0 +1,159 @@
+"""保障人数: monthly series per county and programme, household flows, and one month's township and category split."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+SERIES_COLUMNS = (
+    "county_code",
+    "program",
+    "county",
+    "programme",
+    "series",
+    "month",
+    "month_key",
+    "month_label",
+    "households",
+    "persons",
+    "change",
+    "new_households",
+    "exited_households",
+    "new_persons",
+    "exited_persons",
+    "amount",
+    "amount_wan",
+    "source",
+)
+SPLIT_COLUMNS = ("households", "persons", "amount_wan", "new_households", "exited_households")
+
+
+def _wan(column: str = "amount") -> pl.Expr:
+    """元 → 万元, two decimals."""
+    return (pl.col(column) / 10_000).round(2).alias("amount_wan")
+
+
+def _label(column: str, labels: dict[str, str]) -> pl.Expr:
+    return pl.col(column).replace_strict(labels, default=pl.col(column), return_dtype=pl.String)
+
+
+def monthly_series(
+    monthly: pl.DataFrame, *, names: dict[str, str], programs: dict[str, str], month_format: str = "%Y年%-m月"
+) -> pl.DataFrame:
+    """One row per county, programme and month, labelled for charts and tables.
+
+    `change` is the month's net change in households (new − exited), which is exactly the
+    difference from the previous stored month, January included.
+    """
+    return (
+        monthly.sort("county_code", "program", "month")
+        .with_columns(
+            county=_label("county_code", names),
+            programme=_label("program", programs),
+            month_key=pl.col("month").dt.strftime("%Y-%m-%d"),
+            month_label=pl.col("month").dt.strftime(month_format),
+            change=pl.col("new_households") - pl.col("exited_households"),
+            amount_wan=_wan(),
+        )
+        .with_columns(series=pl.col("county") + " · " + pl.col("programme"))
+        .select(SERIES_COLUMNS)
+    )
+
+
+def year_summary(series: pl.DataFrame, earlier: pl.DataFrame) -> pl.DataFrame:
+    """One row: the latest month's households and persons beside the same month a year earlier, and the year's totals.
+
+    `earlier` is the previous year's monthly figures; the year-earlier figures are null unless
+    every series of the latest month is stored then too. The year's totals: amount paid (万元),
+    persons on an average month, new and exited households.
+    """
+    schema = {
+        "month": pl.Date,
+        "month_label": pl.String,
+        "households": pl.Int64,
+        "persons": pl.Int64,
+        "households_year_earlier": pl.Int64,
+        "persons_year_earlier": pl.Int64,
+        "amount_wan": pl.Float64,
+        "persons_average": pl.Int64,
+        "new_households": pl.Int64,
+        "exited_households": pl.Int64,
+    }
+    if series.is_empty():
+        return pl.DataFrame(schema=schema)
+    last: dt.date = series["month"].max()  # type: ignore[assignment]
+    now = series.filter(pl.col("month") == last)
+    before = earlier.filter(pl.col("month") == last.replace(year=last.year - 1)).join(
+        now.select("county_code", "program"), on=["county_code", "program"], how="semi"
+    )
+    complete = before.height == now.height
+    persons_by_month = series.group_by("month").agg(pl.col("persons").sum())["persons"]
+    return pl.DataFrame(
+        {
+            "month": [last],
+            "month_label": [now["month_label"][0]],
+            "households": [now["households"].sum()],
+            "persons": [now["persons"].sum()],
+            "households_year_earlier": [before["households"].sum() if complete else None],
+            "persons_year_earlier": [before["persons"].sum() if complete else None],
+            "amount_wan": [round(series["amount"].sum() / 10_000, 2)],
+            "persons_average": [round(persons_by_month.mean())],  # type: ignore[arg-type]
+            "new_households": [series["new_households"].sum()],
+            "exited_households": [series["exited_households"].sum()],
+        },
+        schema=schema,
+    )
+
+
+def household_flows(series: pl.DataFrame) -> pl.DataFrame:
+    """New and exited households per series and month, long: `value` is negative for exits (bars below zero)."""
+    index = ["county_code", "program", "county", "programme", "series", "month", "month_key", "month_label"]
+    return (
+        series.filter(pl.col("new_households").is_not_null())
+        .select(*index, "new_households", "exited_households")
+        .unpivot(index=index, on=["new_households", "exited_households"], variable_name="flow", value_name="households")
+        .with_columns(pl.col("flow").str.strip_suffix("_households"))
+        .with_columns(
+            value=pl.when(pl.col("flow") == "exited").then(-pl.col("households")).otherwise(pl.col("households"))
+        )
+        .sort("county_code", "program", "month", "flow", descending=[False, False, False, True])
+    )
+
+
+def counties_in(series: pl.DataFrame) -> list[str]:
+    """County codes with stored months, in the series' order."""
+    return series["county_code"].unique(maintain_order=True).to_list()
+
+
+def programs_in(series: pl.DataFrame, *, county: str) -> list[str]:
+    return series.filter(pl.col("county_code") == county)["program"].unique(maintain_order=True).to_list()
+
+
+def months_in(series: pl.DataFrame, *, county: str, program: str) -> dict[str, str]:
+    """Month key → label for one county and programme, newest first (the drill-down's default)."""
+    months = series.filter(pl.col("county_code") == county, pl.col("program") == program).sort("month", descending=True)
+    return dict(zip(months["month_key"].to_list(), months["month_label"].to_list(), strict=True))
+
+
+def township_table(figures: pl.DataFrame) -> pl.DataFrame:
+    """One month's townships, largest first: households, persons, amount (万元), new and exited households."""
+    return (
+        figures.with_columns(_wan())
+        .select("township", *SPLIT_COLUMNS)
+        .sort(["households", "township"], descending=[True, False])
+    )
+
+
+def category_table(figures: pl.DataFrame, *, uncategorised: str = "未分类") -> pl.DataFrame:
+    """One month's categories (A类/B类/C类, or 未分类 where the roster gives none), with each one's share of persons."""
+    total = figures["persons"].sum()
+    return (
+        figures.with_columns(
+            pl.col("category").fill_null("").replace("", uncategorised),
+            _wan(),
+            persons_share=(pl.col("persons") / total).round(4) if total else pl.lit(None, pl.Float64),
+        )
+        .select("category", *SPLIT_COLUMNS, "persons_share")
+        .sort("category")
+    )
