@@ -56,6 +56,7 @@ def warehouse(empty_warehouse):
                     "category": "",
                     "effective_from": dt.date(2022, 1, 1),
                     "yuan_per_person_month": 700.0,
+                    "document": "",
                 },
                 {
                     "county_code": "370881",
@@ -71,6 +72,7 @@ def warehouse(empty_warehouse):
                     "category": "A类",
                     "effective_from": dt.date(2020, 1, 1),
                     "yuan_per_person_month": 375.0,
+                    "document": "",
                 },
                 {
                     "county_code": "530427",
@@ -78,6 +80,7 @@ def warehouse(empty_warehouse):
                     "category": "B类",
                     "effective_from": dt.date(2020, 1, 1),
                     "yuan_per_person_month": 310.0,
+                    "document": "",
                 },
                 {
                     "county_code": "530427",
@@ -85,6 +88,7 @@ def warehouse(empty_warehouse):
                     "category": "C类",
                     "effective_from": dt.date(2020, 1, 1),
                     "yuan_per_person_month": 270.0,
+                    "document": "",
                 },
             ],
         )
