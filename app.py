@@ -1,7 +1,5 @@
 """低保绩效驾驶舱: the navigation; each page draws the shared sidebar (app_ui.filters) and its own layout."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from app_ui import data
@@ -9,16 +7,21 @@ from app_ui.i18n import t
 
 st.set_page_config(page_title="低保绩效驾驶舱", page_icon="📊", layout="wide")
 
-HERE = Path(__file__).resolve().parent
+# The page scripts live in app_pages/, not pages/: a pages/ folder puts Streamlit in its legacy
+# multipage mode for a link's first request, so a shared link such as /recipients?county=…
+# opened with a "Page not found" box (measured with Chromium; Streamlit advises the rename).
 PAGES = {
     "group_dashboard": [
-        ("pages/overview.py", "page_overview"),
-        ("pages/recipients.py", "page_recipients"),
-        ("pages/standards.py", "page_standards"),
-        ("pages/on_time.py", "page_on_time"),
+        ("app_pages/dashboard/overview.py", "page_overview"),
+        ("app_pages/dashboard/recipients.py", "page_recipients"),
+        ("app_pages/dashboard/standards.py", "page_standards"),
+        ("app_pages/dashboard/on_time.py", "page_on_time"),
     ],
-    "group_performance": [("pages/scores.py", "page_scores"), ("pages/grades.py", "page_grades")],
-    "group_data": [("pages/upload.py", "page_upload"), ("pages/findings.py", "page_findings")],
+    "group_performance": [
+        ("app_pages/performance/scores.py", "page_scores"),
+        ("app_pages/performance/grades.py", "page_grades"),
+    ],
+    "group_data": [("app_pages/data/upload.py", "page_upload"), ("app_pages/data/findings.py", "page_findings")],
 }
 
 if data.counties().is_empty():
@@ -28,11 +31,7 @@ if data.counties().is_empty():
 
 navigation = st.navigation(
     {
-        t(group): [
-            st.Page(path, title=t(title), default=path.endswith("overview.py"))
-            for path, title in pages
-            if (HERE / path).exists()  # pages arrive one by one while the dashboard is built
-        ]
+        t(group): [st.Page(path, title=t(title), default=path.endswith("overview.py")) for path, title in pages]
         for group, pages in PAGES.items()
     }
 )

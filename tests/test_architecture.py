@@ -28,7 +28,7 @@ DATABASE = {"sqlalchemy", "sqlmodel", "sqlite3", "psycopg", "loaders"}
 
 
 def test_pages_contain_no_sql():
-    pages = list((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]
+    pages = list((ROOT / "app_pages").rglob("*.py")) + [ROOT / "app.py"]
     assert pages
     for page in pages:
         assert not imports(page) & DATABASE, page
@@ -53,3 +53,9 @@ def test_warehouse_and_loaders_never_import_streamlit():
     for package in ("warehouse", "loaders", "demo", "cli"):
         for module in (ROOT / package).rglob("*.py"):
             assert "streamlit" not in imports(module), module
+
+
+def test_no_pages_folder():
+    """A pages/ folder switches Streamlit to its legacy routing for a link's first request."""
+    assert not (ROOT / "pages").exists()
+    assert len(list((ROOT / "app_pages").rglob("*.py"))) == 8

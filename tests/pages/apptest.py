@@ -11,7 +11,7 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 def open_app(page: str | None = None, **query: str) -> AppTest:
-    """Run app.py with `query` as the URL's query string, then switch to `page` (e.g. "pages/recipients.py")."""
+    """Run app.py with `query` as the query string, then switch to `page` ("app_pages/dashboard/recipients.py")."""
     st.cache_data.clear()
     st.cache_resource.clear()
     app = AppTest.from_file(str(APP), default_timeout=90)

@@ -7,7 +7,7 @@ import re
 
 from tests.pages.apptest import chart_specs, open_app
 
-PAGE = "pages/findings.py"
+PAGE = "app_pages/data/findings.py"
 FULL_ID = re.compile(r"\d{15,18}|\d{17}[0-9Xx]")
 
 

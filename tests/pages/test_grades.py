@@ -11,7 +11,7 @@ from loaders.ingest import ingest_roster
 from tests.files import make_id, write_csv
 from tests.pages.apptest import chart_specs, open_app
 
-PAGE = "pages/grades.py"
+PAGE = "app_pages/performance/grades.py"
 ALL = ["370881", "530427", "530114", "440840", "900001"]
 
 

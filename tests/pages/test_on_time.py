@@ -6,7 +6,7 @@ from loaders.ingest import ingest_roster
 from tests.files import make_id, write_csv
 from tests.pages.apptest import chart_specs, open_app
 
-PAGE = "pages/on_time.py"
+PAGE = "app_pages/dashboard/on_time.py"
 ALL = ["370881", "440840", "530114", "530427", "900001"]
 
 

@@ -6,7 +6,7 @@ from loaders.ingest import ingest_roster
 from tests.files import make_id, write_csv
 from tests.pages.apptest import chart_specs, open_app
 
-PAGE = "pages/recipients.py"
+PAGE = "app_pages/dashboard/recipients.py"
 
 
 def open_recipients(counties: list[str], year: int, program: str = ""):

@@ -7,7 +7,7 @@ from loaders.evaluation import ingest_evaluation
 from tests.pages.apptest import chart_specs, open_app
 from warehouse import read
 
-PAGE = "pages/scores.py"
+PAGE = "app_pages/performance/scores.py"
 
 
 def open_scores(counties: list[str], year: int, **query: str):

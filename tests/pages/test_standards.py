@@ -7,7 +7,7 @@ import pyarrow as pa
 
 from tests.pages.apptest import chart_specs, open_app
 
-PAGE = "pages/standards.py"
+PAGE = "app_pages/dashboard/standards.py"
 
 
 def open_standards(counties: list[str], year: int | None = 2023, program: str = "", lang: str = "zh"):
@@ -152,5 +152,5 @@ def test_without_a_year_the_story_still_shows(warehouse):
 def test_english(demo_warehouse):
     app = open_standards(["370881"], 2023, lang="en")
     assert not app.exception
-    assert app.title[0].value == "Dibao performance cockpit · Standards"
+    assert app.title[0].value == "Standards"
     assert table(app, "Document")["Document"].tolist() == ["济民字〔2023〕4号"]

@@ -26,7 +26,7 @@ def test_a_bad_roster_shows_every_problem_and_stores_nothing(tmp_path, warehouse
         header=HEADER,
         title=[["2023年1月农村低保发放明细"]],
     )
-    app = open_app("pages/upload.py")
+    app = open_app("app_pages/data/upload.py")
     app.selectbox(key="upload_county").set_value("370881").run()
     app.get("file_uploader")[0].set_value(("bad.csv", bad.read_bytes(), "text/csv")).run()
     assert not app.exception
@@ -52,7 +52,7 @@ def test_a_good_roster_is_reported_then_stored_on_confirmation(tmp_path, warehou
         header=HEADER,
         title=[["2023年1月农村低保发放明细"]],
     )
-    app = open_app("pages/upload.py")
+    app = open_app("app_pages/data/upload.py")
     app.selectbox(key="upload_county").set_value("370881").run()
     app.get("file_uploader")[0].set_value(("good.csv", good.read_bytes(), "text/csv")).run()
     assert not app.exception

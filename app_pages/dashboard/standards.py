@@ -10,7 +10,7 @@ from app_ui.i18n import t, tr
 from warehouse.views import standards as views
 
 filters = current()
-st.title(f"{t('app_title')} · {t('page_standards')}")
+st.title(t("page_standards"))
 if not filters.counties:
     st.info(t("no_county"))
     st.stop()
