@@ -115,6 +115,7 @@ if kind == "roster":
         download_buttons(report.findings, f"发现-{file.name}", key="findings")
     st.markdown(tr("**按乡镇的数字**", "**Figures by township**"))
     st.dataframe(report.figures, hide_index=True, width="stretch")
+    download_buttons(report.figures, f"数字-{file.name}", key="figures")
 else:
     sheet = checked.sheet
     if sheet.already_stored:
@@ -122,6 +123,7 @@ else:
         st.stop()
     st.markdown(tr(f"**{sheet.rows.height} 行，校验通过。**", f"**{sheet.rows.height} rows, all valid.**"))
     st.dataframe(sheet.summary, hide_index=True, width="stretch")
+    download_buttons(sheet.summary, f"校验结果-{file.name}", key="summary")
 
 if st.button(tr("确认入库", "Store it"), type="primary", key="confirm"):
     upload.commit(checked, user="网页上传")

@@ -141,6 +141,22 @@ def test_every_page_renders_without_an_exception(page, title):
     page.screenshot(path=str(SHOTS / f"{stem}.png"), full_page=True)
 
 
+def test_a_drill_down_opens_the_next_level(page):
+    """指标得分: Qufu 2023 is the first seed evaluation; opening 过程 shows its level-2 indicators."""
+    page.get_by_role("link", name="指标得分").first.click()
+    page.get_by_text("指标得分（逐级展开）").first.wait_for(timeout=60_000)
+    settle(page)
+    shown = page.locator("body").inner_text()
+    assert "92.46" in shown and "曲阜市财政局" in shown  # the default: Qufu's 2023 finance evaluation
+    page.get_by_test_id("stSelectbox").filter(has_text="展开下一级").click()
+    page.get_by_role("option", name="过程").click()
+    page.get_by_text("资金管理").first.wait_for(timeout=60_000)
+    settle(page)
+    no_exception(page)
+    assert "组织实施" in page.locator("body").inner_text()
+    page.screenshot(path=str(SHOTS / "scores_drill_down.png"))
+
+
 def test_upload_a_roster_and_confirm(page, tmp_path):
     roster = write_csv(
         tmp_path / "曲阜市2025年1月农村低保发放明细.csv",
