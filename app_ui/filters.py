@@ -97,3 +97,16 @@ def _remember(key: str) -> None:
 def current() -> Filters:
     """Draw the shared sidebar and return the filters: the first call of every page."""
     return sidebar_filters()
+
+
+def page_start(title_key: str) -> Filters:
+    """Sidebar and title of a page; a plain message instead of the page when no county or year is there."""
+    filters = sidebar_filters()
+    st.title(t(title_key))
+    if not filters.counties:
+        st.info(t("no_county"))
+        st.stop()
+    if filters.year is None:
+        st.info(t("empty_warehouse"))
+        st.stop()
+    return filters

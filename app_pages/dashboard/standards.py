@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui import data
+from app_ui import data, drill
 from app_ui.charts import standards as charts
 from app_ui.export import download_buttons
 from app_ui.filters import current
@@ -53,10 +53,7 @@ event = st.altair_chart(
 # — drill-down: a clicked rise point, or the same choice from a list —
 keys = rises["key"].to_list()
 titles = dict(zip(keys, rises["title"].to_list(), strict=True))
-clicked = charts.clicked_rise(event)
-if clicked in titles and clicked != st.session_state.get("standards-last-click"):
-    st.session_state["standards-rise"] = clicked
-st.session_state["standards-last-click"] = clicked
+drill.follow_click(charts.clicked_rise(event), keys, key="standards-rise")
 chosen = st.selectbox(
     tr("查看一次提标的依据", "Grounds of one rise"),
     keys,

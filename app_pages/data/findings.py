@@ -7,7 +7,7 @@ import streamlit as st
 from app_ui import data
 from app_ui.charts import findings as charts
 from app_ui.export import download_buttons
-from app_ui.filters import current
+from app_ui.filters import page_start
 from app_ui.i18n import language, t, tr
 from warehouse.views import findings as views
 
@@ -53,14 +53,7 @@ def drill_select(column, name: str, label: str, options: list, format_func):
     return value
 
 
-filters = current()
-st.title(t("page_findings"))
-if not filters.counties:
-    st.info(t("no_county"))
-    st.stop()
-if filters.year is None:
-    st.info(t("empty_warehouse"))
-    st.stop()
+filters = page_start("page_findings")
 
 kind_words = charts.kind_words()
 counts = views.in_program(data.finding_counts(filters.counties, filters.year), filters.program)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui import data
+from app_ui import data, drill
 from app_ui.charts import grades as charts
 from app_ui.export import download_buttons
 from app_ui.filters import current
@@ -91,10 +91,7 @@ if not unscored.is_empty():
 # — drill-down: a clicked point, or the same choice from a list —
 ids = evaluations["id"].to_list()
 titles = dict(zip(ids, evaluations["title"].to_list(), strict=True))
-clicked = charts.clicked_evaluation(event)
-if clicked in titles and clicked != st.session_state.get("grades-last-click"):
-    st.session_state["grades-evaluation"] = clicked
-st.session_state["grades-last-click"] = clicked
+drill.follow_click(charts.clicked_evaluation(event), ids, key="grades-evaluation")
 chosen = st.selectbox(
     tr("查看一次评价的一级指标得分", "Level-1 scores of one evaluation"),
     ids,

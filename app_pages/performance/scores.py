@@ -5,7 +5,7 @@ import streamlit as st
 from app_ui import data
 from app_ui.charts import scores as charts
 from app_ui.export import download_buttons
-from app_ui.filters import current
+from app_ui.filters import page_start
 from app_ui.i18n import language, t, tr
 from warehouse.views import scores as views
 
@@ -37,14 +37,7 @@ def styled(table):
     return table.to_pandas().style.apply(shade_lost, axis=1).format(figures, na_rep="")
 
 
-filters = current()
-st.title(t("page_scores"))
-if not filters.counties:
-    st.info(t("no_county"))
-    st.stop()
-if filters.year is None:
-    st.info(t("empty_warehouse"))
-    st.stop()
+filters = page_start("page_scores")
 
 evaluations = data.evaluations(filters.counties, filters.program, filters.year)
 if missing := views.counties_without(evaluations, filters.counties):

@@ -28,3 +28,20 @@ def chart_specs(app: AppTest) -> list[dict]:
     import json
 
     return [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
+
+
+def open_with(page: str, counties: list[str], year: int, program: str = "") -> AppTest:
+    """`page` opened from a link that carries these filters."""
+    app = open_app(page, county=",".join(counties), year=str(year), program=program)
+    assert app.multiselect(key="counties").value == counties and app.selectbox(key="year").value == year
+    return app
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    """The page's metrics, label → value as shown."""
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def table(app: AppTest, header: str):
+    """The table whose columns include `header`, as pandas."""
+    return next(frame.value for frame in app.dataframe if header in frame.value.columns)

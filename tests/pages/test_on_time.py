@@ -4,36 +4,14 @@ from __future__ import annotations
 
 from loaders.ingest import ingest_roster
 from tests.files import make_id, write_csv
-from tests.pages.apptest import chart_specs, open_app
+from tests.pages.apptest import chart_specs, metrics, open_with, table
 
 PAGE = "app_pages/dashboard/on_time.py"
 ALL = ["370881", "440840", "530114", "530427", "900001"]
 
 
-def open_on_time(counties: list[str], year: int, program: str = ""):
-    """The page as a link with these filters opens it; the sidebar is set too, should the link not carry them."""
-    app = open_app(PAGE, county=",".join(counties), year=str(year), program=program)
-    if (app.multiselect(key="counties").value, app.selectbox(key="program").value) != (counties, program) or (
-        app.selectbox(key="year").value != year
-    ):
-        app.multiselect(key="counties").set_value(counties)
-        app.selectbox(key="program").set_value(program)
-        app.selectbox(key="year").set_value(year)
-        app.run()
-    return app
-
-
-def metrics(app) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
-
-
-def table(app, header: str):
-    """The table whose columns include `header`, as pandas."""
-    return next(frame.value for frame in app.dataframe if header in frame.value.columns)
-
-
 def test_zhanjiang_is_worst_in_2022_and_the_months_are_named(demo_warehouse):
-    app = open_on_time(ALL, 2022)
+    app = open_with(PAGE, ALL, 2022)
     assert not app.exception
     headline = app.error[0].value
     assert "湛江经济技术开发区" in headline and "每月20日前" in headline
@@ -50,7 +28,7 @@ def test_zhanjiang_is_worst_in_2022_and_the_months_are_named(demo_warehouse):
 
 
 def test_heatmap_colours_low_rates_red_with_tooltips(demo_warehouse):
-    app = open_on_time(ALL, 2022)
+    app = open_with(PAGE, ALL, 2022)
     (heatmap,) = chart_specs(app)
     cells, text = heatmap["layer"]
     assert cells["mark"]["type"] == "rect" and text["mark"]["type"] == "text"
@@ -64,7 +42,7 @@ def test_heatmap_colours_low_rates_red_with_tooltips(demo_warehouse):
 
 
 def test_the_worst_cell_opens_on_its_late_households_and_another_month_on_its_unpaid_one(demo_warehouse):
-    app = open_on_time(ALL, 2022)
+    app = open_with(PAGE, ALL, 2022)
     assert app.selectbox(key="on_time_row").value == "440840:rural"
     assert app.selectbox(key="on_time_month").value == "2022-11-01"  # 1.1 % on time: the worst month
     shown = metrics(app)
@@ -87,7 +65,7 @@ def test_the_worst_cell_opens_on_its_late_households_and_another_month_on_its_un
 
 
 def test_a_month_paid_on_time_has_nothing_behind_it(demo_warehouse):
-    app = open_on_time(ALL, 2022)
+    app = open_with(PAGE, ALL, 2022)
     app.selectbox(key="on_time_month").set_value("2022-03-01").run()
     assert not app.exception
     assert metrics(app)["按时发放率"] == "100.0%"
@@ -95,7 +73,7 @@ def test_a_month_paid_on_time_has_nothing_behind_it(demo_warehouse):
 
 
 def test_changing_the_year_changes_the_figures(demo_warehouse):
-    app = open_on_time(["440840"], 2022)
+    app = open_with(PAGE, ["440840"], 2022)
     rate_2022 = table(app, "按时发放率")["按时发放率"].iloc[0]
     app.selectbox(key="year").set_value(2023).run()
     assert not app.exception
@@ -114,7 +92,7 @@ def test_a_small_roster_paid_late_after_the_20th(tmp_path, warehouse):
         header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
     )
     ingest_roster(warehouse, roster, county="440840", month="2022-03", program="rural")
-    app = open_on_time(["440840"], 2022)
+    app = open_with(PAGE, ["440840"], 2022)
     assert not app.exception
     assert "33.3%" in app.error[0].value and "3月" in app.error[0].value
     shown = metrics(app)
@@ -131,7 +109,7 @@ def test_a_county_without_rosters_says_what_to_do(tmp_path, warehouse):
         header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
     )
     ingest_roster(warehouse, roster, county="370881", month="2023-12", program="rural")
-    app = open_on_time(["440840"], 2023)
+    app = open_with(PAGE, ["440840"], 2023)
     assert not app.exception
     assert "没有发放名册" in app.info[0].value
     assert not app.get("vega_lite_chart")
@@ -144,14 +122,14 @@ def test_every_county_on_target_says_so(tmp_path, warehouse):
         header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
     )
     ingest_roster(warehouse, roster, county="370881", month="2023-12", program="rural")
-    app = open_on_time(["370881"], 2023)
+    app = open_with(PAGE, ["370881"], 2023)
     assert not app.exception
     assert "达到 90% 目标" in app.success[0].value
     assert table(app, "按时发放率")["发放截止"].tolist() == ["月末"]
 
 
 def test_english_is_one_click_away(demo_warehouse):
-    app = open_on_time(["440840"], 2022)
+    app = open_with(PAGE, ["440840"], 2022)
     app.radio(key="lang").set_value("en").run()
     assert not app.exception
     assert app.title[0].value == "On-time payment"

@@ -4,35 +4,13 @@ from __future__ import annotations
 
 from loaders.ingest import ingest_roster
 from tests.files import make_id, write_csv
-from tests.pages.apptest import chart_specs, open_app
+from tests.pages.apptest import chart_specs, metrics, open_with, table
 
 PAGE = "app_pages/dashboard/recipients.py"
 
 
-def open_recipients(counties: list[str], year: int, program: str = ""):
-    """The page as a link with these filters opens it; the sidebar is set too, should the link not carry them."""
-    app = open_app(PAGE, county=",".join(counties), year=str(year), program=program)
-    if (app.multiselect(key="counties").value, app.selectbox(key="program").value) != (counties, program) or (
-        app.selectbox(key="year").value != year
-    ):
-        app.multiselect(key="counties").set_value(counties)
-        app.selectbox(key="program").set_value(program)
-        app.selectbox(key="year").set_value(year)
-        app.run()
-    return app
-
-
-def metrics(app) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
-
-
-def table(app, header: str):
-    """The table whose columns include `header`, as pandas."""
-    return next(frame.value for frame in app.dataframe if header in frame.value.columns)
-
-
 def test_xinping_households_month_by_month_in_2020(demo_warehouse):
-    app = open_recipients(["530427"], 2020)
+    app = open_with(PAGE, ["530427"], 2020)
     assert not app.exception
     shown = metrics(app)
     assert shown["2020年12月保障户数"] == "4,102"  # as the report says: 4,102 households / 8,210 persons
@@ -47,7 +25,7 @@ def test_xinping_households_month_by_month_in_2020(demo_warehouse):
 
 
 def test_charts_speak_chinese_with_tooltips_on_every_mark(demo_warehouse):
-    app = open_recipients(["530427"], 2020)
+    app = open_with(PAGE, ["530427"], 2020)
     specs = chart_specs(app)
     assert len(specs) == 5  # households, persons, new/exited, townships, categories
     households = specs[0]
@@ -64,7 +42,7 @@ def test_charts_speak_chinese_with_tooltips_on_every_mark(demo_warehouse):
 
 
 def test_qufu_2023_against_its_report(demo_warehouse):
-    app = open_recipients(["370881"], 2023)
+    app = open_with(PAGE, ["370881"], 2023)
     assert not app.exception
     shown = metrics(app)
     assert shown["2023年月均保障人数"] == "12,302"  # 12,302 persons on an average month
@@ -74,7 +52,7 @@ def test_qufu_2023_against_its_report(demo_warehouse):
 
 
 def test_a_month_opens_its_townships_and_a_township_its_categories(demo_warehouse):
-    app = open_recipients(["530427"], 2020)
+    app = open_with(PAGE, ["530427"], 2020)
     assert app.selectbox(key="drill_month").value == "2020-12-01"  # the latest month by default
     townships = table(app, "乡镇（街道）")
     assert len(townships) == 12 and townships["保障户数"].sum() == 4102
@@ -93,7 +71,7 @@ def test_a_month_opens_its_townships_and_a_township_its_categories(demo_warehous
 
 
 def test_changing_the_year_changes_the_figures(demo_warehouse):
-    app = open_recipients(["530427"], 2020)
+    app = open_with(PAGE, ["530427"], 2020)
     december_2020 = metrics(app)["2020年12月保障户数"]
     app.selectbox(key="year").set_value(2019).run()
     assert not app.exception
@@ -103,7 +81,7 @@ def test_changing_the_year_changes_the_figures(demo_warehouse):
 
 
 def test_several_counties_and_programmes_keep_their_lines_apart(demo_warehouse):
-    app = open_recipients(["900001", "530114"], 2023)
+    app = open_with(PAGE, ["900001", "530114"], 2023)
     assert not app.exception
     by_month = table(app, "户数增减")
     assert set(zip(by_month["县区"], by_month["项目"], strict=True)) == {
@@ -123,7 +101,7 @@ def test_a_county_without_rosters_says_what_to_do_and_another_shows_its_own(tmp_
         header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
     )
     ingest_roster(warehouse, roster, county="370881", month="2023-12", program="rural")
-    app = open_recipients(["530427"], 2023)
+    app = open_with(PAGE, ["530427"], 2023)
     assert not app.exception
     assert "没有发放名册" in app.info[0].value and "上传" in app.info[0].value
     assert not app.get("vega_lite_chart")
@@ -137,14 +115,14 @@ def test_a_county_without_rosters_says_what_to_do_and_another_shows_its_own(tmp_
 
 
 def test_no_county_chosen_says_so(demo_warehouse):
-    app = open_recipients(["530427"], 2020)
+    app = open_with(PAGE, ["530427"], 2020)
     app.multiselect(key="counties").set_value([]).run()
     assert not app.exception
     assert app.info[0].value == "请在左侧选择至少一个县区。"
 
 
 def test_english_is_one_click_away(demo_warehouse):
-    app = open_recipients(["530427"], 2020)
+    app = open_with(PAGE, ["530427"], 2020)
     app.radio(key="lang").set_value("en").run()
     assert not app.exception
     assert app.title[0].value == "Recipients"
