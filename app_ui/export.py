@@ -46,3 +46,15 @@ def download_buttons(frame: pl.DataFrame, name: str, *, key: str) -> None:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}-xlsx",
     )
+
+
+def table(frame: pl.DataFrame, *, name: str, download_key: str, **options):
+    """Show a table with its CSV and XLSX downloads below it; return what st.dataframe returns.
+
+    `options` go to st.dataframe (column_config, key, on_select …); no index, full width by default.
+    """
+    options.setdefault("hide_index", True)
+    options.setdefault("width", "stretch")
+    shown = st.dataframe(frame, **options)
+    download_buttons(frame, name, key=download_key)
+    return shown

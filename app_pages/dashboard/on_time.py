@@ -4,9 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from app_ui import data
+from app_ui import data, export
 from app_ui.charts import on_time as charts
-from app_ui.export import download_buttons
 from app_ui.filters import current
 from app_ui.i18n import t, tr
 from warehouse.views import on_time as views
@@ -112,13 +111,12 @@ headers = {
     "worst_rate": tr("最差月份按时率", "Worst month's rate"),
 }
 table = ranking.select(list(headers)).rename(headers)
-st.dataframe(
+export.table(
     table,
-    hide_index=True,
-    width="stretch",
+    name=tr(f"按时发放_{filters.year}", f"on_time_{filters.year}"),
+    download_key="on_time_ranking",
     column_config={headers["rate"]: PERCENT, headers["worst_rate"]: PERCENT},
 )
-download_buttons(table, tr(f"按时发放_{filters.year}", f"on_time_{filters.year}"), key="on_time_ranking")
 
 # One cell: the late and unpaid households behind it, as the data-quality findings record them.
 st.subheader(tr("逾期与未发放明细", "Late and unpaid households"))
@@ -149,7 +147,8 @@ else:
         "detail": tr("说明", "Detail"),
     }
     table = behind.select(list(headers)).rename(headers)
-    st.dataframe(table, hide_index=True, width="stretch")
-    download_buttons(
-        table, tr(f"逾期未发放_{county}_{month_key[:7]}", f"late_unpaid_{county}_{month_key[:7]}"), key="on_time_behind"
+    export.table(
+        table,
+        name=tr(f"逾期未发放_{county}_{month_key[:7]}", f"late_unpaid_{county}_{month_key[:7]}"),
+        download_key="on_time_behind",
     )

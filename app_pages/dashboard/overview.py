@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from app_ui import data
-from app_ui.export import download_buttons
+from app_ui import data, export
 from app_ui.filters import current
 from app_ui.i18n import t, tr
 from warehouse.views.overview import county_rows
@@ -29,8 +28,10 @@ st.caption(
         "Click a row for the county's detail; 'Attention' names the worst values.",
     )
 )
-picked = st.dataframe(
+picked = export.table(
     table,
+    name="总览",
+    download_key="overview",
     column_order=(
         "name",
         "latest_month",
@@ -63,13 +64,10 @@ picked = st.dataframe(
         "findings": st.column_config.NumberColumn(tr("近 12 个月数据问题", "Findings, 12 months"), format="localized"),
         "attention": tr("需关注", "Attention"),
     },
-    hide_index=True,
-    width="stretch",
     on_select="rerun",
     selection_mode="single-row",
     key="overview_table",
 )
-download_buttons(table, "总览", key="overview")
 
 rows = picked.selection.rows if picked else []
 names = table["name"].to_list()

@@ -4,9 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from app_ui import data
+from app_ui import data, export
 from app_ui.charts import recipients as charts
-from app_ui.export import download_buttons
 from app_ui.filters import current
 from app_ui.i18n import t, tr
 from warehouse.views import recipients as views
@@ -29,14 +28,13 @@ def follow_click(event, selection: str, widgets: dict[str, str], *, chart: str) 
 def show_table(frame, headers: dict[str, str], name: str, *, key: str, config: dict | None = None) -> None:
     """A table with the page's column titles, and its CSV/XLSX downloads."""
     shown = frame.select(list(headers)).rename(headers)
-    st.dataframe(
+    export.table(
         shown,
-        hide_index=True,
-        width="stretch",
-        height=38 + 35 * min(shown.height, 12),  # a year's months without scrolling
+        name=name,
+        download_key=key,
+        height=38 + 35 * min(shown.height, 12),
         column_config={headers[c]: f for c, f in (config or {}).items()},
     )
-    download_buttons(shown, name, key=key)
 
 
 filters = current()  # draws the sidebar, language included: words come after it

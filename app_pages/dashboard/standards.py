@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from app_ui import data, drill
+from app_ui import data, drill, export
 from app_ui.charts import standards as charts
-from app_ui.export import download_buttons
 from app_ui.filters import current
 from app_ui.i18n import t, tr
 from warehouse.views import standards as views
@@ -118,8 +117,10 @@ else:
             "demo": tr("数据", "Data"),
         }
         table = compared.rename(headers).select(list(headers.values()))
-        st.dataframe(
+        export.table(
             table,
+            name=tr(f"{year}年提标", f"rises-{year}"),
+            download_key="standards-year",
             column_config={
                 headers[name]: st.column_config.NumberColumn(format=number)
                 for name, number in (
@@ -129,10 +130,7 @@ else:
                     ("rise_pct", "%+.2f"),
                 )
             },
-            hide_index=True,
-            width="stretch",
         )
-        download_buttons(table, tr(f"{year}年提标", f"rises-{year}"), key="standards-year")
 
 # — every rise on record —
 st.subheader(tr("历次提标", "Every rise"))
@@ -151,18 +149,17 @@ else:
         "demo": tr("数据", "Data"),
     }
     table = rises.rename(headers).select(list(headers.values()))
-    st.dataframe(
+    export.table(
         table,
+        name=tr("历次提标", "rises"),
+        download_key="standards-rises",
         column_config={
             headers["effective_from"]: st.column_config.DateColumn(format="YYYY-MM-DD"),
             headers["previous"]: st.column_config.NumberColumn(format="%.0f"),
             headers["standard"]: st.column_config.NumberColumn(format="%.0f"),
             headers["rise_pct"]: st.column_config.NumberColumn(format="%+.2f"),
         },
-        hide_index=True,
-        width="stretch",
     )
-    download_buttons(table, tr("历次提标", "rises"), key="standards-rises")
 
 # — urban against rural, where a county has both —
 st.subheader(tr("城乡标准差距", "Urban–rural gap"))
@@ -197,8 +194,10 @@ else:
         "demo": tr("数据", "Data"),
     }
     table = gaps.rename(headers).select(list(headers.values()))
-    st.dataframe(
+    export.table(
         table,
+        name=tr("城乡标准差距", "urban-rural-gap"),
+        download_key="standards-gap",
         column_config={
             headers["year"]: st.column_config.NumberColumn(format="%d"),
             headers["rural"]: st.column_config.NumberColumn(format="%.0f"),
@@ -206,7 +205,4 @@ else:
             headers["gap"]: st.column_config.NumberColumn(format="%.0f"),
             headers["ratio"]: st.column_config.NumberColumn(format="%.2f"),
         },
-        hide_index=True,
-        width="stretch",
     )
-    download_buttons(table, tr("城乡标准差距", "urban-rural-gap"), key="standards-gap")

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from app_ui import upload
-from app_ui.export import download_buttons
+from app_ui import export, upload
 from app_ui.filters import current
 from app_ui.i18n import t, tr
 
@@ -63,19 +62,13 @@ if checked.rejected:
         )
     )
     problems = checked.problems_frame()
-    st.dataframe(
-        problems,
-        hide_index=True,
-        width="stretch",
-        column_config={
+    export.table(problems, name=f"校验报告-{file.name}", download_key="problems", column_config={
             "file": tr("文件", "File"),
             "sheet": tr("工作表", "Sheet"),
             "row": tr("行", "Row"),
             "column": tr("列", "Column"),
             "message": tr("问题", "Problem"),
-        },
-    )
-    download_buttons(problems, f"校验报告-{file.name}", key="problems")
+        })
     st.stop()
 
 if kind == "roster":
@@ -111,19 +104,16 @@ if kind == "roster":
         st.write(tr("未发现问题。", "None."))
     else:
         st.write("，".join(f"{upload.KIND_LABELS[kind_]} {n}" for kind_, n in counts.iter_rows()))
-        st.dataframe(report.findings, hide_index=True, width="stretch")
-        download_buttons(report.findings, f"发现-{file.name}", key="findings")
+        export.table(report.findings, name=f"发现-{file.name}", download_key="findings")
     st.markdown(tr("**按乡镇的数字**", "**Figures by township**"))
-    st.dataframe(report.figures, hide_index=True, width="stretch")
-    download_buttons(report.figures, f"数字-{file.name}", key="figures")
+    export.table(report.figures, name=f"数字-{file.name}", download_key="figures")
 else:
     sheet = checked.sheet
     if sheet.already_stored:
         st.success(tr("此文件已入库过，无需再次入库。", "This very file is already stored; nothing to do."))
         st.stop()
     st.markdown(tr(f"**{sheet.rows.height} 行，校验通过。**", f"**{sheet.rows.height} rows, all valid.**"))
-    st.dataframe(sheet.summary, hide_index=True, width="stretch")
-    download_buttons(sheet.summary, f"校验结果-{file.name}", key="summary")
+    export.table(sheet.summary, name=f"校验结果-{file.name}", download_key="summary")
 
 if st.button(tr("确认入库", "Store it"), type="primary", key="confirm"):
     upload.commit(checked, user="网页上传")

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from app_ui import data, drill
+from app_ui import data, drill, export
 from app_ui.charts import grades as charts
-from app_ui.export import download_buttons
 from app_ui.filters import current
 from app_ui.i18n import t, tr
 from warehouse.views import grades as views
@@ -80,13 +79,12 @@ if not unscored.is_empty():
         "source_label": tr("来源", "Source"),
     }
     table = unscored.rename(headers).select(list(headers.values()))
-    st.dataframe(
+    export.table(
         table,
+        name=tr("无总分评价", "unscored-evaluations"),
+        download_key="grades-unscored",
         column_config={headers["year"]: st.column_config.NumberColumn(format="%d")},
-        hide_index=True,
-        width="stretch",
     )
-    download_buttons(table, tr("无总分评价", "unscored-evaluations"), key="grades-unscored")
 
 # — drill-down: a clicked point, or the same choice from a list —
 ids = evaluations["id"].to_list()
@@ -127,16 +125,15 @@ if chosen is not None:
                 "score": tr("得分", "Score"),
             }
             table = level1.rename(headers).select(list(headers.values()))
-            st.dataframe(
+            export.table(
                 table,
+                name=tr("一级指标得分", "level-1-scores"),
+                download_key="grades-level1",
                 column_config={
                     headers["points"]: st.column_config.NumberColumn(format="%.2f"),
                     headers["score"]: st.column_config.NumberColumn(format="%.2f"),
                 },
-                hide_index=True,
-                width="stretch",
             )
-            download_buttons(table, tr("一级指标得分", "level-1-scores"), key="grades-level1")
             st.caption(
                 tr(
                     "得分为空表示报告未列出该一级指标的小计；逐项得分见「指标得分」页。",
@@ -158,13 +155,12 @@ headers = {
     "source_label": tr("来源", "Source"),
 }
 table = evaluations.rename(headers).select(list(headers.values()))
-st.dataframe(
+export.table(
     table,
+    name=tr("全部评价", "evaluations"),
+    download_key="grades-all",
     column_config={
         headers["year"]: st.column_config.NumberColumn(format="%d"),
         headers["total_score"]: st.column_config.NumberColumn(format="%.2f"),
     },
-    hide_index=True,
-    width="stretch",
 )
-download_buttons(table, tr("全部评价", "evaluations"), key="grades-all")
