@@ -52,13 +52,11 @@ event = st.altair_chart(
 # — drill-down: a clicked rise point, or the same choice from a list —
 keys = rises["key"].to_list()
 titles = dict(zip(keys, rises["title"].to_list(), strict=True))
-drill.follow_click(charts.clicked_rise(event), keys, key="standards-rise")
-chosen = st.selectbox(
+chosen = drill.pick(
     tr("查看一次提标的依据", "Grounds of one rise"),
     keys,
-    index=None,
-    format_func=titles.get,
-    placeholder=tr("点击图中的点，或在此选择", "Click a point in the chart, or choose here"),
+    titles,
+    clicked=charts.clicked_rise(event),
     key="standards-rise",
 )
 if chosen is not None:

@@ -89,13 +89,11 @@ if not unscored.is_empty():
 # — drill-down: a clicked point, or the same choice from a list —
 ids = evaluations["id"].to_list()
 titles = dict(zip(ids, evaluations["title"].to_list(), strict=True))
-drill.follow_click(charts.clicked_evaluation(event), ids, key="grades-evaluation")
-chosen = st.selectbox(
+chosen = drill.pick(
     tr("查看一次评价的一级指标得分", "Level-1 scores of one evaluation"),
     ids,
-    index=None,
-    format_func=titles.get,
-    placeholder=tr("点击图中的点，或在此选择", "Click a point in the chart, or choose here"),
+    titles,
+    clicked=charts.clicked_evaluation(event),
     key="grades-evaluation",
 )
 if chosen is not None:

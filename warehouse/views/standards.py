@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 SERIES = ("county_code", "program", "category")  # one standard line: a county's programme and category
+LABELS = ("county_code", "county", "program", "program_label", "category", "category_label", "series")
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,7 @@ def rises(
         .select(
             "key",
             "title",
-            "county_code",
-            "county",
-            "program",
-            "program_label",
-            "category",
-            "category_label",
-            "series",
+            *LABELS,
             "effective_from",
             "month",
             "previous",
@@ -203,13 +198,7 @@ def year_on_year(
         _labelled(compared, names or {}, words)
         .sort(*SERIES)
         .select(
-            "county_code",
-            "county",
-            "program",
-            "program_label",
-            "category",
-            "category_label",
-            "series",
+            *LABELS,
             "previous",
             pl.col("yuan_per_person_month").alias("standard"),
             "rise",
