@@ -20,6 +20,7 @@ PAGES = {
     "group_performance": [
         ("app_pages/performance/scores.py", "page_scores"),
         ("app_pages/performance/grades.py", "page_grades"),
+        ("app_pages/performance/scoring.py", "page_scoring"),
     ],
     "group_data": [("app_pages/data/upload.py", "page_upload"), ("app_pages/data/findings.py", "page_findings")],
 }

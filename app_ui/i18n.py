@@ -15,6 +15,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "page_on_time": ("按时发放", "On-time payment"),
     "page_scores": ("指标得分", "Indicator scores"),
     "page_grades": ("等级趋势", "Grade trends"),
+    "page_scoring": ("评分", "Score an evaluation"),
     "page_upload": ("上传", "Upload"),
     "page_findings": ("数据质量", "Data quality"),
     "counties": ("县区", "Counties"),

@@ -1,0 +1,371 @@
+"""Re-check a reported evaluation against its rubric: every computable leaf, subtotal, total, grade.
+
+The reported score sheet is matched to the rubric indicator by indicator (names or aliases,
+level by level). Computable leaves are rescored from warehouse metrics; the others keep the
+reported score, which is still checked against what its rule can give. Subtotals are the
+sums of their children's recomputed scores. A *difference* is a recomputed value that is
+not the reported one; a *problem* is a fault of the sheet or the rubric itself (subtotals
+that do not add up, points not summing to 100, a grade word that is not a grade, a band the
+report's words leave empty).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import polars as pl
+from sqlalchemy.engine import Engine
+
+from rubrics.load import library, rubric_for
+from rubrics.metrics import Facts, Value, compute
+from rubrics.model import RULE_LABELS, Indicator, Rubric, Rule
+from rubrics.ranges import percent
+from rubrics.rules import possible_scores, rounded, score
+from warehouse import read
+
+TOLERANCE = 0.005  # reports write scores to 2 decimals
+TOTAL = "合计"
+GRADE = "等级"
+EVALUATION_KINDS = {"self": "自评", "department": "部门评价", "finance": "财政评价"}
+
+
+@dataclass(frozen=True)
+class Difference:
+    indicator: str
+    reported: float | str | None
+    recomputed: float | str | None
+    rule: str
+    inputs: dict[str, object]
+    scoring: str = ""  # the rubric's 评分规则 as written
+
+    def as_json(self) -> dict[str, object]:
+        found = {"indicator": self.indicator, "reported": self.reported, "recomputed": self.recomputed}
+        return found | {"rule": self.rule, "scoring": self.scoring, "inputs": self.inputs}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One indicator of the side-by-side table: reported and recomputed, and how."""
+
+    path: str
+    depth: int
+    points: float
+    reported: float | None
+    recomputed: float | None
+    how: str  # 重算 | 保留报告值 | 无法重算 | 下级合计
+    rule: str = ""
+    inputs: dict[str, object] = field(default_factory=dict)
+    reason: str = ""
+
+    @property
+    def differs(self) -> bool:
+        return _differs(self.reported, self.recomputed)
+
+
+@dataclass
+class EvaluationCheck:
+    evaluation_id: int
+    county: str
+    county_name: str
+    year: int
+    program: str
+    kind: str
+    source: str
+    rubric: str = ""
+    reported_total: float | None = None
+    recomputed_total: float | None = None
+    reported_grade: str = ""
+    recomputed_grade: str | None = None
+    differences: list[Difference] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def unchecked(self) -> list[Line]:
+        return [line for line in self.lines if line.how == "无法重算"]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "county": self.county,
+            "county_name": self.county_name,
+            "year": self.year,
+            "program": self.program,
+            "kind": self.kind,
+            "source": self.source,
+            "rubric": self.rubric,
+            "reported_total": self.reported_total,
+            "recomputed_total": self.recomputed_total,
+            "reported_grade": self.reported_grade,
+            "recomputed_grade": self.recomputed_grade,
+            "differences": [difference.as_json() for difference in self.differences],
+            "problems": self.problems,
+            "unchecked": [{"indicator": line.path, "reason": line.reason} for line in self.unchecked],
+        }
+
+    def lines_frame(self) -> pl.DataFrame:
+        """The side-by-side table of the 指标得分 page."""
+        return pl.DataFrame(
+            {
+                "path": [line.path for line in self.lines],
+                "depth": [line.depth for line in self.lines],
+                "points": [line.points for line in self.lines],
+                "reported": [line.reported for line in self.lines],
+                "recomputed": [line.recomputed for line in self.lines],
+                "differs": [line.differs for line in self.lines],
+                "how": [line.how for line in self.lines],
+                "rule": [line.rule for line in self.lines],
+                "inputs": [_inputs_text(line.inputs) for line in self.lines],
+                "reason": [line.reason for line in self.lines],
+            },
+            schema={
+                "path": pl.String,
+                "depth": pl.Int64,
+                "points": pl.Float64,
+                "reported": pl.Float64,
+                "recomputed": pl.Float64,
+                "differs": pl.Boolean,
+                "how": pl.String,
+                "rule": pl.String,
+                "inputs": pl.String,
+                "reason": pl.String,
+            },
+        )
+
+
+def _differs(reported: float | None, recomputed: float | None) -> bool:
+    return reported is not None and recomputed is not None and abs(reported - recomputed) > TOLERANCE
+
+
+def _inputs_text(inputs: dict[str, object]) -> str:
+    return "；".join(f"{key}：{_show(value)}" for key, value in inputs.items())
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def check_evaluations(
+    engine: Engine, *, county: str | None = None, year: int | None = None, program: str | None = None
+) -> list[EvaluationCheck]:
+    """Re-check every stored evaluation matching the filters, in county and year order."""
+    evaluations = read.evaluations(engine, counties=[county] if county else None, year=year)
+    if program:
+        evaluations = evaluations.filter(pl.col("program") == program)
+    names = dict(read.counties(engine).select("code", "name").iter_rows())
+    return [
+        check_evaluation(engine, row, county_name=names.get(row["county_code"], row["county_code"]))
+        for row in evaluations.iter_rows(named=True)
+    ]
+
+
+def check_evaluation(engine: Engine, evaluation: dict, *, county_name: str = "") -> EvaluationCheck:
+    """Re-check one evaluation (a row of `read.evaluations`)."""
+    result = EvaluationCheck(
+        evaluation_id=evaluation["id"],
+        county=evaluation["county_code"],
+        county_name=county_name,
+        year=evaluation["year"],
+        program=evaluation["program"],
+        kind=EVALUATION_KINDS.get(evaluation["kind"], evaluation["kind"]),
+        source=evaluation.get("source") or "",
+        reported_total=evaluation["total_score"],
+        reported_grade=evaluation["grade"] or "",
+    )
+    rubric = rubric_for(county=result.county, program=result.program, year=result.year)
+    if rubric is None:
+        result.problems.append("没有适用于此评价的指标体系（rubrics/ 中无对应文件），无法重算")
+        return result
+    result.rubric = rubric.id
+    sheet = read.indicator_scores(engine, evaluation_ids=[result.evaluation_id])
+    facts = Facts(engine, result.county, result.program, result.year, evaluation=dict(evaluation))
+    _Recheck(rubric, sheet, facts, result).run()
+    return result
+
+
+class _Recheck:
+    def __init__(self, rubric: Rubric, sheet: pl.DataFrame, facts: Facts, result: EvaluationCheck):
+        self.rubric, self.facts, self.result = rubric, facts, result
+        self.rows = {row["path"]: row for row in sheet.iter_rows(named=True)}
+        self.matched: dict[str, dict] = {}  # rubric key → sheet row
+        self.recomputed: dict[str, float | None] = {}
+
+    def run(self) -> None:
+        self._match()
+        for indicator in sorted(self.rubric.indicators, key=lambda i: -i.depth):
+            if indicator.rule is None:
+                self._subtotal(indicator)
+            else:
+                self._leaf(indicator)
+        order = {indicator.key: position for position, indicator in enumerate(self.rubric.indicators)}
+        self.result.lines.sort(key=lambda line: order[line.path])
+        self.result.differences.sort(key=lambda d: order.get(d.indicator, len(order)))
+        self._total()
+        self.result.problems.extend(f"指标体系：{problem}" for problem in self.rubric.problems)
+
+    # matching ---------------------------------------------------------------------------------
+    def _match(self) -> None:
+        for path, row in self.rows.items():
+            indicator = self._find(tuple(path.split("/")))
+            if indicator is None:
+                if row["points"] is not None or row["score"] is not None:
+                    self.result.problems.append(f"得分表中的「{path}」不在指标体系「{self.rubric.name}」中")
+                continue
+            self.matched[indicator.key] = row
+            if row["points"] is not None and abs(row["points"] - indicator.points) > TOLERANCE:
+                self.result.problems.append(
+                    f"「{indicator.key}」得分表分值 {row['points']:g}，指标体系分值 {indicator.points:g}"
+                )
+        for indicator in self.rubric.leaves:
+            if indicator.key not in self.matched and indicator.points > 0:
+                self.result.problems.append(f"指标体系中的「{indicator.key}」在得分表中没有得分")
+
+    def _find(self, path: tuple[str, ...]) -> Indicator | None:
+        found: Indicator | None = None
+        prefix: tuple[str, ...] = ()
+        for name in path:
+            wanted = _same(name)
+            found = next(
+                (c for c in self.rubric.children(prefix) if wanted in {_same(n) for n in (c.name, *c.aliases)}), None
+            )
+            if found is None:
+                return None
+            prefix = found.path
+        return found
+
+    # scoring ----------------------------------------------------------------------------------
+    def _leaf(self, indicator: Indicator) -> None:
+        rule = indicator.rule
+        assert rule is not None
+        row = self.matched.get(indicator.key, {})
+        reported = row.get("score")
+        self._check_reported(indicator, rule, reported)
+        line = Line(indicator.key, indicator.depth, indicator.points, reported, reported, "保留报告值", rule.describe())
+        if rule.computable:
+            recomputed, inputs, reason = self._rescore(rule, row.get("actual") or "")
+            if recomputed is None:
+                line = Line(**{**line.__dict__, "how": "无法重算", "inputs": inputs, "reason": reason})
+            else:
+                line = Line(**{**line.__dict__, "recomputed": recomputed, "how": "重算", "inputs": inputs})
+                if _differs(reported, recomputed):
+                    self._difference(indicator.key, reported, recomputed, rule.describe(), inputs, indicator.scoring)
+        elif reported is None:
+            line = Line(**{**line.__dict__, "how": "无法重算", "reason": "评价人员判断的指标，报告未给得分"})
+        else:
+            line = Line(**{**line.__dict__, "reason": f"{RULE_LABELS[rule.kind]}，不重算"})
+        self.recomputed[indicator.key] = line.recomputed
+        self.result.lines.append(line)
+
+    def _rescore(self, rule: Rule, actual: str) -> tuple[float | None, dict[str, object], str]:
+        if rule.kind == "parts":
+            total, inputs = 0.0, {}
+            for index, part in enumerate(rule.parts, start=1):
+                got, part_inputs, reason = self._rescore(part, actual)
+                if got is None:
+                    return None, inputs, f"第 {index} 分项：{reason}"
+                total += got
+                inputs |= part_inputs | {f"第{index}分项得分": got}
+            return rounded(total), inputs, ""
+        params = dict(rule.params)
+        wants_percent = bool(rule.test and rule.test.is_percent)
+        value: Value = compute(rule.metric or "", self.facts, params, actual, wants_percent)
+        if value.value is None:
+            return None, value.inputs, value.reason
+        inputs = dict(value.inputs) | {rule.metric or "": _as_shown(rule, value.value)}
+        got = score(rule, value.value)
+        if got is None:
+            return None, inputs, f"{_as_shown(rule, value.value)} 不在任何分档内"
+        return got, inputs, ""
+
+    def _check_reported(self, indicator: Indicator, rule: Rule, reported: float | None) -> None:
+        if reported is None:
+            return
+        if reported < -TOLERANCE or reported > indicator.points + TOLERANCE:
+            self.result.problems.append(f"「{indicator.key}」得分 {reported:g} 超出分值 0–{indicator.points:g}")
+            return
+        allowed = possible_scores(rule)
+        if allowed is not None and not any(abs(reported - option) <= TOLERANCE for option in allowed):
+            options = "、".join(f"{option:g}" for option in sorted(allowed))
+            self.result.problems.append(
+                f"「{indicator.key}」得分 {reported:g} 不是评分规则能给出的分数（可能的得分：{options}）"
+            )
+
+    def _subtotal(self, indicator: Indicator) -> None:
+        children = self.rubric.children(indicator.path)
+        recomputed = rounded(sum(self.recomputed.get(child.key) or 0.0 for child in children))
+        self.recomputed[indicator.key] = recomputed
+        reported = self.matched.get(indicator.key, {}).get("score")
+        reported_children = [self.matched.get(child.key, {}).get("score") for child in children]
+        if reported is not None and all(value is not None for value in reported_children):
+            total = rounded(sum(reported_children))
+            if abs(total - reported) > TOLERANCE:
+                self.result.problems.append(f"「{indicator.key}」报告小计 {reported:g}，但下级报告得分合计 {total:g}")
+        inputs = {child.name: self.recomputed.get(child.key) for child in children}
+        rule = "下级指标重算得分之和"
+        self.result.lines.append(
+            Line(indicator.key, indicator.depth, indicator.points, reported, recomputed, "下级合计", rule, inputs)
+        )
+        if _differs(reported, recomputed):
+            self._difference(indicator.key, reported, recomputed, rule, inputs)
+
+    def _total(self) -> None:
+        result, rubric = self.result, self.rubric
+        level1 = [i for i in rubric.indicators if i.depth == 1]
+        recomputed = rounded(sum(self.recomputed.get(i.key) or 0.0 for i in level1))
+        result.recomputed_total = recomputed
+        reported_level1 = [self.matched.get(i.key, {}).get("score") for i in level1]
+        inputs = {i.name: self.recomputed.get(i.key) for i in level1}
+        if result.reported_total is None:
+            result.problems.append(f"报告没有总分（重算为 {recomputed:g}）")
+        else:
+            if all(value is not None for value in reported_level1):
+                total = rounded(sum(reported_level1))
+                if abs(total - result.reported_total) > TOLERANCE:
+                    result.problems.append(f"报告总分 {result.reported_total:g}，但一级指标报告得分合计 {total:g}")
+            if _differs(result.reported_total, recomputed):
+                self._difference(TOTAL, result.reported_total, recomputed, "一级指标重算得分之和", inputs)
+        self._grade(recomputed)
+
+    def _grade(self, recomputed_total: float) -> None:
+        result, rubric = self.result, self.rubric
+        points = rubric.total_points
+        on_100 = recomputed_total if abs(points - 100) <= TOLERANCE or points == 0 else recomputed_total / points * 100
+        result.recomputed_grade = rubric.grade(on_100)
+        words = [band.grade for band in rubric.grades]
+        bands = "、".join(f"{band.grade} {band.range.text}" for band in rubric.grades)
+        rule = f"等级区间：{bands}" + ("" if on_100 == recomputed_total else f"（按得分率折算为百分制：{on_100:.2f}）")
+        reported = result.reported_grade
+        if not reported:
+            result.problems.append("报告没有等级")
+            return
+        if reported not in words:
+            result.problems.append(f"报告等级「{reported}」不是等级（{'、'.join(words)}）")
+        elif reported != result.recomputed_grade:
+            inputs = {"重算总分": recomputed_total}
+            self._difference(GRADE, reported, result.recomputed_grade, rule, inputs)
+        if result.reported_total is not None and reported in words:
+            by_reported = rubric.grade(result.reported_total)
+            if by_reported != reported:
+                total = f"{result.reported_total:g}"
+                result.problems.append(f"报告总分 {total} 按等级区间应为「{by_reported}」，报告写作「{reported}」")
+
+    def _difference(self, indicator, reported, recomputed, rule, inputs, scoring: str = "") -> None:
+        self.result.differences.append(Difference(indicator, reported, recomputed, rule, dict(inputs), scoring))
+
+
+def _same(name: str) -> str:
+    """Names compare after NFKC, so a full-width comma or bracket in a score sheet still matches."""
+    return unicodedata.normalize("NFKC", name).replace(" ", "")
+
+
+def _as_shown(rule: Rule, value: float) -> str | float:
+    """Rates as percentages (91.79%), plain figures as they are."""
+    rate_metric = rule.metric not in ("standard_level", "benefit_per_person_month", "late_months") and not (
+        rule.metric == "reported_actual" and rule.test is not None and not rule.test.is_percent
+    )
+    return percent(value) if rate_metric else rounded(value)
+
+
+__all__ = ["EvaluationCheck", "check_evaluation", "check_evaluations", "library"]

@@ -1,0 +1,294 @@
+"""The figures rubrics score on, computed per county, programme and year from the warehouse.
+
+Each metric returns its value with the inputs it came from (shown beside every recomputed
+score, so a person can redo the arithmetic) or the reason it cannot be computed. Definitions
+are in docs/rubrics.md; they follow the rubrics' own formulas, which is why there are two
+execution rates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import polars as pl
+from sqlalchemy.engine import Engine
+
+from warehouse import read
+from warehouse.views.on_time import TARGET as ON_TIME_TARGET
+
+PROGRAM_NAMES = {"rural": "农村", "urban": "城市", "all": "城乡"}
+
+
+@dataclass(frozen=True)
+class Value:
+    value: float | None
+    inputs: dict[str, object] = field(default_factory=dict)
+    reason: str = ""  # why there is no value
+
+
+def missing(reason: str) -> Value:
+    return Value(None, reason=reason)
+
+
+@dataclass
+class Facts:
+    """What the warehouse knows of one county's programme in one year, read once per evaluation."""
+
+    engine: Engine
+    county: str
+    program: str  # rural | urban | all
+    year: int
+    evaluation: dict[str, object] = field(default_factory=dict)  # budget_wan, arrived_wan, spent_wan, planned_persons
+
+    def programs(self, params: dict[str, str]) -> list[str] | None:
+        program = params.get("program", self.program)
+        return None if program == "all" else [program]
+
+    def monthly(self, params: dict[str, str]) -> pl.DataFrame:
+        """One row per month of the year, programmes summed."""
+        frames = [
+            read.monthly_totals(self.engine, counties=[self.county], program=p, year=self.year)
+            for p in (self.programs(params) or [None])
+        ]
+        months = pl.concat(frames)
+        return (
+            months.group_by("month")
+            .agg(pl.col("households", "persons", "on_time_households", "amount").sum())
+            .sort("month")
+        )
+
+    @cached_property
+    def _standards(self) -> pl.DataFrame:
+        return read.standards(self.engine, counties=[self.county])
+
+    def standard(self, params: dict[str, str], year: int) -> tuple[float, str] | None:
+        """The monthly standard in force in December (the highest category where there are several)."""
+        december = dt.date(year, 12, 1)
+        rows = self._standards.filter(pl.col("effective_from") <= december)
+        program = params.get("program", self.program)
+        if program != "all":
+            rows = rows.filter(pl.col("program") == program)
+        if category := params.get("category"):
+            rows = rows.filter(pl.col("category") == category)
+        if rows.is_empty():
+            return None
+        in_force = rows.sort("effective_from").group_by("program", "category").last()
+        top = in_force.sort("yuan_per_person_month", descending=True).row(0, named=True)
+        return float(top["yuan_per_person_month"]), top["document"] or ""
+
+    @cached_property
+    def deadline(self) -> int | None:
+        registry = read.counties(self.engine).filter(pl.col("code") == self.county)
+        return None if registry.is_empty() else registry.item(0, "deadline_day")
+
+    def over_standard_rows(self, params: dict[str, str]) -> int:
+        counts = read.finding_counts(self.engine, counties=[self.county], year=self.year).filter(
+            pl.col("kind") == "over_standard"
+        )
+        if programs := self.programs(params):
+            counts = counts.filter(pl.col("program").is_in(programs))
+        return int(counts["findings"].sum())
+
+
+Metric = Callable[[Facts, dict[str, str], str, bool], Value]
+METRICS: dict[str, tuple[str, Metric]] = {}
+
+
+def metric(name: str, label: str):
+    def register(function: Metric) -> Metric:
+        METRICS[name] = (label, function)
+        return function
+
+    return register
+
+
+def compute(name: str, facts: Facts, params: dict[str, str], actual: str = "", wants_percent: bool = False) -> Value:
+    """The named metric for these facts; `actual` is the indicator's reported 实际完成值."""
+    return METRICS[name][1](facts, params, actual, wants_percent)
+
+
+def _ratio(numerator: float | None, denominator: float | None, inputs: dict[str, object], what: str) -> Value:
+    if numerator is None or denominator is None:
+        return missing(f"评价未填{what}")
+    if denominator == 0:
+        return missing(f"{what}为 0")
+    return Value(numerator / denominator, inputs)
+
+
+def _evaluation_figure(facts: Facts, key: str) -> float | None:
+    value = facts.evaluation.get(key)
+    return None if value is None else float(value)
+
+
+@metric("funds_arrival_rate", "资金到位率（实际到位 ÷ 预算安排）")
+def funds_arrival_rate(facts: Facts, params, actual, wants_percent) -> Value:
+    arrived, budget = _evaluation_figure(facts, "arrived_wan"), _evaluation_figure(facts, "budget_wan")
+    return _ratio(arrived, budget, {"实际到位（万元）": arrived, "预算安排（万元）": budget}, "实际到位或预算安排")
+
+
+@metric("budget_execution_rate", "预算执行率（实际支出 ÷ 实际到位）")
+def budget_execution_rate(facts: Facts, params, actual, wants_percent) -> Value:
+    spent, arrived = _evaluation_figure(facts, "spent_wan"), _evaluation_figure(facts, "arrived_wan")
+    return _ratio(spent, arrived, {"实际支出（万元）": spent, "实际到位（万元）": arrived}, "实际支出或实际到位")
+
+
+@metric("budget_execution_rate_of_budget", "预算执行率（实际支出 ÷ 预算安排）")
+def budget_execution_rate_of_budget(facts: Facts, params, actual, wants_percent) -> Value:
+    spent, budget = _evaluation_figure(facts, "spent_wan"), _evaluation_figure(facts, "budget_wan")
+    return _ratio(spent, budget, {"实际支出（万元）": spent, "预算安排（万元）": budget}, "实际支出或预算安排")
+
+
+def _roster_months(facts: Facts, params: dict[str, str]) -> pl.DataFrame | Value:
+    months = facts.monthly(params)
+    if months.is_empty():
+        return missing(f"仓库中没有 {facts.year} 年的发放名册")
+    return months
+
+
+@metric("recipients_completion_rate", "保障人数完成率（月均保障人数 ÷ 计划保障人数）")
+def recipients_completion_rate(facts: Facts, params, actual, wants_percent) -> Value:
+    months = _roster_months(facts, params)
+    if isinstance(months, Value):
+        return months
+    planned = _evaluation_figure(facts, "planned_persons")
+    average = months["persons"].sum() / 12
+    inputs = {"全年人次": int(months["persons"].sum()), "月均保障人数": round(average, 2), "计划保障人数": planned}
+    if months.height < 12:
+        inputs["名册月数"] = months.height
+    return _ratio(average, planned, inputs, "计划保障人数")
+
+
+@metric("coverage_rate", "覆盖率（12月保障人数 ÷ 计划保障人数）")
+def coverage_rate(facts: Facts, params, actual, wants_percent) -> Value:
+    months = _roster_months(facts, params)
+    if isinstance(months, Value):
+        return months
+    december = months.filter(pl.col("month") == dt.date(facts.year, 12, 1))
+    if december.is_empty():
+        return missing(f"仓库中没有 {facts.year} 年 12 月的发放名册")
+    persons = int(december["persons"].sum())
+    planned = _evaluation_figure(facts, "planned_persons")
+    return _ratio(persons, planned, {"12月保障人数": persons, "计划保障人数": planned}, "计划保障人数")
+
+
+@metric("payout_rate", "发放率（名册发放金额 ÷ 预算安排）")
+def payout_rate(facts: Facts, params, actual, wants_percent) -> Value:
+    months = _roster_months(facts, params)
+    if isinstance(months, Value):
+        return months
+    paid = round(float(months["amount"].sum()) / 10_000, 4)
+    budget = _evaluation_figure(facts, "budget_wan")
+    return _ratio(paid, budget, {"名册发放金额（万元）": paid, "预算安排（万元）": budget}, "预算安排")
+
+
+def _on_time_months(facts: Facts, params: dict[str, str]) -> tuple[int, dict[str, object]] | Value:
+    months = _roster_months(facts, params)
+    if isinstance(months, Value):
+        return months
+    rates = months.with_columns(rate=pl.col("on_time_households") / pl.col("households"))
+    late = rates.filter(pl.col("rate") < ON_TIME_TARGET - 1e-12)["month"].to_list()
+    on_time = 12 - len(late) - (12 - months.height)
+    deadline = facts.deadline
+    inputs: dict[str, object] = {
+        "发放截止日": f"每月{deadline}日" if deadline else "月末",
+        "按时月份": on_time,
+        "未按时月份": "、".join(f"{m.month}月" for m in late) or "无",
+        "按时标准": f"当月 ≥ {ON_TIME_TARGET:.0%} 户在截止日前发放",
+    }
+    if months.height < 12:
+        inputs["名册月数"] = months.height
+    return on_time, inputs
+
+
+@metric("on_time_months_rate", "及时发放率（按时发放月份 ÷ 12）")
+def on_time_months_rate(facts: Facts, params, actual, wants_percent) -> Value:
+    counted = _on_time_months(facts, params)
+    if isinstance(counted, Value):
+        return counted
+    on_time, inputs = counted
+    return Value(on_time / 12, inputs)
+
+
+@metric("late_months", "未按时发放月份数")
+def late_months(facts: Facts, params, actual, wants_percent) -> Value:
+    counted = _on_time_months(facts, params)
+    if isinstance(counted, Value):
+        return counted
+    on_time, inputs = counted
+    return Value(12 - on_time, inputs)
+
+
+@metric("standard_increase", "保障标准较上年提高（12月标准 ÷ 上年12月标准 − 1）")
+def standard_increase(facts: Facts, params, actual, wants_percent) -> Value:
+    now, before = facts.standard(params, facts.year), facts.standard(params, facts.year - 1)
+    if now is None or before is None:
+        return missing(f"仓库中没有 {facts.year - 1} 或 {facts.year} 年的保障标准")
+    inputs = {f"{facts.year - 1}年12月标准（元/人/月）": before[0], f"{facts.year}年12月标准（元/人/月）": now[0]}
+    if now[1]:
+        inputs["文号"] = now[1]
+    return Value(now[0] / before[0] - 1, inputs)
+
+
+@metric("standard_level", "保障标准（12月，元/人/月）")
+def standard_level(facts: Facts, params, actual, wants_percent) -> Value:
+    standard = facts.standard(params, facts.year)
+    if standard is None:
+        return missing(f"仓库中没有 {facts.year} 年的保障标准")
+    inputs: dict[str, object] = {"项目": PROGRAM_NAMES.get(params.get("program", facts.program), "")}
+    inputs[f"{facts.year}年12月标准（元/人/月）"] = standard[0]
+    return Value(standard[0], inputs)
+
+
+@metric("standard_compliance", "标准发放合格率（未超标准发放的名册行 ÷ 名册行）")
+def standard_compliance(facts: Facts, params, actual, wants_percent) -> Value:
+    months = _roster_months(facts, params)
+    if isinstance(months, Value):
+        return months
+    rows = int(months["households"].sum())
+    over = facts.over_standard_rows(params)
+    return _ratio(rows - over, rows, {"名册行（户·月）": rows, "超标准发放行": over}, "名册行")
+
+
+@metric("benefit_per_person_month", "人均补差（发放金额 ÷ 人次，元/人/月）")
+def benefit_per_person_month(facts: Facts, params, actual, wants_percent) -> Value:
+    months = _roster_months(facts, params)
+    if isinstance(months, Value):
+        return months
+    amount, persons = float(months["amount"].sum()), int(months["persons"].sum())
+    inputs = {
+        "项目": PROGRAM_NAMES.get(params.get("program", facts.program), ""),
+        "发放金额（元）": round(amount, 2),
+        "人次": persons,
+    }
+    return _ratio(amount, persons, inputs, "人次")
+
+
+_REPORTED = re.compile(r"^[^\d\-.]*?(-?[\d,]*\.?\d+)\s*(%|％)?[^\d%％]*$")
+
+
+def reported_number(text: str, *, wants_percent: bool = False) -> float | None:
+    """A 实际完成值 cell as a number: "91.63%" → 0.9163, "13,000.00人" → 13000; "95" → 0.95 for a % test."""
+    match = _REPORTED.match(text.strip())
+    if not match:
+        return None
+    value = float(match.group(1).replace(",", ""))
+    return value / 100 if match.group(2) or wants_percent else value
+
+
+def _reported(label: str) -> Metric:
+    def read_actual(facts: Facts, params, actual, wants_percent) -> Value:
+        value = reported_number(actual, wants_percent=wants_percent)
+        if value is None:
+            return missing(f"评价未报告可读的{label}（实际完成值：「{actual or '空'}」）")
+        return Value(value, {f"报告的{label}": actual})
+
+    return read_actual
+
+
+METRICS["satisfaction_rate"] = ("满意度（评价报告的调查结果）", _reported("满意度"))
+METRICS["awareness_rate"] = ("政策知晓率（评价报告的调查结果）", _reported("知晓率"))
+METRICS["reported_actual"] = ("实际完成值（评价报告）", _reported("实际完成值"))
