@@ -251,6 +251,8 @@ class _Recheck:
                 line = Line(**{**line.__dict__, "recomputed": recomputed, "how": "重算", "inputs": inputs})
                 if _differs(reported, recomputed):
                     self._difference(indicator.key, reported, recomputed, rule.describe(), inputs, indicator.scoring)
+        elif reported is None and indicator.points == 0:
+            line = Line(**{**line.__dict__, "reason": "0 分的指标（报告只列目标与完成值）"})
         elif reported is None:
             line = Line(**{**line.__dict__, "how": "无法重算", "reason": "评价人员判断的指标，报告未给得分"})
         else:

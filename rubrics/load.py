@@ -301,8 +301,8 @@ class _Builder:
             except ValueError as error:
                 self.error("", f"等级「{row.grade}」：{error}")
         for fault in coverage_faults((band.range for band in bands), low=0, high=100):
-            low, high = round(fault.low * 100, 2), round(fault.high * 100, 2)  # described in points, not %
-            self.error("", f"等级区间在 {low:g}–{high:g} 分{'空档' if fault.kind == 'gap' else '重叠'}")
+            word = "空档" if fault.kind == "gap" else "重叠"
+            self.error("", f"等级区间在 {fault.low:g}–{fault.high:g} 分{word}")  # points, not a rate
         if not bands:
             self.error("", '没有等级：写 [[grade]]，或 grades = "mof-2020" 借用财政部框架的等级')
         return tuple(bands)

@@ -36,7 +36,7 @@ def percent(value: float) -> str:
     """0.95 → 95%, 1.000009 → 100.0009%: as many digits as the value needs, no more."""
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
-    return f"{round(value * 100, 4):g}%"
+    return f"{value * 100:.4f}".rstrip("0").rstrip(".") + "%"
 
 
 @dataclass(frozen=True)
