@@ -12,6 +12,7 @@ import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
+from rubrics.check import EvaluationCheck, check_by_id
 from warehouse import read
 from warehouse.db import open_warehouse
 from warehouse.settings import get_settings
@@ -135,3 +136,27 @@ def _finding_counts(_url: str, counties: tuple[str, ...], year: int | None) -> p
 
 def finding_counts(counties: tuple[str, ...], year: int | None = None) -> pl.DataFrame:
     return _finding_counts(_key(), counties, year)
+
+
+@st.cache_data(**_CACHE)
+def _recheck(_url: str, evaluation_id: int) -> EvaluationCheck | None:
+    return check_by_id(engine(), evaluation_id)
+
+
+def recheck(evaluation_id: int) -> EvaluationCheck | None:
+    """The evaluation re-checked against its rubric (rubrics.check): differences, problems, lines."""
+    return _recheck(_key(), evaluation_id)
+
+
+def recheck_counts(evaluation_ids: tuple[int, ...]) -> pl.DataFrame:
+    """Differences and problems per evaluation, for tables that list evaluations."""
+    checks = [recheck(evaluation_id) for evaluation_id in evaluation_ids]
+    return pl.DataFrame(
+        {
+            "evaluation_id": list(evaluation_ids),
+            "differences": [len(c.differences) if c else None for c in checks],
+            "problems": [len(c.problems) if c else None for c in checks],
+            "rubric": [c.rubric if c else "" for c in checks],
+        },
+        schema={"evaluation_id": pl.Int64, "differences": pl.Int64, "problems": pl.Int64, "rubric": pl.String},
+    )

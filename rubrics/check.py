@@ -18,7 +18,7 @@ import polars as pl
 from sqlalchemy.engine import Engine
 
 from rubrics.load import library, rubric_for
-from rubrics.metrics import Facts, Value, compute
+from rubrics.metrics import METRICS, Facts, Value, compute
 from rubrics.model import RULE_LABELS, Indicator, Rubric, Rule
 from rubrics.ranges import percent
 from rubrics.rules import possible_scores, rounded, score
@@ -161,6 +161,16 @@ def check_evaluations(
     ]
 
 
+def check_by_id(engine: Engine, evaluation_id: int) -> EvaluationCheck | None:
+    """Re-check the stored evaluation with this id (None if there is none)."""
+    evaluations = read.evaluations(engine).filter(pl.col("id") == evaluation_id)
+    if evaluations.is_empty():
+        return None
+    row = evaluations.row(0, named=True)
+    names = dict(read.counties(engine).select("code", "name").iter_rows())
+    return check_evaluation(engine, row, county_name=names.get(row["county_code"], row["county_code"]))
+
+
 def check_evaluation(engine: Engine, evaluation: dict, *, county_name: str = "") -> EvaluationCheck:
     """Re-check one evaluation (a row of `read.evaluations`)."""
     result = EvaluationCheck(
@@ -275,7 +285,7 @@ class _Recheck:
         value: Value = compute(rule.metric or "", self.facts, params, actual, wants_percent)
         if value.value is None:
             return None, value.inputs, value.reason
-        inputs = dict(value.inputs) | {rule.metric or "": _as_shown(rule, value.value)}
+        inputs = dict(value.inputs) | {METRICS[rule.metric or ""][0]: _as_shown(rule, value.value)}
         got = score(rule, value.value)
         if got is None:
             return None, inputs, f"{_as_shown(rule, value.value)} 不在任何分档内"
@@ -370,4 +380,4 @@ def _as_shown(rule: Rule, value: float) -> str | float:
     return percent(value) if rate_metric else rounded(value)
 
 
-__all__ = ["EvaluationCheck", "check_evaluation", "check_evaluations", "library"]
+__all__ = ["EvaluationCheck", "check_by_id", "check_evaluation", "check_evaluations", "library"]

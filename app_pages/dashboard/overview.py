@@ -5,7 +5,7 @@ import streamlit as st
 from app_ui import data, export
 from app_ui.filters import current
 from app_ui.i18n import t, tr
-from warehouse.views.overview import county_rows
+from warehouse.views.overview import county_rows, evaluation_ids, with_rechecks
 
 filters = current()
 st.title(f"{t('app_title')} · {t('page_overview')}")
@@ -20,6 +20,7 @@ table = county_rows(
     finding_counts=data.finding_counts(filters.counties),
     year=filters.year,
 )
+table = with_rechecks(table, data.recheck_counts(evaluation_ids(table)), flag=tr("评价重算有差异", "re-check differs"))
 if (table["source"] == "synthetic").any():
     st.caption(t("synthetic_note"))
 st.caption(
@@ -44,6 +45,7 @@ picked = export.table(
         "evaluation_year",
         "evaluation_total_score",
         "evaluation_grade",
+        "evaluation_differences",
         "findings",
         "attention",
     ),
@@ -61,6 +63,14 @@ picked = export.table(
         "evaluation_year": st.column_config.NumberColumn(tr("评价年度", "Evaluated"), format="%d"),
         "evaluation_total_score": st.column_config.NumberColumn(tr("评价得分", "Score"), format="%.2f"),
         "evaluation_grade": tr("等级", "Grade"),
+        "evaluation_differences": st.column_config.NumberColumn(
+            tr("重算差异", "Re-check differences"),
+            help=tr(
+                "按指标体系重算这份评价，与报告不一致的指标、小计、总分和等级的个数（详见「指标得分」页）",
+                "Indicators, subtotals, total and grade where the rubric re-check differs from the report",
+            ),
+            format="%d",
+        ),
         "findings": st.column_config.NumberColumn(tr("近 12 个月数据问题", "Findings, 12 months"), format="localized"),
         "attention": tr("需关注", "Attention"),
     },

@@ -5,8 +5,10 @@ import streamlit as st
 from app_ui import data
 from app_ui.charts import scores as charts
 from app_ui.export import download_buttons
+from app_ui.export import table as table_with_downloads
 from app_ui.filters import page_start
 from app_ui.i18n import language, t, tr
+from warehouse.views import recheck as recheck_views
 from warehouse.views import scores as views
 
 LOST = "background-color: #fde2e1"  # a row that lost points
@@ -89,6 +91,25 @@ about_col.markdown(
     f"{tr('评价方式', 'Kind')}{colon}{words[evaluation['kind']]}  \n"
     f"{tr('评价机构', 'Evaluator')}{colon}{evaluation['evaluator'] or '—'}"
 )
+checked = data.recheck(chosen)
+if checked is not None and checked.rubric:
+    recomputed_col, regrade_col, differences_col, _ = st.columns([1, 1, 1, 3])
+    recomputed_col.metric(
+        tr("重算总分", "Recomputed total"),
+        f"{checked.recomputed_total:.2f}" if checked.recomputed_total is not None else "—",
+        delta=(
+            f"{checked.recomputed_total - total:+.2f}"
+            if total is not None and checked.recomputed_total is not None and checked.recomputed_total != total
+            else None
+        ),
+        delta_color="off",
+        help=tr(
+            "按指标体系由仓库数据重算可计算的指标，其余保留报告得分",
+            "Computable leaves rescored from the warehouse; the others keep the reported score",
+        ),
+    )
+    regrade_col.metric(tr("重算等级", "Recomputed grade"), checked.recomputed_grade or "—")
+    differences_col.metric(tr("与报告不一致", "Differences"), len(checked.differences))
 if tree.is_empty():
     st.info(tr("这份评价没有指标得分行。", "This evaluation has no indicator rows."))
     st.stop()
@@ -168,6 +189,68 @@ st.caption(
     )
 )
 download_buttons(table.rename(columns), tr("指标得分", "indicator-scores"), key="scores-level")
+
+# ── reported vs recomputed ─────────────────────────────────────────────────────
+st.subheader(tr("报告与重算对照", "Reported vs recomputed"))
+if checked is None or not checked.rubric:
+    st.info(
+        tr(
+            "没有适用于这份评价的指标体系（rubrics/ 中无对应文件），无法重算。",
+            "No rubric applies to this evaluation (none in rubrics/), so nothing can be recomputed.",
+        )
+    )
+else:
+    st.caption(
+        tr(
+            f"指标体系：{checked.rubric}。能由数据计算的指标（资金到位率、预算执行率、保障人数、按时发放、标准提高……）"
+            "按评分规则重算；评价人员判断的指标保留报告得分，但核对其是否为规则可能给出的分数。",
+            f"Rubric: {checked.rubric}. Leaves the warehouse can compute are rescored by their rule; judgement "
+            "leaves keep the reported score, which is checked against the scores the rule can give.",
+        )
+    )
+    differ_mark = tr("≠ 不一致", "≠ differs")
+    comparison = recheck_views.comparison(checked.lines_frame(), marks=(differ_mark, ""))
+    only = st.toggle(tr("只看不一致的指标", "Only the differences"), key=f"scores-only-differences-{chosen}")
+    shown = recheck_views.only_differences(comparison, mark=differ_mark) if only else comparison
+    recheck_columns = {
+        "indicator": tr("指标", "Indicator"),
+        "points": tr("分值", "Points"),
+        "reported": tr("报告得分", "Reported"),
+        "recomputed": tr("重算得分", "Recomputed"),
+        "mark": tr("核对", "Check"),
+        "how": tr("重算方式", "How"),
+        "rule": tr("评分规则", "Rule"),
+        "inputs": tr("依据数据", "Inputs"),
+        "reason": tr("说明", "Note"),
+        "path": tr("指标路径", "Path"),
+    }
+    table_with_downloads(
+        shown,
+        name=tr("报告与重算对照", "reported-vs-recomputed"),
+        download_key=f"scores-recheck-{chosen}",
+        column_config=recheck_columns
+        | {
+            "points": st.column_config.NumberColumn(recheck_columns["points"], format="%.2f"),
+            "reported": st.column_config.NumberColumn(recheck_columns["reported"], format="%.2f"),
+            "recomputed": st.column_config.NumberColumn(recheck_columns["recomputed"], format="%.2f"),
+            "rule": st.column_config.TextColumn(recheck_columns["rule"], width="large"),
+            "inputs": st.column_config.TextColumn(recheck_columns["inputs"], width="large"),
+            "path": None,
+        },
+        placeholder="",
+    )
+    for difference in checked.differences:
+        if difference.indicator in ("合计", "等级"):
+            reported, recomputed = recheck_views.shown(difference.reported), recheck_views.shown(difference.recomputed)
+            st.warning(
+                tr(
+                    f"{difference.indicator}：报告 {reported}，重算 {recomputed}",
+                    f"{difference.indicator}: reported {reported}, recomputed {recomputed}",
+                )
+            )
+    if checked.problems:
+        st.markdown(tr("**评价与指标体系本身的问题**", "**Problems of the sheet or the rubric itself**"))
+        st.markdown("\n".join(f"- {problem}" for problem in checked.problems))
 
 # ── where the points were lost ─────────────────────────────────────────────────
 st.subheader(tr("失分排行", "Where points were lost"))

@@ -44,7 +44,7 @@ def test_qufu_2023_execution_rate_scored_on_the_wrong_formula(demo_warehouse, ru
     }
     execution = difference(checked, "过程/资金管理/预算执行率")
     assert execution["inputs"]["实际支出（万元）"] == 6615.24 and execution["inputs"]["实际到位（万元）"] == 6615.18
-    assert execution["inputs"]["budget_execution_rate"] == "100.0009%"
+    assert execution["inputs"]["预算执行率（实际支出 ÷ 实际到位）"] == "100.0009%"
     assert "(100%, inf) → 2" in execution["rule"] and "实际支出资金/实际到位资金" in execution["scoring"]
     assert (checked["reported_grade"], checked["recomputed_grade"]) == ("优", "优")
     assert checked["problems"] == []
@@ -53,7 +53,7 @@ def test_qufu_2023_execution_rate_scored_on_the_wrong_formula(demo_warehouse, ru
 def test_qufu_2023_leaves_the_warehouse_confirms(demo_warehouse):
     from rubrics.check import check_evaluations
 
-    (checked,) = [c for c in check_evaluations(demo_warehouse, county="370881", year=2023)]
+    (checked,) = check_evaluations(demo_warehouse, county="370881", year=2023)
     lines = {line.path: line for line in checked.lines}
     confirmed = {
         "过程/资金管理/项目资金到位率": 1,  # 6,615.18 / 7,207.20 = 91.79 % → 90–95 % → 1
@@ -78,7 +78,8 @@ def test_xinping_2020_coverage_defined_on_amounts_but_scored_on_persons(demo_war
         "等级": ("良", "优"),
     }
     coverage = difference(checked, "产出/产出质量/农村低保发放人数覆盖率")
-    assert coverage["inputs"]["名册发放金额（万元）"] == 3194.43 and coverage["inputs"]["payout_rate"] == "100%"
+    assert coverage["inputs"]["名册发放金额（万元）"] == 3194.43
+    assert coverage["inputs"]["发放率（名册发放金额 ÷ 预算安排）"] == "100%"
     assert any("60%≤资金到位率<60%" in problem for problem in checked["problems"])
 
 

@@ -120,6 +120,11 @@ def test_a_good_rubric_loads(tmp_path):
     assert rubric.total_points == 10 and len(rubric.leaves) == 2 and rubric.problems != ()
 
 
+LEAF = "「过程/资金管理/资金到位率」："
+PARTS = "「过程/资金管理/资金使用合规性」："
+GROUP = 'path = "过程/资金管理"\npoints = 10'
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -127,18 +132,18 @@ def test_a_good_rubric_loads(tmp_path):
             ('path = "过程/资金管理"\npoints = 10', 'path = "过程/资金管理"\npoints = 9'),
             "「过程/资金管理」：分值 9，但下级指标合计 10",
         ),
-        (('"[90%, 100%)", 3]', '"[95%, 100%)", 3]'), "「过程/资金管理/资金到位率」：分档在 90%–95% 空档"),
-        (('"[0, 90%)", 0]', '"[0, 90%]", 0]'), "「过程/资金管理/资金到位率」：分档在 90%–90% 重叠"),
+        (('"[90%, 100%)", 3]', '"[95%, 100%)", 3]'), LEAF + "分档在 90%–95% 空档"),
+        (('"[0, 90%)", 0]', '"[0, 90%]", 0]'), LEAF + "分档在 90%–90% 重叠"),
         (
             ('"[100%, 100%]", 6]', '"[100%, 100%]", 7]'),
-            "「过程/资金管理/资金到位率」：分档 [100%, 100%] 给 7 分，超出 0–6",
+            LEAF + "分档 [100%, 100%] 给 7 分，超出 0–6",
         ),
-        (('metric = "funds_arrival_rate"', 'metric = "funds_rate"'), "「过程/资金管理/资金到位率」：未知指标数据"),
+        (('metric = "funds_arrival_rate"', 'metric = "funds_rate"'), LEAF + "未知指标数据"),
         (
             ('points = 2, rule = "yes_no"', 'points = 1, rule = "yes_no"'),
-            "「过程/资金管理/资金使用合规性」：分值 4，但各分项合计 3",
+            PARTS + "分值 4，但各分项合计 3",
         ),
-        (('rule = "bands"\n', ""), "「过程/资金管理/资金到位率」：末级指标缺少评分规则"),
+        (('rule = "bands"\n', ""), LEAF + "末级指标缺少评分规则"),
         (
             ('path = "过程/资金管理"\npoints = 10\n', 'path = "过程/资金"\npoints = 10\n'),
             "上级指标「过程/资金管理」须在它之前列出",

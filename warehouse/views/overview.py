@@ -57,7 +57,7 @@ def county_rows(
         evaluations.filter(pl.col("year") <= (year or 9999))
         .sort("year", "total_score", nulls_last=True)
         .group_by("county_code")
-        .agg(pl.col("year", "total_score", "grade", "source").last().name.prefix("evaluation_"))
+        .agg(pl.col("id", "year", "total_score", "grade", "source").last().name.prefix("evaluation_"))
     )
     return (
         counties.select(pl.col("code").alias("county_code"), "name", "deadline_day")
@@ -112,3 +112,19 @@ def _attention() -> pl.Expr:
         pl.when(pl.col("households_change") < -0.05).then(pl.lit("户数同比降超 5%")),
     ]
     return pl.concat_list(flags).list.drop_nulls().list.unique(maintain_order=True).list.join("；")
+
+
+def evaluation_ids(rows: pl.DataFrame) -> tuple[int, ...]:
+    """The latest evaluation of each county in the overview, for its re-check."""
+    return tuple(rows["evaluation_id"].drop_nulls().to_list())
+
+
+def with_rechecks(rows: pl.DataFrame, counts: pl.DataFrame, *, flag: str = "评价重算有差异") -> pl.DataFrame:
+    """Add the number of differences the rubric re-check finds in each county's latest evaluation."""
+    counted = counts.select(pl.col("evaluation_id"), pl.col("differences").alias("evaluation_differences"))
+    joined = rows.join(counted, on="evaluation_id", how="left")
+    return joined.with_columns(
+        attention=pl.when(pl.col("evaluation_differences") > 0)
+        .then(pl.concat_str(pl.col("attention"), pl.lit(flag), separator="；").str.strip_chars("；"))
+        .otherwise(pl.col("attention"))
+    )
