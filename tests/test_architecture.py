@@ -50,7 +50,7 @@ def test_views_do_not_query():
 
 
 def test_warehouse_and_loaders_never_import_streamlit():
-    for package in ("warehouse", "loaders", "demo", "cli"):
+    for package in ("warehouse", "loaders", "rubrics", "demo", "cli"):
         for module in (ROOT / package).rglob("*.py"):
             assert "streamlit" not in imports(module), module
 
@@ -58,4 +58,4 @@ def test_warehouse_and_loaders_never_import_streamlit():
 def test_no_pages_folder():
     """A pages/ folder switches Streamlit to its legacy routing for a link's first request."""
     assert not (ROOT / "pages").exists()
-    assert len(list((ROOT / "app_pages").rglob("*.py"))) == 8
+    assert len(list((ROOT / "app_pages").rglob("*.py"))) == 9

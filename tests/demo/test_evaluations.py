@@ -1,4 +1,9 @@
-"""Synthetic score sheets keep the seed's rubric, add up, follow the bands, never replace a seed."""
+"""Synthetic score sheets keep the seed's rubric, add up, follow the bands, never replace a seed.
+
+Without a warehouse (and where no rubric applies) a synthetic sheet is the story on the seed's
+own tree; with one, a county-year that a rubric applies to is scored by the rubric and re-checks
+clean under `dibao rubric check`.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,25 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 import pytest
 
-from demo.evaluations import HEADER, conclusion, grade, write_synthetic_evaluations
+from demo import SEEDS
+from demo.evaluations import (
+    HEADER,
+    conclusion,
+    grade,
+    read_seed,
+    synthetic_sheet,
+    write_synthetic_evaluations,
+)
+from loaders.counties import ingest_counties
+from loaders.evaluation import ingest_evaluation
+from loaders.roster import file_hash
+from loaders.standards import ingest_standards
+from rubrics.check import check_evaluations
+from rubrics.load import rubric_for
+from warehouse import read
 
 SAMPLE = Path(__file__).parent / "data" / "sample_eval.csv"
 REAL_SEEDS = sorted((Path(__file__).parents[2] / "demo" / "seeds" / "evaluations").glob("*.csv"))
@@ -33,7 +54,7 @@ NINETY_POINTS = """\
 """
 
 
-def synthesise(tmp_path: Path, seed: Path | str = SAMPLE, *, years=YEARS) -> tuple[Path, list[Path]]:
+def synthesise(tmp_path: Path, seed: Path | str = SAMPLE, *, years=YEARS, engine=None) -> tuple[Path, list[Path]]:
     """Copy one seed sheet into a fresh seed folder and write its synthetic years."""
     seed_dir = tmp_path / "seeds"
     seed_dir.mkdir(parents=True, exist_ok=True)
@@ -42,7 +63,7 @@ def synthesise(tmp_path: Path, seed: Path | str = SAMPLE, *, years=YEARS) -> tup
     else:
         copy = seed_dir / "900098_2023_all.csv"
         copy.write_text(seed, encoding="utf-8")
-    return copy, write_synthetic_evaluations(seed_dir, tmp_path / "out", years=years)
+    return copy, write_synthetic_evaluations(seed_dir, tmp_path / "out", years=years, engine=engine)
 
 
 def read_sheet(path: Path) -> list[dict[str, str]]:
@@ -210,3 +231,112 @@ def test_real_seeds_give_consistent_sheets(tmp_path, seed):
     assert [path.name for path in written] == [f"{code}_{y}_{program}.csv" for y in YEARS if y != int(year)]
     for sheet in written:
         check_sheet(copy, sheet)
+
+
+# --- scored by the rubric ---------------------------------------------------------------------
+
+IMPOSSIBLE = "不是评分规则能给出的分数"
+
+
+@pytest.fixture
+def registry(empty_warehouse):
+    """The demo's counties and standards, no rosters: the metrics that need rosters cannot be computed."""
+    ingest_counties(empty_warehouse, SEEDS / "counties.csv", user="测试员")
+    ingest_standards(empty_warehouse, SEEDS / "standards.csv", user="测试员")
+    return empty_warehouse
+
+
+def assert_clean(checked) -> None:
+    """A rubric-scored evaluation: every score one the rule gives, nothing recomputed differently."""
+    name = f"{checked.county} {checked.year}"
+    assert checked.rubric, name
+    assert checked.differences == [], (name, checked.differences)
+    assert not [problem for problem in checked.problems if IMPOSSIBLE in problem], (name, checked.problems)
+    assert not [problem for problem in checked.problems if not problem.startswith("指标体系：")], name
+    assert checked.reported_total == checked.recomputed_total, name
+    assert checked.reported_grade == checked.recomputed_grade, name
+
+
+def test_rubric_scored_sheets_recheck_clean_without_rosters(registry, tmp_path):
+    written = write_synthetic_evaluations(SEEDS / "evaluations", tmp_path, years=YEARS, engine=registry)
+    assert len(written) == 25  # five seeds, five other years each
+    kinds = {seed.code: seed.evaluation["评价类型"] for seed in map(read_seed, (SEEDS / "evaluations").glob("*.csv"))}
+    for path in written:
+        assert read_sheet(path)[0]["评价类型"] == kinds[path.name.split("_")[0]]
+        assert ingest_evaluation(registry, path, user="测试员") == 1
+    checks = check_evaluations(registry)
+    assert len(checks) == 25 and {checked.source for checked in checks} == {"synthetic"}
+    for checked in checks:
+        assert_clean(checked)
+        # no rosters: the roster metrics are left to the evaluator, and the check says so
+        assert all(line.reason for line in checked.unchecked)
+
+
+def test_rubric_scored_sheet_keeps_the_seeds_kind_figures_and_targets(registry, tmp_path):
+    seed = read_seed(SEEDS / "evaluations" / "900001_2023_all.csv")
+    written = write_synthetic_evaluations(SEEDS / "evaluations", tmp_path, years=[2020], engine=registry)
+    sheet = read_sheet(next(path for path in written if path.name == "900001_2020_all.csv"))
+    first = sheet[0]
+    story = dict(zip(HEADER, synthetic_sheet(seed, 2020)[1], strict=True))
+    assert (first["评价类型"], first["评价机构"], first["数据来源"]) == ("部门评价", "演示数据", "synthetic")
+    assert [first[name] for name in HEADER[7:11]] == [story[name] for name in HEADER[7:11]]  # 4741.99, as written
+    rubric = rubric_for(county="900001", program="all", year=2020)
+    assert len(sheet) == len(rubric.indicators)  # the rubric's tree, every node scored
+    level_one = [row for row in sheet if row["一级指标"] and not row["二级指标"]]
+    assert Decimal(first["总分"]) == sum((Decimal(row["得分"]) for row in level_one), Decimal(0))
+    assert first["等级"] == rubric.grade(float(first["总分"]) / 90 * 100)  # 90 points, graded on 100
+    targets = {row["三级指标"]: row["年度指标值"] for row in sheet if row["三级指标"]}
+    assert targets["城镇低保常保对象低保月标准"] == "＝825元/人/月" and targets["资金每月10号发放到位"] == "＜10日"
+    # reported figures are written where the rule reads them, and meet the test where the leaf scored
+    satisfaction = next(row for row in sheet if row["三级指标"] == "困难群众满意度")
+    assert satisfaction["实际完成值"].endswith("%")
+    assert (float(satisfaction["实际完成值"][:-1]) > 95) == (satisfaction["得分"] == "8")
+
+
+def test_rubric_scored_sheets_are_the_same_bytes_every_run(registry, tmp_path):
+    first = write_synthetic_evaluations(SEEDS / "evaluations", tmp_path / "a", years=YEARS, engine=registry)
+    second = write_synthetic_evaluations(SEEDS / "evaluations", tmp_path / "b", years=YEARS, engine=registry)
+    assert [path.name for path in first] == [path.name for path in second]
+    assert all(one.read_bytes() == two.read_bytes() for one, two in zip(first, second, strict=True))
+
+
+def test_a_county_year_without_rubric_keeps_the_story_sheet(registry, tmp_path):
+    seed, written = synthesise(tmp_path, engine=registry)  # 900099: no rubric applies
+    for sheet in written:
+        check_sheet(seed, sheet)
+    _, plain = synthesise(tmp_path / "plain")
+    assert [path.read_bytes() for path in written] == [path.read_bytes() for path in plain]
+
+
+def test_demo_synthetic_evaluations_recheck_clean(demo_warehouse):
+    checks = check_evaluations(demo_warehouse)
+    synthetic = [checked for checked in checks if checked.source == "synthetic"]
+    assert len(synthetic) == 25
+    for checked in synthetic:
+        assert_clean(checked)
+    years = {(checked.county, checked.year) for checked in checks if checked.source == "seed"}
+    assert years == {("370881", 2023), ("440840", 2022), ("530114", 2023), ("530427", 2020), ("900001", 2023)}
+
+
+def test_demo_stores_the_seed_files_unchanged_and_rewrites_the_same_synthetic_files(demo_warehouse, tmp_path):
+    stored = set(read.uploads(demo_warehouse, kind="evaluation")["file_hash"])
+    seeds = sorted((SEEDS / "evaluations").glob("*.csv"))
+    assert {file_hash(path) for path in seeds} <= stored
+    again = write_synthetic_evaluations(SEEDS / "evaluations", tmp_path, engine=demo_warehouse)
+    assert len(again) == 25
+    assert {file_hash(path) for path in again} <= stored  # a second `dibao demo` stores nothing new
+
+
+def test_demo_zhanjiang_slips_to_liang_in_2023_under_completion(demo_warehouse):
+    evaluations = read.evaluations(demo_warehouse, counties=["440840"]).sort("year")
+    grades = dict(zip(evaluations["year"], evaluations["grade"], strict=True))
+    assert grades == {2019: "优", 2020: "优", 2021: "优", 2022: "优", 2023: "良", 2024: "优"}
+    scores = read.indicator_scores(demo_warehouse, evaluation_ids=evaluations["id"].to_list())
+    progress = scores.filter(pl.col("path") == "产出/效率性/完成进度").join(
+        evaluations.select(pl.col("id").alias("evaluation_id"), "year"), on="evaluation_id"
+    )
+    by_year = {
+        year: score for year, score in zip(progress["year"], progress["score"], strict=True) if score is not None
+    }
+    assert set(by_year) == {2019, 2020, 2021, 2023, 2024}  # the seed (2022) leaves this subtotal blank
+    assert by_year[2023] == min(by_year.values()) and by_year[2023] <= 22 - 5

@@ -47,6 +47,10 @@ def test_demo_overview_flags_zhanjiang_and_shows_qufu_2023(demo_warehouse):
     assert table.loc["曲阜市", "standard"] == 745.0 and round(table.loc["曲阜市", "standard_rise"], 4) == 0.0643
     assert table["on_time_rate_12m"].idxmin() == "湛江经济技术开发区"
     assert "按时率最低" in table.loc["湛江经济技术开发区", "attention"]
+    # the rubric re-check of each county's latest evaluation (2023 seeds: Qufu 3, Chenggong 0, the unnamed county 7)
+    assert table.loc["曲阜市", "evaluation_differences"] == 3 and "评价重算有差异" in table.loc["曲阜市", "attention"]
+    assert table.loc["呈贡区", "evaluation_differences"] == 0
+    assert table.loc["某县(报告未具名)", "evaluation_differences"] == 7
     app.selectbox(key="overview_county").set_value("新平彝族傣族自治县").run()
     assert [metric.label for metric in app.metric][:2] == ["保障户数", "现行标准"]
     assert "每月 30 日前" in " ".join(markdown.value for markdown in app.markdown)

@@ -37,7 +37,13 @@ def test_qufu_2023_level_one_as_reported(demo_warehouse):
     app = open_scores(["370881"], 2023)
     assert not app.exception
     assert app.selectbox(key="scores-evaluation-zh").options == ["曲阜市 2023 农村 财政评价 92.46 优"]
-    assert [(metric.label, metric.value) for metric in app.metric] == [("总分", "92.46"), ("等级", "优")]
+    assert [(metric.label, metric.value) for metric in app.metric] == [
+        ("总分", "92.46"),
+        ("等级", "优"),
+        ("重算总分", "93.46"),
+        ("重算等级", "优"),
+        ("与报告不一致", "3"),
+    ]
     level1 = table(app)
     assert level1["name"].tolist() == ["决策", "过程", "产出", "效益"]
     assert level1["points"].tolist() == [20, 20, 35, 25]
@@ -47,7 +53,7 @@ def test_qufu_2023_level_one_as_reported(demo_warehouse):
 
 def test_where_qufu_lost_points_in_2023(demo_warehouse):
     app = open_scores(["370881"], 2023)
-    lost = table(app, 1)
+    lost = table(app, 2)
     assert list(zip(lost["path"], lost["lost"], strict=True)) == [
         ("过程/资金管理/项目资金到位率", 2.0),
         ("过程/资金管理/预算执行率", 2.0),
@@ -96,7 +102,7 @@ def test_xinping_2020_seed_is_the_default_and_counties_sit_side_by_side(demo_war
     assert chosen_label(app) == "新平彝族傣族自治县 2020 农村 财政评价 88.00 良"  # the first real report
     assert "（演示数据）" in app.selectbox(key="scores-evaluation-zh").options[0]  # Qufu 2020 is synthetic and says so
     assert table(app)["score"].tolist() == [9.0, 20.0, 44.0, 15.0]  # 决策 9/10, 过程 20/20, 产出 44/50, 效益 15/20
-    side = table(app, 2).set_index("series")
+    side = table(app, 3).set_index("series")
     assert side.columns.tolist() == ["决策", "过程", "产出", "效益"]
     assert side.loc["新平彝族傣族自治县"].round(4).tolist() == [0.9, 1.0, 0.88, 0.75]
     comparison = chart_specs(app)[1]
@@ -107,7 +113,10 @@ def test_xinping_2020_seed_is_the_default_and_counties_sit_side_by_side(demo_war
 def test_a_report_without_a_total_shows_the_sum_marked_as_computed(demo_warehouse):
     app = open_scores(["900001"], 2023)
     assert not app.exception
-    assert [(metric.label, metric.value) for metric in app.metric] == [("总分 · 合计（计算）", "90.00"), ("等级", "好")]
+    assert [(metric.label, metric.value) for metric in app.metric][:2] == [
+        ("总分 · 合计（计算）", "90.00"),
+        ("等级", "好"),
+    ]
     level1 = table(app)
     assert level1["name"].tolist() == ["成本指标", "产出指标", "效益指标", "满意度指标"]
     assert level1["score_basis"].tolist()[:3] == ["合计（计算）；分值亦为合计"] * 3  # the report gives neither
@@ -157,3 +166,30 @@ def test_a_programme_without_an_evaluation_says_so(demo_warehouse):
     assert not app.exception
     assert app.info[0].value.startswith("曲阜市 2023年（城市低保）没有绩效评价")
     assert not app.metric
+
+
+def recheck_table(app):
+    return next(frame.value for frame in app.dataframe if "recomputed" in frame.value.columns)
+
+
+def test_qufu_2023_reported_and_recomputed_side_by_side(demo_warehouse):
+    app = open_scores(["370881"], 2023)
+    rows = recheck_table(app).set_index("path")
+    assert len(rows) == 33  # every indicator of the rubric, parents included
+    marked = rows[rows["mark"] != ""]
+    assert list(marked.index) == ["过程", "过程/资金管理/预算执行率"]
+    execution = rows.loc["过程/资金管理/预算执行率"]
+    assert (execution["reported"], execution["recomputed"], execution["how"]) == (1.0, 2.0, "重算")
+    assert "实际支出（万元）：6,615.24" in execution["inputs"] and "100.0009%" in execution["inputs"]
+    assert rows.loc["产出/产出时效/补助资金及时发放率", "recomputed"] == 10
+    assert rows.loc["决策/资金投入/预算编制科学性", "how"] == "保留报告值"
+    assert [warning.value for warning in app.warning] == ["合计：报告 92.46，重算 93.46"]
+    app.toggle(key=f"scores-only-differences-{app.selectbox(key='scores-evaluation-zh').value}").set_value(True).run()
+    assert list(recheck_table(app)["path"]) == ["过程", "过程/资金管理/预算执行率"]
+
+
+def test_xinping_2020_grade_differs_and_the_rubrics_own_gap_is_listed(demo_warehouse):
+    app = open_scores(["530427"], 2020)
+    assert [warning.value for warning in app.warning] == ["合计：报告 88，重算 91", "等级：报告 良，重算 优"]
+    assert any("60%≤资金到位率<60%" in block.value for block in app.markdown)
+    assert ("重算等级", "优") in [(metric.label, metric.value) for metric in app.metric]

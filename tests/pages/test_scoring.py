@@ -1,0 +1,221 @@
+"""The 评分 page on the demo warehouse: computed leaves with their inputs, questions for the rest,
+a live total, saving through the evaluation loader (on a copy of the demo), and plain messages."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from rubrics.load import rubric_for
+from rubrics.metrics import Facts
+from rubrics.score import draft
+from tests.pages.apptest import metrics, open_with, table
+from warehouse import read
+from warehouse.db import open_warehouse
+from warehouse.settings import get_settings
+
+PAGE = "app_pages/performance/scoring.py"
+SCOPE = "370881:rural:2023"
+FIGURES = ("budget_wan", "arrived_wan", "spent_wan", "planned_persons")
+
+
+@pytest.fixture
+def demo_copy(demo_database, tmp_path, monkeypatch):
+    """A private copy of the demo warehouse, for tests that store an evaluation."""
+    database = tmp_path / "warehouse.db"
+    shutil.copyfile(demo_database, database)
+    if (key := demo_database.with_suffix(".idkey")).exists():
+        shutil.copyfile(key, database.with_suffix(".idkey"))
+    monkeypatch.setenv("DIBAO_WAREHOUSE_URL", f"sqlite:///{database}")
+    get_settings.cache_clear()
+    engine = open_warehouse()
+    yield engine
+    engine.dispose()
+    get_settings.cache_clear()
+
+
+def qufu_questions(engine):
+    """The questions the page asks for 曲阜市 rural 2023, from the stored finance evaluation's figures."""
+    stored = read.evaluations(engine, counties=["370881"], program="rural", year=2023).row(0, named=True)
+    facts = Facts(engine, "370881", "rural", 2023, evaluation={name: stored[name] for name in FIGURES})
+    return draft(rubric_for(county="370881", program="rural", year=2023), facts).questions
+
+
+def row(app, path_end: str) -> dict:
+    tree = table(app, "basis")
+    found = tree[tree["indicator"].str.strip().str.endswith(path_end)]
+    assert len(found) == 1, path_end
+    return found.iloc[0].to_dict()
+
+
+def answer(app, question, *, top: bool = True) -> None:
+    """Answer one question: the best score (or no deductions, 90 % for a survey rate); `top=False` the worst."""
+    key = f"scoring-answer:{SCOPE}:{question.key}"
+    if question.kind == "options":
+        app.radio(key=key).set_value(question.options[0] if top else question.options[-1])
+    elif question.kind == "yes_no":
+        app.radio(key=key).set_value(top)
+    elif question.kind == "items":
+        app.number_input(key=key).set_value(0 if top else 1)
+    elif question.kind == "value":
+        app.number_input(key=key).set_value(90.0)
+    else:
+        app.number_input(key=key).set_value(float(question.points) if top else 0.0)
+
+
+def test_qufu_2023_shows_the_computed_leaves_and_asks_the_rest(demo_warehouse):
+    app = open_with(PAGE, ["370881"], 2023)
+    assert not app.exception
+    assert app.selectbox(key="scoring-county").value == "370881"
+    assert app.number_input(key="scoring-year").value == 2023
+    assert app.radio(key="scoring-program:370881").value == "rural"
+    page_text = " ".join(markdown.value for markdown in app.markdown)
+    assert "曲阜市农村居民最低生活保障项目绩效评价指标体系" in page_text
+    assert "001 附件1" in page_text and "qufu-2023.toml" in page_text
+    # the figures, prefilled from the stored 财政评价
+    figures = {name: app.number_input(key=f"scoring-figure:{SCOPE}:{name}").value for name in FIGURES}
+    assert figures["spent_wan"] == pytest.approx(6615.24) and figures["arrived_wan"] == pytest.approx(6615.18)
+    assert figures["planned_persons"] == 13000
+    assert "财政评价预填" in " ".join(caption.value for caption in app.caption)
+
+    execution = row(app, "预算执行率")
+    assert execution["score"] == 2 and execution["how"] == "数据计算"
+    assert "实际支出（万元） 6,615.24" in execution["basis"] and "实际到位（万元） 6,615.18" in execution["basis"]
+    on_time = row(app, "补助资金及时发放率")
+    assert on_time["score"] == 10 and "按时月份 12" in on_time["basis"]
+    standard = row(app, "农村低保标准提高")
+    assert standard["score"] == 3 and "700" in standard["basis"] and "745" in standard["basis"]
+    assert "预算执行率" in page_text and "由数据计算：**2 分**" in page_text
+
+    # every judgement leaf has an input, keyed by the question, nothing answered yet
+    questions = qufu_questions(demo_warehouse)
+    assert questions and {q.indicator for q in questions} >= {
+        "决策/项目立项/立项依据充分性",
+        "过程/资金管理/资金使用合规性",
+        "效益/项目效益/可持续影响",
+        "效益/项目效益/服务对象满意度",
+    }
+    widgets = [*app.radio, *app.number_input]
+    keys = {widget.key for widget in widgets if widget.key.startswith("scoring-answer:")}
+    assert keys == {f"scoring-answer:{SCOPE}:{q.key}" for q in questions}
+    assert all(widget.label for widget in widgets)
+    assert row(app, "可持续影响")["how"] == "待评定"
+    assert pd.isna(row(app, "决策")["score"])  # a parent's score waits for all of its leaves
+    shown = metrics(app)
+    assert shown["待评定"] == str(len(questions)) and shown["等级"] == "—"
+    assert not app.error
+
+
+def test_answering_everything_and_saving_stores_the_evaluation_the_page_showed(demo_copy):
+    app = open_with(PAGE, ["370881"], 2023)
+    assert app.radio(key="scoring-kind").value == "self"
+    assert not app.warning  # no 自评 of 曲阜市 2023 is stored: nothing to replace
+    app.text_input(key="scoring-evaluator").input("曲阜市民政局")
+    questions = qufu_questions(demo_copy)
+    for question in questions:
+        answer(app, question)
+    app.run()
+    assert not app.exception
+    shown = metrics(app)
+    assert shown["待评定"] == "0"
+    total, grade = shown["总分"], shown["等级"]
+    assert grade == "优" and float(total) >= 90
+    assert row(app, "决策")["score"] == 20  # every judgement answered with the best score
+
+    before = read.evaluations(demo_copy, counties=["370881"], year=2023).height
+    app.button(key="scoring-save").click().run()
+    assert not app.exception
+    assert f"总分 {total}" in app.success[0].value and "等级 优" in app.success[0].value
+    stored = read.evaluations(demo_copy, counties=["370881"], program="rural", year=2023)
+    assert stored.height == before + 1
+    self_evaluation = stored.filter(kind="self").row(0, named=True)
+    assert f"{self_evaluation['total_score']:.2f}" == total
+    assert self_evaluation["grade"] == "优" and self_evaluation["evaluator"] == "曲阜市民政局"
+    assert self_evaluation["spent_wan"] == pytest.approx(6615.24)
+    indicators = read.indicator_scores(demo_copy, evaluation_ids=[self_evaluation["id"]])
+    assert indicators.filter(path="过程/资金管理/预算执行率")["score"].item() == 2
+    assert read.uploads(demo_copy, kind="evaluation")["uploaded_by"].to_list()[-1] == "网页评分"
+    assert stored.filter(kind="finance")["total_score"].item() == 92.46  # the report's own, untouched
+
+    # saved now: choosing 自评 again warns that a save would replace it
+    assert "保存将替换" in app.warning[0].value
+    assert app.button(key="scoring-save").disabled
+
+
+def test_a_missing_answer_stores_nothing_and_names_the_indicator(demo_copy):
+    app = open_with(PAGE, ["370881"], 2023)
+    app.text_input(key="scoring-evaluator").input("曲阜市民政局")
+    questions = qufu_questions(demo_copy)
+    left_out = next(q for q in questions if q.indicator == "效益/项目效益/可持续影响")
+    for question in questions:
+        if question is not left_out:
+            answer(app, question, top=False)
+    app.run()
+    assert metrics(app)["待评定"] == "1"
+    assert "已得分（未完成）" in metrics(app)
+    before = read.evaluations(demo_copy, counties=["370881"], year=2023)
+    app.button(key="scoring-save").click().run()
+    assert not app.exception
+    assert "未保存" in app.error[0].value and "可持续影响" in app.error[0].value and "尚未填写" in app.error[0].value
+    assert not app.success
+    assert read.evaluations(demo_copy, counties=["370881"], year=2023).equals(before)
+
+
+def test_no_evaluator_stores_nothing(demo_copy):
+    app = open_with(PAGE, ["370881"], 2023)
+    for question in qufu_questions(demo_copy):
+        answer(app, question)
+    app.run()
+    app.button(key="scoring-save").click().run()
+    assert "评价机构" in app.error[0].value
+    assert read.evaluations(demo_copy, counties=["370881"], year=2023).filter(kind="self").is_empty()
+
+
+def test_replacing_a_stored_evaluation_asks_for_confirmation(demo_warehouse):
+    app = open_with(PAGE, ["370881"], 2023)
+    app.radio(key="scoring-kind").set_value("finance").run()
+    assert not app.exception
+    assert "已有曲阜市 2023年农村的财政评价" in app.warning[0].value and "总分 92.46" in app.warning[0].value
+    assert app.button(key="scoring-save").disabled
+    app.checkbox(key=f"scoring-replace:{SCOPE}").check().run()
+    assert not app.button(key="scoring-save").disabled
+
+
+def test_answers_survive_a_visit_to_another_page(demo_warehouse):
+    app = open_with(PAGE, ["370881"], 2023)
+    question = qufu_questions(demo_warehouse)[0]
+    key = f"scoring-answer:{SCOPE}:{question.key}"
+    answer(app, question)
+    app.run()
+    value = (app.radio(key=key) if question.kind in ("options", "yes_no") else app.number_input(key=key)).value
+    app.switch_page("app_pages/performance/scores.py").run()
+    app.switch_page(PAGE).run()
+    assert not app.exception
+    assert (app.radio(key=key) if question.kind in ("options", "yes_no") else app.number_input(key=key)).value == value
+
+
+def test_without_a_rubric_the_page_says_so_plainly(demo_warehouse):
+    app = open_with(PAGE, ["370881"], 2023)
+    app.number_input(key="scoring-year").set_value(2018).run()
+    assert not app.exception
+    assert "曲阜市 2018年（农村）没有适用的指标体系" in app.info[0].value
+    assert "农村 2019–2024年" in app.info[0].value
+    assert not [button for button in app.button if button.key == "scoring-save"]
+
+    app.number_input(key="scoring-year").set_value(2023).run()
+    app.radio(key="scoring-program:370881").set_value("urban").run()
+    assert not app.exception and "没有适用的指标体系" in app.info[0].value
+
+
+def test_english(demo_warehouse):
+    app = open_with(PAGE, ["370881"], 2023)
+    app.radio(key="lang").set_value("en").run()
+    assert not app.exception
+    assert app.title[0].value == "Score an evaluation"
+    assert app.number_input(key=f"scoring-figure:{SCOPE}:budget_wan").label == "Budget (10k yuan)"
+    assert app.radio(key="scoring-kind").label == "Kind"
+    assert {"Score so far (incomplete)", "Grade", "Still to answer"} <= set(metrics(app))
+    assert row(app, "预算执行率")["how"] == "computed"
+    assert "Evaluation figures" in [header.value for header in app.subheader]
