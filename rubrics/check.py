@@ -309,7 +309,7 @@ class _Recheck:
         recomputed = rounded(sum(self.recomputed.get(child.key) or 0.0 for child in children))
         self.recomputed[indicator.key] = recomputed
         reported = self.matched.get(indicator.key, {}).get("score")
-        reported_children = [self.matched.get(child.key, {}).get("score") for child in children]
+        reported_children = [self._reported_sum(child) for child in children]
         if reported is not None and all(value is not None for value in reported_children):
             total = rounded(sum(reported_children))
             if abs(total - reported) > TOLERANCE:
@@ -322,12 +322,20 @@ class _Recheck:
         if _differs(reported, recomputed):
             self._difference(indicator.key, reported, recomputed, rule, inputs)
 
+    def _reported_sum(self, indicator: Indicator) -> float | None:
+        """The reported score, or for a group the report left blank, the sum of what it reports below."""
+        reported = self.matched.get(indicator.key, {}).get("score")
+        if reported is not None or indicator.rule is not None:
+            return reported
+        below = [self._reported_sum(child) for child in self.rubric.children(indicator.path)]
+        return None if any(value is None for value in below) else rounded(sum(below))
+
     def _total(self) -> None:
         result, rubric = self.result, self.rubric
         level1 = [i for i in rubric.indicators if i.depth == 1]
         recomputed = rounded(sum(self.recomputed.get(i.key) or 0.0 for i in level1))
         result.recomputed_total = recomputed
-        reported_level1 = [self.matched.get(i.key, {}).get("score") for i in level1]
+        reported_level1 = [self._reported_sum(i) for i in level1]
         inputs = {i.name: self.recomputed.get(i.key) for i in level1}
         if result.reported_total is None:
             result.problems.append(f"报告没有总分（重算为 {recomputed:g}）")
