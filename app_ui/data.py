@@ -35,7 +35,7 @@ def _key() -> str:
 
 
 @st.cache_data(**_CACHE)
-def _counties(_url: str) -> pl.DataFrame:
+def _counties(url: str) -> pl.DataFrame:
     return read.counties(engine())
 
 
@@ -44,7 +44,7 @@ def counties() -> pl.DataFrame:
 
 
 @st.cache_data(**_CACHE)
-def _years(_url: str) -> list[int]:
+def _years(url: str) -> list[int]:
     return read.years(engine())
 
 
@@ -53,7 +53,7 @@ def years() -> list[int]:
 
 
 @st.cache_data(**_CACHE)
-def _overview(_url: str, program: str | None) -> pl.DataFrame:
+def _overview(url: str, program: str | None) -> pl.DataFrame:
     return read.overview(engine(), program=program)
 
 
@@ -62,7 +62,7 @@ def overview(program: str | None = None) -> pl.DataFrame:
 
 
 @st.cache_data(**_CACHE)
-def _monthly(_url: str, counties: tuple[str, ...], program: str | None, year: int | None) -> pl.DataFrame:
+def _monthly(url: str, counties: tuple[str, ...], program: str | None, year: int | None) -> pl.DataFrame:
     return read.monthly_totals(engine(), counties=list(counties), program=program, year=year)
 
 
@@ -71,7 +71,7 @@ def monthly(counties: tuple[str, ...], program: str | None, year: int | None = N
 
 
 @st.cache_data(**_CACHE)
-def _figures_by(_url: str, by: str, county: str, program: str, month: dt.date, township: str | None) -> pl.DataFrame:
+def _figures_by(url: str, by: str, county: str, program: str, month: dt.date, township: str | None) -> pl.DataFrame:
     return read.figures_by(engine(), by=by, county=county, program=program, month=month, township=township)
 
 
@@ -80,7 +80,7 @@ def figures_by(by: str, county: str, program: str, month: dt.date, township: str
 
 
 @st.cache_data(**_CACHE)
-def _standards(_url: str, counties: tuple[str, ...], program: str | None) -> pl.DataFrame:
+def _standards(url: str, counties: tuple[str, ...], program: str | None) -> pl.DataFrame:
     return read.standards(engine(), counties=list(counties), program=program)
 
 
@@ -89,7 +89,7 @@ def standards(counties: tuple[str, ...], program: str | None) -> pl.DataFrame:
 
 
 @st.cache_data(**_CACHE)
-def _evaluations(_url: str, counties: tuple[str, ...], program: str | None, year: int | None) -> pl.DataFrame:
+def _evaluations(url: str, counties: tuple[str, ...], program: str | None, year: int | None) -> pl.DataFrame:
     return read.evaluations(engine(), counties=list(counties), program=program, year=year)
 
 
@@ -98,7 +98,7 @@ def evaluations(counties: tuple[str, ...], program: str | None = None, year: int
 
 
 @st.cache_data(**_CACHE)
-def _indicators(_url: str, evaluation_ids: tuple[int, ...], depth: int | None) -> pl.DataFrame:
+def _indicators(url: str, evaluation_ids: tuple[int, ...], depth: int | None) -> pl.DataFrame:
     return read.indicator_scores(engine(), evaluation_ids=list(evaluation_ids), depth=depth)
 
 
@@ -107,7 +107,7 @@ def indicators(evaluation_ids: tuple[int, ...], depth: int | None = None) -> pl.
 
 
 @st.cache_data(**_CACHE)
-def _findings(_url: str, counties: tuple[str, ...], year: int | None, month: dt.date | None) -> pl.DataFrame:
+def _findings(url: str, counties: tuple[str, ...], year: int | None, month: dt.date | None) -> pl.DataFrame:
     return read.findings(engine(), counties=list(counties), year=year, month=month)
 
 
@@ -116,7 +116,7 @@ def findings(counties: tuple[str, ...], year: int | None = None, month: dt.date 
 
 
 @st.cache_data(**_CACHE)
-def _household_rows(_url: str, county: str, program: str, month: dt.date) -> pl.DataFrame:
+def _household_rows(url: str, county: str, program: str, month: dt.date) -> pl.DataFrame:
     return read.household_rows(engine(), county=county, program=program, month=month)
 
 
@@ -130,7 +130,7 @@ def refresh() -> None:
 
 
 @st.cache_data(**_CACHE)
-def _finding_counts(_url: str, counties: tuple[str, ...], year: int | None) -> pl.DataFrame:
+def _finding_counts(url: str, counties: tuple[str, ...], year: int | None) -> pl.DataFrame:
     return read.finding_counts(engine(), counties=list(counties), year=year)
 
 
@@ -139,7 +139,7 @@ def finding_counts(counties: tuple[str, ...], year: int | None = None) -> pl.Dat
 
 
 @st.cache_data(**_CACHE)
-def _recheck(_url: str, evaluation_id: int) -> EvaluationCheck | None:
+def _recheck(url: str, evaluation_id: int) -> EvaluationCheck | None:
     return check_by_id(engine(), evaluation_id)
 
 

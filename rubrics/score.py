@@ -43,6 +43,7 @@ class Question:
     points: float
     options: tuple[float, ...] = ()
     per_item: float | None = None
+    no: float = 0.0  # for yes_no: the points when the answer is no
     reason: str = ""  # why the warehouse cannot decide it
     rule: Rule | None = None  # for `value`: the rule that scores the figure
     percent: bool = False  # for `value`: the figure is a rate, answered as a fraction
@@ -55,7 +56,7 @@ class Question:
             if self.kind == "yes_no":
                 if not isinstance(answer, bool):
                     raise TypeError
-                return self.points if answer else 0.0
+                return self.points if answer else self.no
             value = float(answer)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise AnswerError(f"「{self.indicator}」{self.text}：答案「{answer}」无法使用") from None
@@ -177,11 +178,12 @@ REPORTED_METRICS = ("satisfaction_rate", "awareness_rate", "reported_actual")
 
 def _question(key: str, indicator: str, text: str, rule: Rule, reason: str) -> Question:
     if rule.metric in REPORTED_METRICS:
-        is_percent = rule.metric != "reported_actual" or bool(rule.test and rule.test.is_percent)
+        in_percent = bool(rule.test and rule.test.is_percent) or any("%" in band.range.text for band in rule.bands)
+        is_percent = rule.metric != "reported_actual" or in_percent
         reason = "评价报告的调查或实际完成值，由评价人员填写"
         return Question(key, indicator, text, "value", rule.points, reason=reason, rule=rule, percent=is_percent)
     if rule.kind == "yes_no":
-        return Question(key, indicator, text, "yes_no", rule.points, reason=reason)
+        return Question(key, indicator, text, "yes_no", rule.points, no=rule.no, reason=reason)
     if rule.kind == "deduction" and rule.per_item:
         return Question(key, indicator, text, "items", rule.points, per_item=rule.per_item, reason=reason)
     options = rule.options or tuple(sorted({band.points for band in rule.bands}, reverse=True))

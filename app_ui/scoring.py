@@ -1,0 +1,392 @@
+"""The 评分 page's calls: the rubric that applies, the draft the warehouse can fill in, the evaluator's
+answers (kept across page switches), the live total, and saving through the evaluation loader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+import streamlit as st
+
+from app_ui import data
+from app_ui.i18n import tr
+from loaders.problems import Rejected
+from rubrics.load import RubricError, library
+from rubrics.load import rubric_for as _rubric_for
+from rubrics.metrics import Facts
+from rubrics.model import Indicator, Rubric
+from rubrics.score import AnswerError, Computed, Draft, Question, Scored
+from rubrics.score import draft as _draft
+from rubrics.score import save as _save
+from warehouse.settings import get_settings
+
+PROGRAMS = ("rural", "urban", "all")
+KINDS = ("self", "department", "finance")
+FIGURES = ("budget_wan", "arrived_wan", "spent_wan", "planned_persons")
+USER = "网页评分"  # the upload log's user, as the 上传 page records "网页上传"
+KEPT = "scoring-kept"  # widget key → value, so answers survive a visit to another page
+
+
+def program_words() -> dict[str, str]:
+    return {"rural": tr("农村", "Rural"), "urban": tr("城市", "Urban"), "all": tr("城乡", "Urban and rural")}
+
+
+def kind_words() -> dict[str, str]:
+    return {
+        "self": tr("自评", "Self-evaluation"),
+        "department": tr("部门评价", "Department evaluation"),
+        "finance": tr("财政评价", "Finance evaluation"),
+    }
+
+
+def figure_labels() -> dict[str, str]:
+    return {
+        "budget_wan": tr("预算安排（万元）", "Budget (10k yuan)"),
+        "arrived_wan": tr("实际到位（万元）", "Funds arrived (10k yuan)"),
+        "spent_wan": tr("实际支出（万元）", "Spent (10k yuan)"),
+        "planned_persons": tr("计划保障人数", "Planned recipients"),
+    }
+
+
+# ── the rubric ────────────────────────────────────────────────────────────────
+def _library() -> dict[str, Rubric]:
+    try:
+        return library()
+    except RubricError as error:  # a broken rubric file: say which, draw nothing more
+        st.error(tr("指标体系文件有误，无法评分：", "A rubric file is faulty; nothing can be scored:"))
+        st.code("\n".join(error.problems), language=None)
+        st.stop()
+
+
+def rubric_for(county: str, program: str, year: int) -> Rubric | None:
+    _library()
+    return _rubric_for(county=county, program=program, year=year)
+
+
+def covered(county: str) -> list[tuple[str, str, int | None, int | None]]:
+    """What the shipped rubrics score for this county: (rubric name, programme, first year, last year)."""
+    return [
+        (rubric.name, applies.program, applies.first_year, applies.last_year)
+        for rubric in _library().values()
+        for applies in rubric.applies
+        if applies.county == county
+    ]
+
+
+def default_program(county: str, year: int, chosen: str | None) -> str:
+    """The sidebar's programme if a rubric scores it, else the first programme one does."""
+    scored = [p for p in PROGRAMS if rubric_for(county, p, year) is not None]
+    if chosen in scored or (chosen and not scored):
+        return chosen
+    return scored[0] if scored else "rural"
+
+
+# ── what is stored ────────────────────────────────────────────────────────────
+def _stored(county: str, program: str, year: int) -> pl.DataFrame:
+    return data.evaluations((county,), program, year).filter(pl.col("program") == program)
+
+
+def stored_figures(county: str, program: str, year: int, kind: str) -> tuple[dict[str, float | None], str]:
+    """The evaluation figures of a stored evaluation (the same kind first) and which one they come from."""
+    stored = _stored(county, program, year).filter(pl.any_horizontal(pl.col(*FIGURES).is_not_null()))
+    if stored.is_empty():
+        return dict.fromkeys(FIGURES), ""
+    row = stored.sort(pl.col("kind") != kind).row(0, named=True)
+    return {name: row[name] for name in FIGURES}, kind_words()[row["kind"]]
+
+
+def existing(county: str, program: str, year: int, kind: str) -> dict | None:
+    """The stored evaluation a save would replace."""
+    stored = _stored(county, program, year).filter(pl.col("kind") == kind)
+    return None if stored.is_empty() else stored.row(0, named=True)
+
+
+# ── the draft ─────────────────────────────────────────────────────────────────
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _drafted(
+    url: str, rubric_id: str, county: str, program: str, year: int, figures: tuple
+) -> tuple[dict[str, Computed], list[Question]]:
+    facts = Facts(data.engine(), county, program, year, evaluation=dict(figures))
+    made = _draft(library()[rubric_id], facts)
+    return made.computed, made.questions
+
+
+def draft(rubric: Rubric, county: str, program: str, year: int, figures: dict[str, float | None]) -> Draft:
+    """Computed leaves and the questions left; cached like the other reads, cleared by data.refresh()."""
+    shown = {name: value for name, value in figures.items() if value is not None}
+    key = tuple(sorted(shown.items()))
+    computed, questions = _drafted(get_settings().warehouse_url, rubric.id, county, program, year, key)
+    facts = Facts(data.engine(), county, program, year, evaluation=shown)
+    return Draft(rubric, facts, dict(computed), list(questions))
+
+
+# ── inputs ────────────────────────────────────────────────────────────────────
+def _keep(key: str) -> None:
+    st.session_state.setdefault(KEPT, {})[key] = st.session_state[key]
+
+
+def _seed(key: str, default: object) -> None:
+    """Give a widget its kept value (or the default) when it is drawn afresh, e.g. after a page switch."""
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(KEPT, {}).get(key, default)
+
+
+def figure_input(column, name: str, scope: str, stored: float | None) -> float | None:
+    """One evaluation figure, prefilled with the stored one."""
+    key = f"scoring-figure:{scope}:{name}"
+    persons = name == "planned_persons"
+    _seed(key, None if stored is None else int(stored) if persons else float(stored))
+    return column.number_input(
+        figure_labels()[name],
+        min_value=0 if persons else 0.0,
+        step=1 if persons else 1.0,
+        format="%d" if persons else "%.2f",
+        placeholder=tr("未填", "blank"),
+        key=key,
+        on_change=_keep,
+        args=(key,),
+    )
+
+
+def _escaped(text: str) -> str:
+    return text.replace("*", "\\*").replace("_", "\\_")
+
+
+def as_percent(question: Question) -> bool:
+    """A reported figure entered in %: a rate, or one scored on bands written in % (应保未保率)."""
+    return question.percent
+
+
+def answer_key(scope: str, question: Question) -> str:
+    return f"scoring-answer:{scope}:{question.key}"
+
+
+def answer_input(question: Question, scope: str, help_text: str = "") -> object:
+    """The input for one question; returns the answer as Question.score takes it (None: unanswered)."""
+    key = answer_key(scope, question)
+    _seed(key, None)
+    common = {"key": key, "on_change": _keep, "args": (key,), "help": help_text or None}
+    text = _escaped(question.text)
+    if question.kind == "options":
+        return st.radio(
+            f"{text} · {tr('得分', 'score')}",
+            question.options,
+            format_func=lambda o: f"{o:g}",
+            horizontal=True,
+            **common,
+        )
+    if question.kind == "yes_no":
+        return st.radio(
+            f"{text} · {tr(f'是否达到（是：{question.points:g} 分）', f'met? (yes: {question.points:g})')}",
+            (True, False),
+            format_func=lambda met: tr("是", "Yes") if met else tr("否", "No"),
+            horizontal=True,
+            **common,
+        )
+    if question.kind == "items":
+        per = question.per_item or 0
+        return st.number_input(
+            f"{text} · {tr(f'扣分项数（每项扣 {per:g} 分）', f'items found ({per:g} off each)')}",
+            min_value=0,
+            step=1,
+            placeholder=tr("填写项数", "number of items"),
+            **common,
+        )
+    if question.kind == "value":
+        if as_percent(question):
+            value = st.number_input(
+                f"{text} · {tr('实际完成值（%）', 'reported value (%)')}",
+                min_value=0.0,
+                max_value=100.0,
+                step=0.01,
+                format="%.2f",
+                placeholder=tr("填写百分比", "a percentage"),
+                **common,
+            )
+            return None if value is None else round(value / 100, 6)
+        return st.number_input(
+            f"{text} · {tr('实际完成值', 'reported value')}", step=1.0, placeholder=tr("填写数值", "a number"), **common
+        )
+    return st.number_input(
+        f"{text} · {tr(f'得分（0–{question.points:g}）', f'score (0–{question.points:g})')}",
+        min_value=0.0,
+        max_value=float(question.points),
+        step=0.5,
+        format="%.2f",
+        placeholder=tr("填写得分", "a score"),
+        **common,
+    )
+
+
+def answers(draft: Draft, scope: str) -> dict[str, object]:
+    """The answers given so far (unanswered questions are left out, as Draft.complete expects)."""
+    given = {question.key: st.session_state.get(answer_key(scope, question)) for question in draft.questions}
+    converted = {}
+    for question in draft.questions:
+        value = given[question.key]
+        if value is None:
+            continue
+        converted[question.key] = round(value / 100, 6) if question.kind == "value" and as_percent(question) else value
+    return converted
+
+
+# ── shown scores ──────────────────────────────────────────────────────────────
+def shown_number(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return tr("是", "yes") if value else tr("否", "no")
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def inputs_text(computed: Computed) -> str:
+    """ "实际支出（万元） 6,615.24；实际到位（万元） 6,615.18": what a computed score came from."""
+    return "；".join(f"{name} {shown_number(value)}" for name, value in computed.inputs.items())
+
+
+def parts_of(draft: Draft, leaf_key: str) -> list[tuple[str, Computed | Question]]:
+    """A leaf's computed parts and questions in the rubric's order."""
+    found: list[tuple[str, Computed | Question]] = [
+        (key, computed) for key, computed in draft.computed.items() if key == leaf_key or key.startswith(f"{leaf_key}#")
+    ]
+    found += [(q.key, q) for q in draft.questions if q.indicator == leaf_key]
+    return sorted(found, key=lambda pair: int(pair[0].partition("#")[2] or 0))
+
+
+def part_text(leaf: Indicator, key: str) -> str:
+    """The rubric's words for part "#n" of a leaf ("" for a leaf scored as a whole)."""
+    index = key.partition("#")[2]
+    if not index or leaf.rule is None:
+        return ""
+    return _escaped(leaf.rule.parts[int(index) - 1].text)
+
+
+def sections(draft: Draft) -> list[tuple[Indicator, list[tuple[Indicator, list[Computed | Question]]]]]:
+    """Level-1 indicators, each with its leaves and their computed parts and questions."""
+    rubric = draft.rubric
+    return [
+        (
+            top,
+            [
+                (leaf, [part for _, part in parts_of(draft, leaf.key)])
+                for leaf in rubric.leaves
+                if leaf.path[0] == top.name
+            ],
+        )
+        for top in rubric.indicators
+        if top.depth == 1
+    ]
+
+
+def _part_score(part: Computed | Question, given: dict[str, object]) -> float | None:
+    if isinstance(part, Computed):
+        return part.score
+    if part.key not in given:
+        return None
+    try:
+        return part.score(given[part.key])
+    except AnswerError:
+        return None
+
+
+@dataclass
+class Live:
+    """The total as far as the answers go; `scored` once every question has a usable answer."""
+
+    scored: Scored | None
+    so_far: float
+    waiting: int
+    problems: list[str] = field(default_factory=list)
+
+
+def live(draft: Draft, given: dict[str, object]) -> Live:
+    so_far = sum(c.score for c in draft.computed.values())
+    waiting, problems = 0, []
+    for question in draft.questions:
+        if question.key not in given:
+            waiting += 1
+            continue
+        try:
+            so_far += question.score(given[question.key])
+        except AnswerError as error:
+            problems.append(str(error))
+    scored = None
+    if not waiting and not problems:
+        scored = draft.complete(given)
+    return Live(scored, round(so_far, 2), waiting, problems)
+
+
+def tree_table(draft: Draft, given: dict[str, object]) -> pl.DataFrame:
+    """Every indicator with its points, its score so far (blank until every part is scored) and how."""
+    words = {
+        "computed": tr("数据计算", "computed"),
+        "answered": tr("评价人员评定", "evaluator"),
+        "waiting": tr("待评定", "to answer"),
+        "mixed": tr("计算＋评定", "computed + evaluator"),
+    }
+    scores: dict[str, float | None] = {}
+    rows = []
+    for indicator in draft.rubric.indicators:
+        if indicator.rule is None:
+            continue
+        parts = parts_of(draft, indicator.key)
+        got = [_part_score(part, given) for _, part in parts]
+        scores[indicator.key] = None if any(g is None for g in got) else round(sum(got), 2)  # type: ignore[arg-type]
+        kinds = {isinstance(part, Computed) for _, part in parts}
+        how = "computed" if kinds == {True} else "mixed" if kinds == {True, False} else "answered"
+        if scores[indicator.key] is None:
+            how = "waiting"
+        basis = "；".join(inputs_text(part) for _, part in parts if isinstance(part, Computed))
+        rows.append((indicator.key, words[how], basis))
+    for indicator in sorted(draft.rubric.indicators, key=lambda i: -i.depth):
+        if indicator.rule is None:
+            children = [scores[c.key] for c in draft.rubric.children(indicator.path)]
+            scores[indicator.key] = None if any(s is None for s in children) else round(sum(children), 2)  # type: ignore[arg-type]
+    about = {key: (how, basis) for key, how, basis in rows}
+    return pl.DataFrame(
+        [
+            {
+                "path": indicator.key,
+                "indicator": "　" * (indicator.depth - 1) + indicator.name,
+                "points": indicator.points,
+                "score": scores[indicator.key],
+                "how": about.get(indicator.key, ("", ""))[0],
+                "basis": about.get(indicator.key, ("", ""))[1],
+            }
+            for indicator in draft.rubric.indicators
+        ],
+        schema={
+            "path": pl.String,
+            "indicator": pl.String,
+            "points": pl.Float64,
+            "score": pl.Float64,
+            "how": pl.String,
+            "basis": pl.String,
+        },
+    )
+
+
+# ── saving ────────────────────────────────────────────────────────────────────
+@dataclass
+class Saved:
+    scored: Scored | None = None
+    stored: int = 0  # 0: the very same evaluation was stored before
+    error: str = ""
+
+
+def save(draft: Draft, given: dict[str, object], *, kind: str, evaluator: str) -> Saved:
+    """Complete and store the evaluation; nothing is stored when an answer is missing or impossible."""
+    try:
+        scored = draft.complete(given)
+    except AnswerError as error:
+        return Saved(error=str(error))
+    try:
+        stored = _save(data.engine(), scored, facts=draft.facts, kind=kind, evaluator=evaluator.strip(), user=USER)
+    except Rejected as rejected:
+        return Saved(scored, error="；".join(str(problem) for problem in rejected.problems))
+    data.refresh()
+    return Saved(scored, stored)
