@@ -44,6 +44,7 @@ PAGES = {
     "按时发放": ("on_time", "按时发放"),
     "指标得分": ("scores", "指标得分"),
     "等级趋势": ("grades", "等级趋势"),
+    "评分": ("scoring", "适用的指标体系"),
     "数据质量": ("findings", "数据质量"),
     "上传": ("upload", "上传"),
 }
@@ -148,6 +149,7 @@ def test_a_drill_down_opens_the_next_level(page):
     settle(page)
     shown = page.locator("body").inner_text()
     assert "92.46" in shown and "曲阜市财政局" in shown  # the default: Qufu's 2023 finance evaluation
+    assert "重算总分" in shown and "93.46" in shown and "报告与重算对照" in shown  # the rubric re-check
     page.get_by_test_id("stSelectbox").filter(has_text="展开下一级").click()
     page.get_by_role("option", name="过程").click()
     page.get_by_text("资金管理").first.wait_for(timeout=60_000)
