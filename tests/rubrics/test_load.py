@@ -175,3 +175,27 @@ def test_grade_bands_with_a_gap_are_rejected(tmp_path):
 def test_not_toml_is_rejected_with_the_line(tmp_path):
     problems = rejected(tmp_path, GOOD.replace("points = 6\n", "points = \n", 1))
     assert len(problems) == 1 and "不是有效的 TOML" in problems[0] and "line" in problems[0]
+
+
+def test_dibao_rubric_validate_lists_each_shipped_rubric():
+    from click.testing import CliRunner
+
+    from cli import main
+
+    result = CliRunner().invoke(main, ["rubric", "validate"])
+    assert result.exit_code == 0, result.output
+    assert "qufu-2023.toml：曲阜市农村居民最低生活保障项目绩效评价指标体系，20 个末级指标" in result.output
+    assert "报告原文问题：「决策/资金落实/资金到位率」评分规则原文「60%≤资金到位率<60%」" in result.output
+    assert result.output.count(".toml：") == 6
+
+
+def test_dibao_rubric_validate_rejects_a_broken_file_by_indicator(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    path = write(tmp_path, GOOD.replace('"[90%, 100%)", 3]', '"[95%, 100%)", 3]'))
+    result = CliRunner().invoke(main, ["rubric", "validate", str(path)])
+    assert result.exit_code == 1
+    assert "test-rubric.toml：指标「过程/资金管理/资金到位率」：分档在 90%–95% 空档" in result.output
+    assert "Traceback" not in result.output
