@@ -1,8 +1,11 @@
-"""`dibao demo`: load the shipped seed data, then synthetic rosters through the real loader.
+"""`dibao demo`: load the shipped seed data and synthetic rosters and evaluations through the real loaders.
 
-Idempotent: every file goes through the upload log, so running it twice changes nothing.
-Synthetic records are marked `synthetic` and never replace a seed figure (the synthetic
-evaluations skip each seed's own year, and seed evaluations are loaded last).
+Order: counties and standards, the synthetic rosters, the synthetic evaluations (scored by
+their rubrics on those rosters and standards, demo/evaluations.py), the seed evaluations.
+Idempotent: every file goes through the upload log, and the same warehouse gives the same
+synthetic files byte for byte, so running it twice changes nothing. Synthetic records are
+marked `synthetic` and never replace a seed figure (the synthetic evaluations skip each
+seed's own year, and seed evaluations are loaded last).
 """
 
 from __future__ import annotations
@@ -39,13 +42,7 @@ def load_demo(
     started = time.perf_counter()
     ingest_counties(engine, SEEDS / "counties.csv", user=user)
     ingest_standards(engine, SEEDS / "standards.csv", user=user)
-    synthetic = write_synthetic_evaluations(SEEDS / "evaluations", work_dir / "evaluations", years=years)
-    for path in sorted(synthetic):
-        ingest_evaluation(engine, path, user=user)
-    seeds = sorted((SEEDS / "evaluations").glob("*.csv"))
-    for path in seeds:
-        ingest_evaluation(engine, path, user=user)
-    progress(f"县区、保障标准和 {len(seeds)} 份真实评价、{len(synthetic)} 份演示评价已导入")
+    progress("县区和保障标准已导入")
     rosters = write_rosters(work_dir / "rosters", years=years, counties=counties)
     stored_hashes = set(read.uploads(engine, kind="roster").filter(status="active")["file_hash"])
     rows = stored = 0
@@ -65,5 +62,14 @@ def load_demo(
         stored += 0 if report.unchanged else 1
         if number % 60 == 0:
             progress(f"名册 {number}/{len(rosters)}（{roster.county} {roster.month}）")
+    # The synthetic evaluations are scored by their rubrics on the rosters and standards just
+    # stored, so they come after them; the seed evaluations come last and are never replaced.
+    synthetic = write_synthetic_evaluations(SEEDS / "evaluations", work_dir / "evaluations", years=years, engine=engine)
+    for path in sorted(synthetic):
+        ingest_evaluation(engine, path, user=user)
+    seeds = sorted((SEEDS / "evaluations").glob("*.csv"))
+    for path in seeds:
+        ingest_evaluation(engine, path, user=user)
+    progress(f"{len(seeds)} 份真实评价、{len(synthetic)} 份演示评价（按指标体系评分）已导入")
     seconds = time.perf_counter() - started
     return f"演示数据已就绪：{len(rosters)} 份名册（新入库 {stored} 份，共 {rows:,} 行），用时 {seconds:.0f} 秒"
