@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import shutil
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import polars as pl
@@ -246,6 +246,9 @@ def registry(empty_warehouse):
     return empty_warehouse
 
 
+NO_RUBRIC = "没有适用于此评价的指标体系（rubrics/ 中无对应文件），无法重算"
+
+
 def assert_clean(checked) -> None:
     """A rubric-scored evaluation: every score one the rule gives, nothing recomputed differently."""
     name = f"{checked.county} {checked.year}"
@@ -267,30 +270,31 @@ def test_rubric_scored_sheets_recheck_clean_without_rosters(registry, tmp_path):
     checks = check_evaluations(registry)
     assert len(checks) == 25 and {checked.source for checked in checks} == {"synthetic"}
     for checked in checks:
+        if checked.county == "900001":  # its rubric is that year's target table: 2023 only
+            assert checked.problems == [NO_RUBRIC], checked.year
+            continue
         assert_clean(checked)
         # no rosters: the roster metrics are left to the evaluator, and the check says so
         assert all(line.reason for line in checked.unchecked)
 
 
-def test_rubric_scored_sheet_keeps_the_seeds_kind_figures_and_targets(registry, tmp_path):
-    seed = read_seed(SEEDS / "evaluations" / "900001_2023_all.csv")
-    written = write_synthetic_evaluations(SEEDS / "evaluations", tmp_path, years=[2020], engine=registry)
-    sheet = read_sheet(next(path for path in written if path.name == "900001_2020_all.csv"))
+def test_rubric_scored_sheet_keeps_the_seeds_kind_and_figures(registry, tmp_path):
+    seed = read_seed(SEEDS / "evaluations" / "370881_2023_rural.csv")
+    written = write_synthetic_evaluations(SEEDS / "evaluations", tmp_path, years=[2022], engine=registry)
+    sheet = read_sheet(next(path for path in written if path.name == "370881_2022_rural.csv"))
     first = sheet[0]
-    story = dict(zip(HEADER, synthetic_sheet(seed, 2020)[1], strict=True))
-    assert (first["评价类型"], first["评价机构"], first["数据来源"]) == ("部门评价", "演示数据", "synthetic")
-    assert [first[name] for name in HEADER[7:11]] == [story[name] for name in HEADER[7:11]]  # 4741.99, as written
-    rubric = rubric_for(county="900001", program="all", year=2020)
+    story = dict(zip(HEADER, synthetic_sheet(seed, 2022)[1], strict=True))
+    assert (first["评价类型"], first["评价机构"], first["数据来源"]) == ("财政评价", "演示数据", "synthetic")
+    assert [first[name] for name in HEADER[7:11]] == [story[name] for name in HEADER[7:11]]  # as the seed writes them
+    rubric = rubric_for(county="370881", program="rural", year=2022)
     assert len(sheet) == len(rubric.indicators)  # the rubric's tree, every node scored
     level_one = [row for row in sheet if row["一级指标"] and not row["二级指标"]]
     assert Decimal(first["总分"]) == sum((Decimal(row["得分"]) for row in level_one), Decimal(0))
-    assert first["等级"] == rubric.grade(float(first["总分"]) / 90 * 100)  # 90 points, graded on 100
-    targets = {row["三级指标"]: row["年度指标值"] for row in sheet if row["三级指标"]}
-    assert targets["城镇低保常保对象低保月标准"] == "＝825元/人/月" and targets["资金每月10号发放到位"] == "＜10日"
-    # reported figures are written where the rule reads them, and meet the test where the leaf scored
-    satisfaction = next(row for row in sheet if row["三级指标"] == "困难群众满意度")
-    assert satisfaction["实际完成值"].endswith("%")
-    assert (float(satisfaction["实际完成值"][:-1]) > 95) == (satisfaction["得分"] == "8")
+    assert first["等级"] == rubric.grade(float(first["总分"]))
+    # a survey rate is written where the rule reads it, and the score is rate × points
+    awareness = next(row for row in sheet if row["三级指标"] == "政策知晓率")
+    rate = Decimal(awareness["实际完成值"].removesuffix("%")) / 100
+    assert Decimal(awareness["得分"]) == (rate * 3).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def test_rubric_scored_sheets_are_the_same_bytes_every_run(registry, tmp_path):
@@ -313,7 +317,10 @@ def test_demo_synthetic_evaluations_recheck_clean(demo_warehouse):
     synthetic = [checked for checked in checks if checked.source == "synthetic"]
     assert len(synthetic) == 25
     for checked in synthetic:
-        assert_clean(checked)
+        if checked.county == "900001":
+            assert checked.problems == [NO_RUBRIC]
+        else:
+            assert_clean(checked)
     years = {(checked.county, checked.year) for checked in checks if checked.source == "seed"}
     assert years == {("370881", 2023), ("440840", 2022), ("530114", 2023), ("530427", 2020), ("900001", 2023)}
 
