@@ -44,14 +44,9 @@ from rubrics.model import Indicator as RubricIndicator
 from rubrics.model import Rubric
 from rubrics.ranges import Range, Test
 from rubrics.rules import MAX_COMBINATIONS, rounded
+from rubrics.score import SHEET_HEADER as HEADER
 from rubrics.score import AnswerError, Draft, Question, Scored, draft, write_sheet
 
-HEADER = (
-    "县区代码", "项目", "年度", "评价类型", "评价机构", "总分", "等级",
-    "预算安排（万元）", "实际到位（万元）", "实际支出（万元）", "计划保障人数", "数据来源",
-    "一级指标", "二级指标", "三级指标", "四级指标",
-    "分值", "得分", "年度指标值", "实际完成值", "说明",
-)  # fmt: skip
 _EVALUATION_COLUMNS = HEADER[:12]
 _LEVEL_COLUMNS = HEADER[12:16]
 _PROGRAMS = {"农村": "rural", "城市": "urban", "城乡": "all"}

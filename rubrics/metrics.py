@@ -204,22 +204,19 @@ def _on_time_months(facts: Facts, params: dict[str, str]) -> tuple[int, dict[str
     return on_time, inputs
 
 
-@metric("on_time_months_rate", "及时发放率（按时发放月份 ÷ 12）")
-def on_time_months_rate(facts: Facts, params, actual, wants_percent) -> Value:
-    counted = _on_time_months(facts, params)
-    if isinstance(counted, Value):
-        return counted
-    on_time, inputs = counted
-    return Value(on_time / 12, inputs)
+def _from_on_time_months(figure: Callable[[int], float]) -> Metric:
+    def compute_figure(facts: Facts, params, actual, wants_percent) -> Value:
+        counted = _on_time_months(facts, params)
+        if isinstance(counted, Value):
+            return counted
+        on_time, inputs = counted
+        return Value(figure(on_time), inputs)
+
+    return compute_figure
 
 
-@metric("late_months", "未按时发放月份数")
-def late_months(facts: Facts, params, actual, wants_percent) -> Value:
-    counted = _on_time_months(facts, params)
-    if isinstance(counted, Value):
-        return counted
-    on_time, inputs = counted
-    return Value(12 - on_time, inputs)
+METRICS["on_time_months_rate"] = ("及时发放率（按时发放月份 ÷ 12）", _from_on_time_months(lambda on_time: on_time / 12))
+METRICS["late_months"] = ("未按时发放月份数", _from_on_time_months(lambda on_time: 12 - on_time))
 
 
 @metric("standard_increase", "保障标准较上年提高（12月标准 ÷ 上年12月标准 − 1）")

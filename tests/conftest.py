@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,21 @@ def demo_database(tmp_path_factory) -> Path:
 def demo_warehouse(demo_database, monkeypatch):
     """Settings pointing at the shared demo warehouse; its engine."""
     monkeypatch.setenv("DIBAO_WAREHOUSE_URL", f"sqlite:///{demo_database}")
+    get_settings.cache_clear()
+    engine = open_warehouse()
+    yield engine
+    engine.dispose()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def demo_copy(demo_database, tmp_path, monkeypatch):
+    """A private copy of the demo warehouse, for tests that store an evaluation."""
+    database = tmp_path / "warehouse.db"
+    shutil.copyfile(demo_database, database)
+    if (key := demo_database.with_suffix(".idkey")).exists():
+        shutil.copyfile(key, database.with_suffix(".idkey"))
+    monkeypatch.setenv("DIBAO_WAREHOUSE_URL", f"sqlite:///{database}")
     get_settings.cache_clear()
     engine = open_warehouse()
     yield engine

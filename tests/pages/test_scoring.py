@@ -3,8 +3,6 @@ a live total, saving through the evaluation loader (on a copy of the demo), and 
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
@@ -13,27 +11,10 @@ from rubrics.metrics import Facts
 from rubrics.score import draft
 from tests.pages.apptest import metrics, open_with, table
 from warehouse import read
-from warehouse.db import open_warehouse
-from warehouse.settings import get_settings
 
 PAGE = "app_pages/performance/scoring.py"
 SCOPE = "370881:rural:2023"
 FIGURES = ("budget_wan", "arrived_wan", "spent_wan", "planned_persons")
-
-
-@pytest.fixture
-def demo_copy(demo_database, tmp_path, monkeypatch):
-    """A private copy of the demo warehouse, for tests that store an evaluation."""
-    database = tmp_path / "warehouse.db"
-    shutil.copyfile(demo_database, database)
-    if (key := demo_database.with_suffix(".idkey")).exists():
-        shutil.copyfile(key, database.with_suffix(".idkey"))
-    monkeypatch.setenv("DIBAO_WAREHOUSE_URL", f"sqlite:///{database}")
-    get_settings.cache_clear()
-    engine = open_warehouse()
-    yield engine
-    engine.dispose()
-    get_settings.cache_clear()
 
 
 def qufu_questions(engine):
