@@ -204,7 +204,8 @@ def rubric_validate(paths: tuple[Path, ...]) -> None:
         counts = f"{leaves} 个末级指标（{computable} 个可由数据重算），共 {loaded.total_points:g} 分"
         if not loaded.indicators:  # a framework: the grade bands and reference names, no points
             grades = "、".join(band.grade for band in loaded.grades)
-            counts = f"框架：{len(loaded.framework)} 个一级指标、{len(loaded.framework_indicators)} 个参考指标，等级 {grades}"
+            references = len(loaded.framework_indicators)
+            counts = f"框架：{len(loaded.framework)} 个一级指标、{references} 个参考指标，等级 {grades}"
         click.echo(f"{path.name}：{loaded.name}，{counts}")
         for problem in loaded.problems:
             click.echo(f"  报告原文问题：{problem}")
