@@ -40,7 +40,6 @@ from sqlalchemy.engine import Engine
 from loaders.words import EVALUATION_KINDS
 from rubrics.load import rubric_for
 from rubrics.metrics import Facts, reported_number
-from rubrics.model import Indicator as RubricIndicator
 from rubrics.model import Rubric
 from rubrics.ranges import Range, Test
 from rubrics.rules import MAX_COMBINATIONS, rounded
@@ -404,7 +403,7 @@ def write_scored_sheet(path: Path, seed: SeedSheet, year: int, scored: Scored, f
         rows[1][_FIGURE_COLUMN[name]] = figures[name]
     targets = _seed_targets(scored.rubric, seed)
     for row in rows[1:]:
-        indicator = _match(scored.rubric, _path(row[_LEVELS_AT]))
+        indicator = scored.rubric.find(_path(row[_LEVELS_AT]))
         if indicator is not None and indicator.key in targets:
             row[_FIGURE_COLUMN["年度指标值"]] = targets[indicator.key]
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -415,7 +414,7 @@ def write_scored_sheet(path: Path, seed: SeedSheet, year: int, scored: Scored, f
 def _seed_targets(rubric: Rubric, seed: SeedSheet) -> dict[str, str]:
     targets = {}
     for row in seed.indicators:
-        indicator = _match(rubric, row.path)
+        indicator = rubric.find(row.path)
         if indicator is not None and row.target:
             targets[indicator.key] = row.target
     return targets
@@ -425,30 +424,10 @@ def _story_scores(rubric: Rubric, rows: list[list[str]]) -> dict[str, float]:
     """Each rubric leaf's score in the story sheet (a leaf the story does not score keeps its points)."""
     found: dict[str, float] = {}
     for row in rows:
-        indicator = _match(rubric, _path(row[_LEVELS_AT]))
+        indicator = rubric.find(_path(row[_LEVELS_AT]))
         if indicator is not None and indicator.rule is not None and row[_SCORE_COLUMN]:
             found[indicator.key] = min(max(float(row[_SCORE_COLUMN]), 0.0), indicator.points)
     return {leaf.key: found.get(leaf.key, leaf.points) for leaf in rubric.leaves}
-
-
-def _match(rubric: Rubric, path: Node) -> RubricIndicator | None:
-    """The rubric indicator a score sheet's path names (level by level, names or aliases), as the check matches."""
-    found: RubricIndicator | None = None
-    prefix: Node = ()
-    for name in path:
-        wanted = _same(name)
-        found = next(
-            (c for c in rubric.children(prefix) if wanted in {_same(n) for n in (c.name, *c.aliases)}),
-            None,
-        )
-        if found is None:
-            return None
-        prefix = found.path
-    return found
-
-
-def _same(name: str) -> str:
-    return unicodedata.normalize("NFKC", name).replace(" ", "")
 
 
 Choice = tuple[float, object]  # (score, the answer that gives it)

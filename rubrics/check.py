@@ -11,7 +11,6 @@ report's words leave empty).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -218,7 +217,7 @@ class _Recheck:
     # matching ---------------------------------------------------------------------------------
     def _match(self) -> None:
         for path, row in self.rows.items():
-            indicator = self._find(tuple(path.split("/")))
+            indicator = self.rubric.find(tuple(path.split("/")))
             if indicator is None:
                 if row["points"] is not None or row["score"] is not None:
                     self.result.problems.append(f"得分表中的「{path}」不在指标体系「{self.rubric.name}」中")
@@ -231,19 +230,6 @@ class _Recheck:
         for indicator in self.rubric.leaves:
             if indicator.key not in self.matched and indicator.points > 0:
                 self.result.problems.append(f"指标体系中的「{indicator.key}」在得分表中没有得分")
-
-    def _find(self, path: tuple[str, ...]) -> Indicator | None:
-        found: Indicator | None = None
-        prefix: tuple[str, ...] = ()
-        for name in path:
-            wanted = _same(name)
-            found = next(
-                (c for c in self.rubric.children(prefix) if wanted in {_same(n) for n in (c.name, *c.aliases)}), None
-            )
-            if found is None:
-                return None
-            prefix = found.path
-        return found
 
     # scoring ----------------------------------------------------------------------------------
     def _leaf(self, indicator: Indicator) -> None:
@@ -373,11 +359,6 @@ class _Recheck:
 
     def _difference(self, indicator, reported, recomputed, rule, inputs, scoring: str = "") -> None:
         self.result.differences.append(Difference(indicator, reported, recomputed, rule, dict(inputs), scoring))
-
-
-def _same(name: str) -> str:
-    """Names compare after NFKC, so a full-width comma or bracket in a score sheet still matches."""
-    return unicodedata.normalize("NFKC", name).replace(" ", "")
 
 
 def _as_shown(rule: Rule, value: float) -> str | float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from rubrics.ranges import Range, Test
@@ -138,5 +139,23 @@ class Rubric:
         depth = len(path) + 1
         return tuple(i for i in self.indicators if i.depth == depth and i.path[: len(path)] == path)
 
+    def find(self, path: tuple[str, ...]) -> Indicator | None:
+        """The indicator a score sheet's path names, level by level, by name or alias.
+
+        Names compare after NFKC without spaces, so a full-width comma or bracket still matches.
+        """
+        found: Indicator | None = None
+        for name in path:
+            wanted = _same(name)
+            prefix = found.path if found else ()
+            found = next((c for c in self.children(prefix) if wanted in {_same(n) for n in (c.name, *c.aliases)}), None)
+            if found is None:
+                return None
+        return found
+
     def grade(self, total: float) -> str | None:
         return next((band.grade for band in self.grades if total in band.range), None)
+
+
+def _same(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).replace(" ", "")
