@@ -43,23 +43,28 @@ class Facts:
     program: str  # rural | urban | all
     year: int
     evaluation: dict[str, object] = field(default_factory=dict)  # budget_wan, arrived_wan, spent_wan, planned_persons
+    _months: dict[tuple[str, ...] | None, pl.DataFrame] = field(default_factory=dict, repr=False)
 
     def programs(self, params: dict[str, str]) -> list[str] | None:
         program = params.get("program", self.program)
         return None if program == "all" else [program]
 
     def monthly(self, params: dict[str, str]) -> pl.DataFrame:
-        """One row per month of the year, programmes summed."""
-        frames = [
-            read.monthly_totals(self.engine, counties=[self.county], program=p, year=self.year)
-            for p in (self.programs(params) or [None])
-        ]
-        months = pl.concat(frames)
-        return (
-            months.group_by("month")
-            .agg(pl.col("households", "persons", "on_time_households", "amount").sum())
-            .sort("month")
-        )
+        """One row per month of the year, programmes summed; read once per programme choice."""
+        programs = self.programs(params)
+        key = tuple(programs) if programs else None
+        if key not in self._months:
+            frames = [
+                read.monthly_totals(self.engine, counties=[self.county], program=p, year=self.year)
+                for p in (programs or [None])
+            ]
+            self._months[key] = (
+                pl.concat(frames)
+                .group_by("month")
+                .agg(pl.col("households", "persons", "on_time_households", "amount").sum())
+                .sort("month")
+            )
+        return self._months[key]
 
     @cached_property
     def _standards(self) -> pl.DataFrame:
