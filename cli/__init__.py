@@ -24,6 +24,7 @@ def _friendly(command):
         try:
             return command(*args, **kwargs)
         except Rejected as rejected:
+            _audit_rejection(rejected)
             click.echo(rejected.report(), err=True)
             sys.exit(1)
         except MissingIdKey as error:
@@ -34,6 +35,20 @@ def _friendly(command):
             sys.exit(2)
 
     return wrapper
+
+
+def _audit_rejection(rejected: Rejected) -> None:
+    """A refused file is an audit event too (who tried what), recorded by the operator's name."""
+    from access import audit
+
+    files = sorted({problem.file for problem in rejected.problems})
+    audit.record(
+        _engine(),
+        actor=current_user(get_settings()),
+        action="reject",
+        file_name="、".join(files)[:500],
+        detail=f"{len(rejected.problems)} 个问题：{rejected.problems[0].message[:200]}" if rejected.problems else "",
+    )
 
 
 def _engine():
@@ -66,8 +81,16 @@ def demo(years: str) -> None:
 
     first, _, last = years.partition("-")
     span = range(int(first), int(last or first) + 1)
-    summary = load_demo(_engine(), user=current_user(get_settings()), years=span, progress=click.echo)
+    from access.accounts import demo_accounts
+
+    operator = current_user(get_settings())
+    summary = load_demo(_engine(), user=operator, years=span, progress=click.echo)
     click.echo(summary)
+    made = demo_accounts(_engine(), by=operator)
+    if made:
+        click.echo("已创建演示账户（密码只显示这一次，请妥善保存）：")
+        for username, (role, password) in made.items():
+            click.echo(f"  {username:<8} {role:<10} {password}")
 
 
 @main.group(help="Import a file: roster, standards, evaluation or counties.")
@@ -210,3 +233,75 @@ def rubric_validate(paths: tuple[Path, ...]) -> None:
         for problem in loaded.problems:
             click.echo(f"  报告原文问题：{problem}")
     sys.exit(1 if failed else 0)
+
+
+@main.group(help="Accounts: add, list, disable, reset a password.")
+def user() -> None:
+    pass
+
+
+def _accounts_call(call):
+    from access.accounts import AccountError
+
+    try:
+        return call()
+    except AccountError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+
+
+@user.command("add", help="Create an account and print its password once.")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["viewer", "evaluator", "admin"]), required=True)
+@click.option("--county", "counties", multiple=True, help="County an evaluator may upload for (repeat).")
+@click.option("--name", "display_name", default="", help="Display name.")
+@_friendly
+def user_add(username: str, role: str, counties: tuple[str, ...], display_name: str) -> None:
+    from access.accounts import add_user
+
+    password = _accounts_call(
+        lambda: add_user(
+            _engine(),
+            username=username,
+            role=role,
+            counties=list(counties),
+            display_name=display_name,
+            by=current_user(get_settings()),
+        )
+    )
+    click.echo(f"已创建账户 {username}（{role}）。初始密码（只显示这一次）：{password}")
+
+
+@user.command("list", help="Every account with its role and counties (no passwords).")
+@_friendly
+def user_list() -> None:
+    from access.accounts import list_users
+
+    users = list_users(_engine())
+    if users.is_empty():
+        click.echo("还没有账户（dibao user add 新建，或 dibao demo 建演示账户）")
+        return
+    for row in users.iter_rows(named=True):
+        state = "停用" if row["disabled"] else ("锁定" if row["locked_until"] else "正常")
+        counties = row["counties"] or "—"
+        click.echo(f"{row['username']:<12} {row['role']:<10} {counties:<20} {state} {row['display_name']}")
+
+
+@user.command("disable", help="Disable an account (it can no longer log in).")
+@click.argument("username")
+@_friendly
+def user_disable(username: str) -> None:
+    from access.accounts import disable_user
+
+    _accounts_call(lambda: disable_user(_engine(), username, by=current_user(get_settings())))
+    click.echo(f"已停用账户 {username}")
+
+
+@user.command("reset", help="Give an account a new password (printed once); lifts a lock and re-enables it.")
+@click.argument("username")
+@_friendly
+def user_reset(username: str) -> None:
+    from access.accounts import reset_password
+
+    password = _accounts_call(lambda: reset_password(_engine(), username, by=current_user(get_settings())))
+    click.echo(f"已重置账户 {username} 的密码。新密码（只显示这一次）：{password}")

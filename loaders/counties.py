@@ -7,6 +7,8 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine, delete
 
+from access import audit
+from access.roles import Actor, require_admin
 from loaders.headers import Field, HeaderSpec
 from loaders.log import log_upload, seen
 from loaders.records import read_records
@@ -32,8 +34,9 @@ COUNTIES = HeaderSpec(
 _COUNTY_LEVEL = ("name", "short_names", "province", "prefecture", "deadline_day")
 
 
-def ingest_counties(engine: Engine, path: Path, *, user: str, display_name: str | None = None) -> int:
-    """Store the counties of the file, replacing each one's details and township list."""
+def ingest_counties(engine: Engine, path: Path, *, user: Actor | str, display_name: str | None = None) -> int:
+    """Store the counties of the file, replacing each one's details and township list (administrators only)."""
+    actor = require_admin(user, file_name=display_name or path.name, what="县区名录")
     records = read_records(path, COUNTIES, display_name=display_name)
     records.frame = records.frame.with_columns(pl.col("code").forward_fill()).with_columns(
         pl.col(_COUNTY_LEVEL).forward_fill().over("code"), pl.col("source").fill_null("upload")
@@ -76,5 +79,10 @@ def ingest_counties(engine: Engine, path: Path, *, user: str, display_name: str 
             else:
                 conn.execute(County.__table__.insert().values(code=row["code"], **values))
         insert_frame(conn, Township.__tablename__, townships)
-        log_upload(conn, kind="counties", file_name=records.file_name, file_hash=digest, user=user, rows=frame.height)
+        log_upload(
+            conn, kind="counties", file_name=records.file_name, file_hash=digest, user=actor.name, rows=frame.height
+        )
+        audit.record(
+            conn, actor=actor.name, action="upload", file_name=records.file_name, file_hash=digest, detail="县区名录"
+        )
     return counties.height

@@ -7,6 +7,8 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine, delete, insert, select
 
+from access import audit
+from access.roles import Actor, require_upload
 from loaders.headers import Field, HeaderSpec
 from loaders.ingest import county_registry
 from loaders.log import log_upload, seen
@@ -47,7 +49,7 @@ _KEY = ("county_code", "program", "year", "kind")
 _DETAILS = ("evaluator", "total_score", "grade", "budget_wan", "arrived_wan", "spent_wan", "planned_persons", "source")
 
 
-def ingest_evaluation(engine: Engine, path: Path, *, user: str, display_name: str | None = None) -> int:
+def ingest_evaluation(engine: Engine, path: Path, *, user: Actor | str, display_name: str | None = None) -> int:
     """Store the evaluations of a score sheet, replacing the same county/programme/year/kind."""
     return store_evaluation(engine, parse_evaluation(engine, path, display_name=display_name), user=user)
 
@@ -98,8 +100,13 @@ def parse_evaluation(engine: Engine, path: Path, *, display_name: str | None = N
     return ParsedSheet(records.file_name, digest, frame, seen(engine, kind="evaluation", file_hash=digest), summary)
 
 
-def store_evaluation(engine: Engine, parsed: ParsedSheet, *, user: str) -> int:
-    """Store parsed evaluations in one transaction; 0 when this file was stored before."""
+def store_evaluation(engine: Engine, parsed: ParsedSheet, *, user: Actor | str) -> int:
+    """Store parsed evaluations in one transaction; 0 when this file was stored before.
+
+    Refused as a whole if any evaluation in it is for a county outside the actor's scope.
+    """
+    counties = parsed.summary["county_code"].to_list()
+    actor = require_upload(user, counties, file_name=parsed.file_name, what="评分表")
     if parsed.already_stored:
         return 0
     frame = parsed.rows
@@ -111,7 +118,7 @@ def store_evaluation(engine: Engine, parsed: ParsedSheet, *, user: str) -> int:
             kind="evaluation",
             file_name=parsed.file_name,
             file_hash=parsed.file_hash,
-            user=user,
+            user=actor.name,
             rows=frame.height,
             county_code=first["county_code"],
             program=first["program"],
@@ -129,6 +136,15 @@ def store_evaluation(engine: Engine, parsed: ParsedSheet, *, user: str) -> int:
             ).scalar_one()
             indicators = frame.filter(*(pl.col(name) == value for name, value in key.items()))
             insert_frame(conn, IndicatorScore.__tablename__, _indicator_rows(indicators, evaluation_id))
+            audit.record(
+                conn,
+                actor=actor.name,
+                action="replace" if old is not None else "upload",
+                county=key["county_code"],
+                file_name=parsed.file_name,
+                file_hash=parsed.file_hash,
+                detail=f"评分表 {key['program']} {key['year']} {key['kind']}",
+            )
     return evaluations.height
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Connection, Engine, delete, select, update
 
+from access import audit
+from access.roles import Actor, require_upload
 from loaders import figures as figure_rules
 from loaders import findings as finding_rules
 from loaders.log import log_upload
@@ -106,7 +108,7 @@ def ingest_roster(
     engine: Engine,
     path: Path,
     *,
-    user: str | None = None,
+    user: Actor | str | None = None,
     source: str = "upload",
     settings: Settings | None = None,
     **options,
@@ -122,7 +124,9 @@ class _Unchanged(Exception):
         self.report = report
 
 
-def store_roster(engine: Engine, roster: RosterRows, *, user: str, source: str = "upload") -> RosterReport:
+def store_roster(engine: Engine, roster: RosterRows, *, user: Actor | str, source: str = "upload") -> RosterReport:
+    """Store a read roster as its month's version: one transaction, refused outside the actor's county scope."""
+    actor = require_upload(user, [roster.county.code], file_name=roster.file_name, what="名册")
     try:
         with engine.begin() as conn:
             # Writing first takes the warehouse's write lock before anything is read, so two
@@ -132,7 +136,7 @@ def store_roster(engine: Engine, roster: RosterRows, *, user: str, source: str =
                 kind="roster",
                 file_name=roster.file_name,
                 file_hash=roster.file_hash,
-                user=user,
+                user=actor.name,
                 rows=0,
                 county_code=roster.county.code,
                 program=roster.program,
@@ -145,6 +149,15 @@ def store_roster(engine: Engine, roster: RosterRows, *, user: str, source: str =
                 raise _Unchanged(report)
             _replace(conn, roster, report, upload_id=upload_id, source=source)
             report.upload_id = upload_id
+            audit.record(
+                conn,
+                actor=actor.name,
+                action="replace" if report.replaces else "upload",
+                county=roster.county.code,
+                file_name=roster.file_name,
+                file_hash=roster.file_hash,
+                detail=f"名册 {roster.program} {roster.month:%Y-%m}，{report.rows_read} 行",
+            )
             return report
     except _Unchanged as unchanged:
         return unchanged.report

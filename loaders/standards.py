@@ -7,6 +7,8 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine, and_, delete, or_
 
+from access import audit
+from access.roles import Actor, require_upload
 from loaders.headers import Field, HeaderSpec
 from loaders.ingest import county_registry
 from loaders.log import log_upload, seen
@@ -36,7 +38,7 @@ STANDARDS = HeaderSpec(
 )
 
 
-def ingest_standards(engine: Engine, path: Path, *, user: str, display_name: str | None = None) -> int:
+def ingest_standards(engine: Engine, path: Path, *, user: Actor | str, display_name: str | None = None) -> int:
     """Store every standard of the file (replacing the same county/programme/category/date)."""
     return store_standards(engine, parse_standards(engine, path, display_name=display_name), user=user)
 
@@ -66,11 +68,12 @@ def parse_standards(engine: Engine, path: Path, *, display_name: str | None = No
     return ParsedSheet(records.file_name, digest, rows, seen(engine, kind="standards", file_hash=digest), rows)
 
 
-def store_standards(engine: Engine, parsed: ParsedSheet, *, user: str) -> int:
+def store_standards(engine: Engine, parsed: ParsedSheet, *, user: Actor | str) -> int:
     """Store parsed standards in one transaction; 0 when this file was stored before."""
+    rows = parsed.rows
+    actor = require_upload(user, rows["county_code"].unique().to_list(), file_name=parsed.file_name, what="保障标准")
     if parsed.already_stored:
         return 0
-    rows = parsed.rows
     with engine.begin() as conn:
         keys = rows.select("county_code", "program", "category", "effective_from").unique().iter_rows()
         conditions = [
@@ -81,6 +84,21 @@ def store_standards(engine: Engine, parsed: ParsedSheet, *, user: str) -> int:
             conn.execute(delete(Standard).where(or_(*conditions[start : start + 200])))
         insert_frame(conn, Standard.__tablename__, rows)
         log_upload(
-            conn, kind="standards", file_name=parsed.file_name, file_hash=parsed.file_hash, user=user, rows=rows.height
+            conn,
+            kind="standards",
+            file_name=parsed.file_name,
+            file_hash=parsed.file_hash,
+            user=actor.name,
+            rows=rows.height,
         )
+        for county in sorted(rows["county_code"].unique().to_list()):
+            audit.record(
+                conn,
+                actor=actor.name,
+                action="upload",
+                county=county,
+                file_name=parsed.file_name,
+                file_hash=parsed.file_hash,
+                detail="保障标准",
+            )
     return rows.height

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import SQLModel
 
 from warehouse import models  # noqa: F401  (registers the tables)
@@ -31,9 +31,30 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+_APPEND_ONLY = {
+    "sqlite": [
+        f"CREATE TRIGGER IF NOT EXISTS audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
+        "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END"
+        for verb in ("UPDATE", "DELETE")
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$",
+        "CREATE OR REPLACE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_event "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()",
+    ],
+}
+
+
 def init_warehouse(engine: Engine) -> None:
-    """Create every table and index that is missing; existing data is left alone."""
+    """Create every table and index that is missing; existing data is left alone.
+
+    The audit log gets triggers that refuse UPDATE and DELETE, so not even a bug can rewrite it.
+    """
     SQLModel.metadata.create_all(engine)
+    with engine.begin() as conn:
+        for statement in _APPEND_ONLY.get(engine.dialect.name, []):
+            conn.execute(text(statement))
 
 
 def open_warehouse(settings: Settings | None = None) -> Engine:

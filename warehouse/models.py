@@ -175,3 +175,33 @@ class IndicatorScore(SQLModel, table=True):
     target: str = ""
     actual: str = ""
     note: str = ""
+
+
+class Account(SQLModel, table=True):
+    """A person who may log in: a role, the counties an evaluator may upload for, an argon2 hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_column=Column(SAString, unique=True, nullable=False))
+    display_name: str = ""
+    role: str  # viewer (领导) | evaluator (评价人员) | admin (管理员)
+    counties: str = ""  # ','-separated county codes an evaluator may upload for
+    password_hash: str
+    disabled: bool = False
+    failed_logins: int = 0
+    locked_until: dt.datetime | None = None
+    created_at: dt.datetime
+    changed_at: dt.datetime
+
+
+class AuditEvent(SQLModel, table=True):
+    """The audit log: append-only (the database refuses UPDATE and DELETE on it)."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    actor: str  # an account's username, or the command-line user
+    action: str  # upload | replace | reject | login | login_failed | locked | user_add | user_disable | …
+    county_code: str | None = None
+    file_name: str = ""
+    file_hash: str = ""
+    detail: str = ""  # never a raw ID number or a name from a roster
