@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_ui import data
+from app_ui import data, session
 from app_ui.i18n import t
 
 st.set_page_config(page_title="低保绩效驾驶舱", page_icon="📊", layout="wide")
@@ -25,14 +25,20 @@ PAGES = {
     "group_data": [("app_pages/data/upload.py", "page_upload"), ("app_pages/data/findings.py", "page_findings")],
 }
 
+session.require_login()
 if data.counties().is_empty():
     st.title(t("app_title"))
     st.info(t("empty_warehouse"))
     st.stop()
 
+UPLOADING = {"app_pages/data/upload.py", "app_pages/performance/scoring.py"}  # evaluators and admins only
 navigation = st.navigation(
     {
-        t(group): [st.Page(path, title=t(title), default=path.endswith("overview.py")) for path, title in pages]
+        t(group): [
+            st.Page(path, title=t(title), default=path.endswith("overview.py"))
+            for path, title in pages
+            if path not in UPLOADING or session.may_upload()
+        ]
         for group, pages in PAGES.items()
     }
 )

@@ -39,8 +39,12 @@ class OutOfScope(Rejected):
 
 
 def as_actor(user: Actor | str) -> Actor:
-    """Loaders take an Actor; a plain name is the command-line operator."""
-    return user if isinstance(user, Actor) else Actor.operator(user)
+    """Loaders take an Actor; a plain name is the command-line operator. Anything else is refused."""
+    if isinstance(user, Actor):
+        return user
+    if isinstance(user, str) and user.strip():
+        return Actor.operator(user)
+    raise TypeError(f"no actor: {user!r}")
 
 
 def require_upload(user: Actor | str, counties: Iterable[str | None], *, file_name: str, what: str) -> Actor:

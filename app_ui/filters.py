@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app_ui import data
+from app_ui import data, session
 from app_ui.i18n import t
 
 PROGRAMS = ("", "rural", "urban")  # "": both
@@ -96,12 +96,14 @@ def _remember(key: str) -> None:
 
 def current() -> Filters:
     """Draw the shared sidebar and return the filters: the first call of every page."""
+    session.require_login()
+    session.account_box()
     return sidebar_filters()
 
 
 def page_start(title_key: str) -> Filters:
     """Sidebar and title of a page; a plain message instead of the page when no county or year is there."""
-    filters = sidebar_filters()
+    filters = current()
     st.title(t(title_key))
     if not filters.counties:
         st.info(t("no_county"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import polars as pl
 import streamlit as st
 
-from app_ui import data
+from app_ui import data, session
 from app_ui.i18n import tr
 from loaders.problems import Rejected
 from rubrics.load import RubricError, library
@@ -23,7 +23,6 @@ from warehouse.settings import get_settings
 PROGRAMS = ("rural", "urban", "all")
 KINDS = ("self", "department", "finance")
 FIGURES = ("budget_wan", "arrived_wan", "spent_wan", "planned_persons")
-USER = "网页评分"  # the upload log's user, as the 上传 page records "网页上传"
 KEPT = "scoring-kept"  # widget key → value, so answers survive a visit to another page
 
 
@@ -385,7 +384,9 @@ def save(draft: Draft, given: dict[str, object], *, kind: str, evaluator: str) -
     except AnswerError as error:
         return Saved(error=str(error))
     try:
-        stored = _save(data.engine(), scored, facts=draft.facts, kind=kind, evaluator=evaluator.strip(), user=USER)
+        stored = _save(
+            data.engine(), scored, facts=draft.facts, kind=kind, evaluator=evaluator.strip(), user=session.acting()
+        )
     except Rejected as rejected:
         return Saved(scored, error="；".join(str(problem) for problem in rejected.problems))
     data.refresh()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from app_ui import data
+from access import audit
+from access.roles import Actor, require_upload
+from app_ui import data, session
 from loaders.evaluation import parse_evaluation, store_evaluation
 from loaders.findings import KIND_LABELS  # noqa: F401  (the page names finding kinds)
 from loaders.ingest import RosterReport, prepare_roster, store_roster
@@ -52,14 +55,29 @@ def check(
                 roster, report = prepare_roster(
                     data.engine(), path, county=county, month=month, program=program, display_name=name
                 )
+                require_upload(session.acting(), [roster.county.code], file_name=name, what="名册")
                 return Checked(kind, name, roster=roster, report=report)
             parse = parse_evaluation if kind == "evaluation" else parse_standards
-            return Checked(kind, name, sheet=parse(data.engine(), path, display_name=name))
+            sheet = parse(data.engine(), path, display_name=name)
+            counties = sheet.rows["county_code"].unique().to_list()
+            require_upload(session.acting(), counties, file_name=name, what=KIND_LABELS_SHORT[kind])
+            return Checked(kind, name, sheet=sheet)
         except Rejected as rejected:
+            audit.record(
+                data.engine(),
+                actor=session.acting().name,
+                action="reject",
+                file_name=name,
+                file_hash=hashlib.blake2b(content, digest_size=16).hexdigest(),
+                detail=f"{len(rejected.problems)} 个问题：{rejected.problems[0].message[:200]}",
+            )
             return Checked(kind, name, problems=rejected.problems)
 
 
-def commit(checked: Checked, *, user: str) -> RosterReport | int:
+KIND_LABELS_SHORT = {"roster": "名册", "evaluation": "评分表", "standards": "保障标准"}
+
+
+def commit(checked: Checked, *, user: Actor) -> RosterReport | int:
     """Store a checked file; clear the cached reads so every page shows it."""
     if checked.rejected:
         raise ValueError("a rejected file cannot be stored")

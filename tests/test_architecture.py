@@ -50,7 +50,7 @@ def test_views_do_not_query():
 
 
 def test_warehouse_and_loaders_never_import_streamlit():
-    for package in ("warehouse", "loaders", "rubrics", "demo", "cli"):
+    for package in ("warehouse", "loaders", "rubrics", "access", "demo", "cli"):
         for module in (ROOT / package).rglob("*.py"):
             assert "streamlit" not in imports(module), module
 

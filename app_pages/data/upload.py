@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from app_ui import export, upload
+from app_ui import export, session, upload
 from app_ui.filters import current
 from app_ui.i18n import t, tr
 
+session.require_uploader()
 filters = current()
 st.title(t("page_upload"))
 if stored := st.session_state.pop("upload_stored", None):
@@ -116,7 +117,7 @@ else:
     export.table(sheet.summary, name=f"校验结果-{file.name}", download_key="summary")
 
 if st.button(tr("确认入库", "Store it"), type="primary", key="confirm"):
-    upload.commit(checked, user="网页上传")
+    upload.commit(checked, user=session.acting())
     st.session_state["upload_stored"] = tr(
         f"「{file.name}」已入库，各页面的数字已更新。", f"“{file.name}” stored; every page shows it."
     )

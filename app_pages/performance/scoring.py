@@ -3,10 +3,11 @@ filled in, the evaluator answers the rest — and save it as an evaluation."""
 
 import streamlit as st
 
-from app_ui import export, scoring
+from app_ui import export, scoring, session
 from app_ui.filters import page_start
 from app_ui.i18n import tr
 
+session.require_uploader()
 filters = page_start("page_scoring")
 if saved := st.session_state.pop("scoring-saved", None):
     st.success(saved)

@@ -36,6 +36,8 @@ pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (scripts/test installs it as root)"
 )
 
+PASSWORD = "browser-test-password"  # an account made on the test's own copy of the demo warehouse
+
 # page title → (file stem for the screenshot, text that proves the page rendered)
 PAGES = {
     "总览": ("overview", "曲阜市"),
@@ -66,6 +68,12 @@ def server(demo_database, tmp_path_factory):
         shutil.copy(key, database.with_suffix(".idkey"))
     port = free_port()
     env = dict(os.environ, DIBAO_WAREHOUSE_URL=f"sqlite:///{database}")
+    from access.accounts import add_user
+    from warehouse.db import make_engine
+
+    engine = make_engine(f"sqlite:///{database}")
+    add_user(engine, username="browser", role="admin", password=PASSWORD, display_name="浏览器测试", by="test")
+    engine.dispose()
     process = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "streamlit"),
@@ -109,6 +117,11 @@ def page(server):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
         tab = browser.new_page(viewport={"width": 1440, "height": 1500}, locale="zh-CN")
         tab.goto(f"{server}/?year=2023")  # the seed year of Qufu and Chenggong: real evaluations on screen
+        tab.get_by_label("用户名").fill("browser")
+        tab.get_by_label("密码").fill(PASSWORD)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SHOTS / "login.png"))
+        tab.get_by_role("button", name="登录").click()
         tab.get_by_text("曲阜市").first.wait_for(timeout=90_000)
         yield tab
         browser.close()

@@ -10,11 +10,17 @@ from streamlit.testing.v1 import AppTest
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
-def open_app(page: str | None = None, **query: str) -> AppTest:
-    """Run app.py with `query` as the query string, then switch to `page` ("app_pages/dashboard/recipients.py")."""
+ADMIN = {"name": "测试管理员", "role": "admin", "counties": []}
+
+
+def open_app(page: str | None = None, *, account: dict | None = ADMIN, **query: str) -> AppTest:
+    """Run app.py logged in as `account` (None: not logged in) with `query` as the query string, then
+    switch to `page` ("app_pages/dashboard/recipients.py")."""
     st.cache_data.clear()
     st.cache_resource.clear()
     app = AppTest.from_file(str(APP), default_timeout=90)
+    if account is not None:
+        app.session_state["account"] = account
     for name, value in query.items():
         app.query_params[name] = value
     app.run()

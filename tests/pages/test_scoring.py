@@ -118,7 +118,7 @@ def test_answering_everything_and_saving_stores_the_evaluation_the_page_showed(d
     assert self_evaluation["spent_wan"] == pytest.approx(6615.24)
     indicators = read.indicator_scores(demo_copy, evaluation_ids=[self_evaluation["id"]])
     assert indicators.filter(path="过程/资金管理/预算执行率")["score"].item() == 2
-    assert read.uploads(demo_copy, kind="evaluation")["uploaded_by"].to_list()[-1] == "网页评分"
+    assert read.uploads(demo_copy, kind="evaluation")["uploaded_by"].to_list()[-1] == "测试管理员"
     assert stored.filter(kind="finance")["total_score"].item() == 92.46  # the report's own, untouched
 
     # saved now: choosing 自评 again warns that a save would replace it

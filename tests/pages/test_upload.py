@@ -65,4 +65,4 @@ def test_a_good_roster_is_reported_then_stored_on_confirmation(tmp_path, warehou
     totals = read.monthly_totals(warehouse, counties=["370881"])
     assert totals.select("month", "households", "persons").rows() == [(dt.date(2023, 1, 1), 2, 3)]
     with warehouse.connect() as conn:
-        assert conn.execute(select(Upload.uploaded_by)).scalars().all() == ["网页上传"]
+        assert conn.execute(select(Upload.uploaded_by)).scalars().all() == ["测试管理员"]

@@ -1,0 +1,94 @@
+"""Who is logged in: the login form, logout, and the Actor the loaders check.
+
+No page draws data before this says someone is logged in: app.py asks first, and every page's
+sidebar (app_ui.filters) asks again, so a page opened by its own URL is covered too.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from access import audit
+from access.accounts import any_accounts, authenticate
+from access.roles import ADMIN, EVALUATOR, ROLES, VIEWER, Actor
+from app_ui import data
+from app_ui.i18n import t, tr
+
+ACCOUNT = "account"  # session key: {"name", "role", "counties"} of the logged-in account
+
+
+def actor() -> Actor | None:
+    found = st.session_state.get(ACCOUNT)
+    if not found:
+        return None
+    return Actor(found["name"], found["role"], frozenset(found.get("counties", ())))
+
+
+def acting() -> Actor:
+    """The logged-in actor, or an anonymous viewer (who may upload nothing) should a caller run without one."""
+    return actor() or Actor("（未登录）", VIEWER)
+
+
+def may_upload() -> bool:
+    current = actor()
+    return current is not None and current.role in (EVALUATOR, ADMIN)
+
+
+def require_uploader() -> None:
+    """Stop a page that stores data for an account that may not (a page opened by its URL, too)."""
+    require_login()
+    if not may_upload():
+        st.warning(tr("此页面仅供评价人员和管理员使用。", "This page is for evaluators and administrators."))
+        st.stop()
+
+
+def require_login() -> Actor:
+    """The logged-in actor; otherwise the login form, and nothing else of the page."""
+    current = actor()
+    if current is not None:
+        return current
+    st.title(t("app_title"))
+    if not any_accounts(data.engine()):
+        st.info(
+            tr(
+                "还没有任何账户。请在服务器上运行 `dibao user add 用户名 --role admin` 新建管理员，"
+                "或运行 `dibao demo` 载入演示数据并创建演示账户。",
+                "There are no accounts yet. Run `dibao user add NAME --role admin` on the server, "
+                "or `dibao demo` to load the demo data and create demo accounts.",
+            )
+        )
+        st.stop()
+    with st.form("login"):
+        st.subheader(tr("登录", "Log in"))
+        username = st.text_input(tr("用户名", "Username"), key="login-username")
+        password = st.text_input(tr("密码", "Password"), type="password", key="login-password")
+        submitted = st.form_submit_button(tr("登录", "Log in"), type="primary")
+    if submitted:
+        login = authenticate(data.engine(), username, password)
+        if login.actor is None:
+            st.error(login.message)
+        else:
+            st.session_state[ACCOUNT] = {
+                "name": login.actor.name,
+                "role": login.actor.role,
+                "counties": sorted(login.actor.counties),
+            }
+            st.rerun()
+    st.stop()
+
+
+def logout() -> None:
+    current = actor()
+    if current is not None:
+        audit.record(data.engine(), actor=current.name, action="logout")
+    st.session_state.pop(ACCOUNT, None)
+
+
+def account_box() -> None:
+    """Who is logged in, in the sidebar, with a logout button."""
+    current = actor()
+    if current is None:
+        return
+    role = ROLES.get(current.role, current.role).split("（")[0]
+    st.sidebar.caption(tr(f"已登录：{current.name}（{role}）", f"Logged in: {current.name} ({current.role})"))
+    st.sidebar.button(tr("退出登录", "Log out"), on_click=logout, key="logout")
