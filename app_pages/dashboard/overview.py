@@ -82,7 +82,14 @@ picked = export.table(
 rows = picked.selection.rows if picked else []
 names = table["name"].to_list()
 chosen = (
-    names[rows[0]] if rows else st.selectbox(tr("查看县区详情", "County detail"), ["", *names], key="overview_county")
+    names[rows[0]]
+    if rows
+    else st.selectbox(
+        tr("查看县区详情", "County detail"),
+        ["", *names],
+        placeholder=tr("选择县区", "Choose a county"),
+        key="overview_county",
+    )
 )
 if chosen:
     row = table.row(names.index(chosen), named=True)
