@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from access.roles import Actor
 from rubrics.metrics import Facts, compute
 from rubrics.model import Rubric, Rule
 from rubrics.rules import rounded, score
@@ -230,7 +231,7 @@ def _figure(value: object) -> str:
     return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def save(engine, scored: Scored, *, facts: Facts, kind: str, evaluator: str, user: str) -> int:
+def save(engine, scored: Scored, *, facts: Facts, kind: str, evaluator: str, user: Actor | str) -> int:
     """Store a scored evaluation through the evaluation loader (validation, upload log, replacing the
     same county, programme, year and kind); returns the number of evaluations stored (0: unchanged)."""
     from loaders.evaluation import ingest_evaluation
