@@ -305,3 +305,45 @@ def user_reset(username: str) -> None:
 
     password = _accounts_call(lambda: reset_password(_engine(), username, by=current_user(get_settings())))
     click.echo(f"已重置账户 {username} 的密码。新密码（只显示这一次）：{password}")
+
+
+def _backup_call(call):
+    from warehouse.backup import BackupError
+
+    try:
+        return call()
+    except BackupError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+
+
+@main.command(help="Copy the embedded warehouse to PATH (a consistent snapshot, safe while the app runs).")
+@click.argument("path", type=click.Path(path_type=Path))
+@_friendly
+def backup(path: Path) -> None:
+    from access import audit
+    from warehouse.backup import backup as make_backup
+
+    engine = _engine()
+    size = _backup_call(lambda: make_backup(get_settings(), path))
+    audit.record(
+        engine, actor=current_user(get_settings()), action="backup", file_name=str(path), detail=f"{size} 字节"
+    )
+    click.echo(f"已备份到 {path}（{size / 1_048_576:.1f} MiB）。身份证号密钥不在备份中，请另行保管。")
+
+
+@main.command(help="Replace the embedded warehouse with a backup made by `dibao backup` (checked first).")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_friendly
+def restore(path: Path, yes: bool) -> None:
+    from access import audit
+    from warehouse.backup import check_backup
+    from warehouse.backup import restore as restore_from
+
+    _backup_call(lambda: check_backup(path))
+    if not yes:
+        click.confirm(f"用 {path} 替换当前数据仓库（{_where()}）？此后的改动将丢失", abort=True)
+    _backup_call(lambda: restore_from(get_settings(), path))
+    audit.record(_engine(), actor=current_user(get_settings()), action="restore", file_name=str(path))
+    click.echo(f"已从 {path} 恢复数据仓库")
