@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from loaders.words import PROGRAM_WORDS
 from rubrics.check import EvaluationCheck
-
-PROGRAMS = {"rural": "农村", "urban": "城市", "all": "城乡"}
 
 
 def _value(value: object) -> str:
@@ -19,7 +18,7 @@ def check_text(checks: list[EvaluationCheck]) -> str:
     blocks = []
     for check in checks:
         head = (
-            f"{check.county_name}（{check.county}）{check.year} 年 {PROGRAMS.get(check.program, check.program)}"
+            f"{check.county_name}（{check.county}）{check.year} 年 {PROGRAM_WORDS.get(check.program, check.program)}"
             f" · {check.kind} · 指标体系 {check.rubric or '无'}"
             f" · 报告 {_value(check.reported_total)} {check.reported_grade or '—'}"
             f" · 重算 {_value(check.recomputed_total)} {check.recomputed_grade or '—'}"

@@ -11,3 +11,7 @@ EVALUATION_KINDS = {
     "finance": "finance",
 }
 SOURCES = {"seed": "seed", "synthetic": "synthetic", "upload": "upload", "演示数据": "synthetic"}
+
+# The other way: the word a score sheet or a report writes for each key.
+PROGRAM_WORDS = {"rural": "农村", "urban": "城市", "all": "城乡"}
+KIND_WORDS = {"self": "自评", "department": "部门评价", "finance": "财政评价"}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from sqlalchemy.engine import Engine
 
+from loaders.words import KIND_WORDS
 from rubrics.load import library, rubric_for
 from rubrics.metrics import METRICS, Facts, Value, compute
 from rubrics.model import RULE_LABELS, Indicator, Rubric, Rule
@@ -26,7 +27,6 @@ from warehouse import read
 TOLERANCE = 0.005  # reports write scores to 2 decimals
 TOTAL = "合计"
 GRADE = "等级"
-EVALUATION_KINDS = {"self": "自评", "department": "部门评价", "finance": "财政评价"}
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def check_evaluation(engine: Engine, evaluation: dict, *, county_name: str = "")
         county_name=county_name,
         year=evaluation["year"],
         program=evaluation["program"],
-        kind=EVALUATION_KINDS.get(evaluation["kind"], evaluation["kind"]),
+        kind=KIND_WORDS.get(evaluation["kind"], evaluation["kind"]),
         source=evaluation.get("source") or "",
         reported_total=evaluation["total_score"],
         reported_grade=evaluation["grade"] or "",

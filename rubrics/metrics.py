@@ -17,10 +17,9 @@ from functools import cached_property
 import polars as pl
 from sqlalchemy.engine import Engine
 
+from loaders.words import PROGRAM_WORDS
 from warehouse import read
 from warehouse.views.on_time import TARGET as ON_TIME_TARGET
-
-PROGRAM_NAMES = {"rural": "农村", "urban": "城市", "all": "城乡"}
 
 
 @dataclass(frozen=True)
@@ -240,7 +239,7 @@ def standard_level(facts: Facts, params, actual, wants_percent) -> Value:
     standard = facts.standard(params, facts.year)
     if standard is None:
         return missing(f"仓库中没有 {facts.year} 年的保障标准")
-    inputs: dict[str, object] = {"项目": PROGRAM_NAMES.get(params.get("program", facts.program), "")}
+    inputs: dict[str, object] = {"项目": PROGRAM_WORDS.get(params.get("program", facts.program), "")}
     inputs[f"{facts.year}年12月标准（元/人/月）"] = standard[0]
     return Value(standard[0], inputs)
 
@@ -262,7 +261,7 @@ def benefit_per_person_month(facts: Facts, params, actual, wants_percent) -> Val
         return months
     amount, persons = float(months["amount"].sum()), int(months["persons"].sum())
     inputs = {
-        "项目": PROGRAM_NAMES.get(params.get("program", facts.program), ""),
+        "项目": PROGRAM_WORDS.get(params.get("program", facts.program), ""),
         "发放金额（元）": round(amount, 2),
         "人次": persons,
     }

@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from access.roles import Actor
+from loaders.words import KIND_WORDS, PROGRAM_WORDS
 from rubrics.metrics import Facts, compute
 from rubrics.model import Rubric, Rule
 from rubrics.rules import rounded, score
 
-PROGRAM_WORDS = {"rural": "农村", "urban": "城市", "all": "城乡"}
-KIND_WORDS = {"self": "自评", "department": "部门评价", "finance": "财政评价"}
 SHEET_HEADER = (
     "县区代码", "项目", "年度", "评价类型", "评价机构", "总分", "等级",
     "预算安排（万元）", "实际到位（万元）", "实际支出（万元）", "计划保障人数", "数据来源",
