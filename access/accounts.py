@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, insert, select, update
 from access import audit
 from access.passwords import hash_password, needs_rehash, new_password, verify, weak
 from access.roles import ADMIN, EVALUATOR, ROLES, Actor
+from warehouse import read
 from warehouse.models import Account, County
 
 MAX_FAILURES = 5  # failed logins in a row before the account is locked
@@ -87,18 +88,8 @@ def add_user(
 def list_users(engine: Engine) -> pl.DataFrame:
     query = select(
         Account.username, Account.display_name, Account.role, Account.counties, Account.disabled, Account.locked_until
-    ).order_by(Account.username)
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    schema = {
-        "username": pl.String,
-        "display_name": pl.String,
-        "role": pl.String,
-        "counties": pl.String,
-        "disabled": pl.Boolean,
-        "locked_until": pl.Datetime("us", "UTC"),
-    }
-    return pl.DataFrame([tuple(row) for row in rows], schema=schema, orient="row")
+    )
+    return read.frame(engine, query.order_by(Account.username))
 
 
 def _change(engine: Engine, username: str, values: dict, *, by: str, action: str) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 from sqlalchemy import Connection, Engine, insert, select
 
+from warehouse import read
 from warehouse.models import AuditEvent
 
 ACTIONS = {
@@ -81,17 +82,4 @@ def events(
         query = query.where(AuditEvent.county_code == county)
     if since:
         query = query.where(AuditEvent.at >= dt.datetime.combine(since, dt.time(), dt.UTC))
-    query = query.order_by(AuditEvent.id.desc()).limit(limit)
-    schema = {
-        "id": pl.Int64,
-        "at": pl.Datetime("us", "UTC"),
-        "actor": pl.String,
-        "action": pl.String,
-        "county_code": pl.String,
-        "file_name": pl.String,
-        "file_hash": pl.String,
-        "detail": pl.String,
-    }
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return pl.DataFrame([tuple(row) for row in rows], schema=schema, orient="row")
+    return read.frame(engine, query.order_by(AuditEvent.id.desc()).limit(limit))

@@ -60,13 +60,14 @@ def _schema(query) -> dict[str, pl.DataType]:
     return schema
 
 
-def _frame(engine: Engine, query, schema: dict[str, pl.DataType] | None = None) -> pl.DataFrame:
+def frame(engine: Engine, query, schema: dict[str, pl.DataType] | None = None) -> pl.DataFrame:
+    """Run a select into a polars frame typed from its columns, also when it returns no row."""
     types = _schema(query) | (schema or {})
     with engine.connect() as conn:
-        frame = pl.read_database(query, conn, schema_overrides=types)
-    if frame.is_empty():
+        found = pl.read_database(query, conn, schema_overrides=types)
+    if found.is_empty():
         return pl.DataFrame(schema=types)
-    return frame
+    return found
 
 
 def counties(engine: Engine) -> pl.DataFrame:
@@ -74,12 +75,12 @@ def counties(engine: Engine) -> pl.DataFrame:
     query = select(
         County.code, County.name, County.province, County.prefecture, County.deadline_day, County.source
     ).order_by(County.code)
-    return _frame(engine, query, {"deadline_day": pl.Int64})
+    return frame(engine, query, {"deadline_day": pl.Int64})
 
 
 def townships(engine: Engine, *, county: str) -> pl.DataFrame:
     query = select(Township.code, Township.name, Township.source).where(Township.county_code == county)
-    return _frame(engine, query.order_by(Township.code, Township.name))
+    return frame(engine, query.order_by(Township.code, Township.name))
 
 
 def _month_filters(query, *, counties: list[str] | None, program: str | None, year: int | None):
@@ -107,7 +108,7 @@ def monthly_totals(
     ).group_by(MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month)
     query = _month_filters(query, counties=counties, program=program, year=year)
     schema = dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"month": pl.Date, "amount": pl.Float64}
-    return _frame(engine, query.order_by(MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month), schema)
+    return frame(engine, query.order_by(MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month), schema)
 
 
 def figures_by(
@@ -124,7 +125,7 @@ def figures_by(
     )
     if township is not None:
         query = query.where(MonthlyFigure.township == township)
-    return _frame(engine, query, dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"amount": pl.Float64})
+    return frame(engine, query, dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"amount": pl.Float64})
 
 
 def standards(engine: Engine, *, counties: list[str] | None = None, program: str | None = None) -> pl.DataFrame:
@@ -144,7 +145,7 @@ def standards(engine: Engine, *, counties: list[str] | None = None, program: str
     if program:
         query = query.where(Standard.program == program)
     order = (Standard.county_code, Standard.program, Standard.category, Standard.effective_from)
-    return _frame(engine, query.order_by(*order), {"effective_from": pl.Date})
+    return frame(engine, query.order_by(*order), {"effective_from": pl.Date})
 
 
 def evaluations(
@@ -178,7 +179,7 @@ def evaluations(
         "spent_wan": pl.Float64,
         "planned_persons": pl.Int64,
     }
-    return _frame(engine, query.order_by(Evaluation.county_code, Evaluation.year, Evaluation.kind), schema)
+    return frame(engine, query.order_by(Evaluation.county_code, Evaluation.year, Evaluation.kind), schema)
 
 
 def indicator_scores(engine: Engine, *, evaluation_ids: list[int], depth: int | None = None) -> pl.DataFrame:
@@ -201,7 +202,7 @@ def indicator_scores(engine: Engine, *, evaluation_ids: list[int], depth: int | 
     if depth is not None:
         query = query.where(IndicatorScore.depth == depth)
     query = query.order_by(IndicatorScore.evaluation_id, IndicatorScore.position)
-    return _frame(engine, query, {"points": pl.Float64, "score": pl.Float64})
+    return frame(engine, query, {"points": pl.Float64, "score": pl.Float64})
 
 
 def findings(
@@ -233,7 +234,7 @@ def findings(
     if kinds:
         query = query.where(Finding.kind.in_(kinds))
     order = (Finding.county_code, Finding.month, Finding.sheet, Finding.row, Finding.kind)
-    return _frame(engine, query.order_by(*order), {"month": pl.Date, "row": pl.Int64})
+    return frame(engine, query.order_by(*order), {"month": pl.Date, "row": pl.Int64})
 
 
 def uploads(engine: Engine, *, kind: str | None = None, county: str | None = None) -> pl.DataFrame:
@@ -258,7 +259,7 @@ def uploads(engine: Engine, *, kind: str | None = None, county: str | None = Non
         query = query.where(Upload.kind == kind)
     if county:
         query = query.where(Upload.county_code == county)
-    return _frame(engine, query.order_by(Upload.id), {"month": pl.Date})
+    return frame(engine, query.order_by(Upload.id), {"month": pl.Date})
 
 
 def household_rows(engine: Engine, *, county: str, program: str, month: dt.date) -> pl.DataFrame:
@@ -275,7 +276,7 @@ def household_rows(engine: Engine, *, county: str, program: str, month: dt.date)
         (HouseholdMonth.amount_fen / 100.0).label("amount"),
         HouseholdMonth.paid_on,
     ).where(HouseholdMonth.county_code == county, HouseholdMonth.program == program, HouseholdMonth.month == month)
-    return _frame(engine, query.order_by(HouseholdMonth.position), {"paid_on": pl.Date, "amount": pl.Float64})
+    return frame(engine, query.order_by(HouseholdMonth.position), {"paid_on": pl.Date, "amount": pl.Float64})
 
 
 def overview(engine: Engine, *, program: str | None = None) -> pl.DataFrame:
@@ -318,7 +319,7 @@ def overview(engine: Engine, *, program: str | None = None) -> pl.DataFrame:
 
 def years(engine: Engine) -> list[int]:
     """Every year with stored months or evaluations, oldest first."""
-    months = _frame(
+    months = frame(
         engine, select(func.min(MonthlyFigure.month).label("first"), func.max(MonthlyFigure.month).label("last"))
     )
     found = set(evaluations(engine)["year"].to_list())
@@ -337,4 +338,4 @@ def finding_counts(engine: Engine, *, counties: list[str] | None = None, year: i
         query = query.where(Finding.county_code.in_(counties))
     if year:
         query = query.where(Finding.month >= dt.date(year, 1, 1), Finding.month < dt.date(year + 1, 1, 1))
-    return _frame(engine, query.order_by(Finding.county_code, Finding.month, Finding.kind), {"findings": pl.Int64})
+    return frame(engine, query.order_by(Finding.county_code, Finding.month, Finding.kind), {"findings": pl.Int64})
