@@ -16,13 +16,14 @@ from access import audit
 from access.passwords import hash_password, needs_rehash, new_password, verify, weak
 from access.roles import ADMIN, EVALUATOR, ROLES, Actor
 from warehouse import read
+from warehouse.errors import Refused
 from warehouse.models import Account, County
 
 MAX_FAILURES = 5  # failed logins in a row before the account is locked
 LOCK_MINUTES = 15
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """A refused account change, with a plain message."""
 
 

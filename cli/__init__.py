@@ -13,6 +13,7 @@ import click
 from sqlalchemy.exc import OperationalError
 
 from loaders.problems import Rejected
+from warehouse.errors import Refused
 from warehouse.settings import MissingIdKey, current_user, get_settings
 
 
@@ -26,6 +27,9 @@ def _friendly(command):
         except Rejected as rejected:
             _audit_rejection(rejected)
             click.echo(rejected.report(), err=True)
+            sys.exit(1)
+        except Refused as error:
+            click.echo(str(error), err=True)
             sys.exit(1)
         except MissingIdKey as error:
             click.echo(f"配置错误：{error}", err=True)
@@ -240,16 +244,6 @@ def user() -> None:
     pass
 
 
-def _accounts_call(call):
-    from access.accounts import AccountError
-
-    try:
-        return call()
-    except AccountError as error:
-        click.echo(str(error), err=True)
-        sys.exit(1)
-
-
 @user.command("add", help="Create an account and print its password once.")
 @click.argument("username")
 @click.option("--role", type=click.Choice(["viewer", "evaluator", "admin"]), required=True)
@@ -259,15 +253,13 @@ def _accounts_call(call):
 def user_add(username: str, role: str, counties: tuple[str, ...], display_name: str) -> None:
     from access.accounts import add_user
 
-    password = _accounts_call(
-        lambda: add_user(
-            _engine(),
-            username=username,
-            role=role,
-            counties=list(counties),
-            display_name=display_name,
-            by=current_user(get_settings()),
-        )
+    password = add_user(
+        _engine(),
+        username=username,
+        role=role,
+        counties=list(counties),
+        display_name=display_name,
+        by=current_user(get_settings()),
     )
     click.echo(f"已创建账户 {username}（{role}）。初始密码（只显示这一次）：{password}")
 
@@ -293,7 +285,7 @@ def user_list() -> None:
 def user_disable(username: str) -> None:
     from access.accounts import disable_user
 
-    _accounts_call(lambda: disable_user(_engine(), username, by=current_user(get_settings())))
+    disable_user(_engine(), username, by=current_user(get_settings()))
     click.echo(f"已停用账户 {username}")
 
 
@@ -303,18 +295,8 @@ def user_disable(username: str) -> None:
 def user_reset(username: str) -> None:
     from access.accounts import reset_password
 
-    password = _accounts_call(lambda: reset_password(_engine(), username, by=current_user(get_settings())))
+    password = reset_password(_engine(), username, by=current_user(get_settings()))
     click.echo(f"已重置账户 {username} 的密码。新密码（只显示这一次）：{password}")
-
-
-def _backup_call(call):
-    from warehouse.backup import BackupError
-
-    try:
-        return call()
-    except BackupError as error:
-        click.echo(str(error), err=True)
-        sys.exit(1)
 
 
 @main.command(help="Copy the embedded warehouse to PATH (a consistent snapshot, safe while the app runs).")
@@ -325,7 +307,7 @@ def backup(path: Path) -> None:
     from warehouse.backup import backup as make_backup
 
     engine = _engine()
-    size = _backup_call(lambda: make_backup(get_settings(), path))
+    size = make_backup(get_settings(), path)
     audit.record(
         engine, actor=current_user(get_settings()), action="backup", file_name=str(path), detail=f"{size} 字节"
     )
@@ -341,9 +323,9 @@ def restore(path: Path, yes: bool) -> None:
     from warehouse.backup import check_backup
     from warehouse.backup import restore as restore_from
 
-    _backup_call(lambda: check_backup(path))
+    check_backup(path)
     if not yes:
         click.confirm(f"用 {path} 替换当前数据仓库（{_where()}）？此后的改动将丢失", abort=True)
-    _backup_call(lambda: restore_from(get_settings(), path))
+    restore_from(get_settings(), path)
     audit.record(_engine(), actor=current_user(get_settings()), action="restore", file_name=str(path))
     click.echo(f"已从 {path} 恢复数据仓库")

@@ -13,12 +13,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from warehouse.errors import Refused
 from warehouse.settings import Settings, sqlite_path
 
 REQUIRED_TABLES = {"county", "upload", "household_month", "monthly_figure", "evaluation", "audit_event"}
 
 
-class BackupError(RuntimeError):
+class BackupError(Refused):
     """A backup or restore that cannot be done, in words a person can act on."""
 
 
