@@ -53,3 +53,17 @@ def t(key: str) -> str:
 def tr(chinese: str, english: str) -> str:
     """A page's own words, in the language chosen (shared words live in WORDS)."""
     return english if language() == "en" else chinese
+
+
+def program_words() -> dict[str, str]:
+    """Programme keys as the interface names them."""
+    return {"rural": tr("农村", "Rural"), "urban": tr("城市", "Urban"), "all": tr("城乡", "Urban and rural")}
+
+
+def evaluation_kind_words() -> dict[str, str]:
+    """Evaluation kinds as the interface names them."""
+    return {
+        "self": tr("自评", "Self-evaluation"),
+        "department": tr("部门评价", "Department evaluation"),
+        "finance": tr("财政评价", "Finance evaluation"),
+    }

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from app_ui import data, session
-from app_ui.i18n import tr
+from app_ui.i18n import evaluation_kind_words, tr
 from loaders.problems import Rejected
 from rubrics.load import RubricError, library
 from rubrics.load import rubric_for as _rubric_for
@@ -24,18 +24,6 @@ PROGRAMS = ("rural", "urban", "all")
 KINDS = ("self", "department", "finance")
 FIGURES = ("budget_wan", "arrived_wan", "spent_wan", "planned_persons")
 KEPT = "scoring-kept"  # widget key → value, so answers survive a visit to another page
-
-
-def program_words() -> dict[str, str]:
-    return {"rural": tr("农村", "Rural"), "urban": tr("城市", "Urban"), "all": tr("城乡", "Urban and rural")}
-
-
-def kind_words() -> dict[str, str]:
-    return {
-        "self": tr("自评", "Self-evaluation"),
-        "department": tr("部门评价", "Department evaluation"),
-        "finance": tr("财政评价", "Finance evaluation"),
-    }
 
 
 def figure_labels() -> dict[str, str]:
@@ -91,7 +79,7 @@ def stored_figures(county: str, program: str, year: int, kind: str) -> tuple[dic
     if stored.is_empty():
         return dict.fromkeys(FIGURES), ""
     row = stored.sort(pl.col("kind") != kind).row(0, named=True)
-    return {name: row[name] for name in FIGURES}, kind_words()[row["kind"]]
+    return {name: row[name] for name in FIGURES}, evaluation_kind_words()[row["kind"]]
 
 
 def existing(county: str, program: str, year: int, kind: str) -> dict | None:

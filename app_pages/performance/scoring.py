@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_ui import export, scoring, session
 from app_ui.filters import page_start
-from app_ui.i18n import tr
+from app_ui.i18n import evaluation_kind_words, program_words, tr
 
 session.require_uploader()
 filters = page_start("page_scoring")
@@ -21,7 +21,7 @@ st.caption(
     )
 )
 colon = tr("：", ": ")
-programs, kinds = scoring.program_words(), scoring.kind_words()
+programs, kinds = program_words(), evaluation_kind_words()
 
 # ── which evaluation ───────────────────────────────────────────────────────────
 codes = list(filters.names)

@@ -9,7 +9,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from app_ui.i18n import language, tr
+from app_ui.i18n import evaluation_kind_words, language, program_words, tr
 from warehouse.views.grades import Words, grade_bands
 
 EVALUATION = "evaluation"  # the selection parameter of a clicked score point
@@ -20,12 +20,8 @@ KIND_SHAPES = {"self": "circle", "department": "square", "finance": "triangle-up
 def words() -> Words:
     """The words of the grades frames in the language chosen."""
     return Words(
-        programs={"rural": tr("农村", "Rural"), "urban": tr("城市", "Urban"), "all": tr("城乡", "Urban and rural")},
-        kinds={
-            "self": tr("自评", "Self-evaluation"),
-            "department": tr("部门评价", "Department evaluation"),
-            "finance": tr("财政评价", "Finance evaluation"),
-        },
+        programs=program_words(),
+        kinds=evaluation_kind_words(),
         sources={
             "seed": tr("评价报告", "Report"),
             "upload": tr("上传", "Upload"),
