@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from loaders.words import KIND_WORDS
 from rubrics.load import library, rubric_for
-from rubrics.metrics import METRICS, Facts, Value, compute
+from rubrics.metrics import METRICS, Facts, measure
 from rubrics.model import RULE_LABELS, Indicator, Rubric, Rule
 from rubrics.ranges import percent
 from rubrics.rules import possible_scores, rounded, score
@@ -266,9 +266,7 @@ class _Recheck:
                 total += got
                 inputs |= part_inputs | {f"第{index}分项得分": got}
             return rounded(total), inputs, ""
-        params = dict(rule.params)
-        wants_percent = bool(rule.test and rule.test.is_percent)
-        value: Value = compute(rule.metric or "", self.facts, params, actual, wants_percent)
+        value = measure(rule, self.facts, actual)
         if value.value is None:
             return None, value.inputs, value.reason
         inputs = dict(value.inputs) | {METRICS[rule.metric or ""][0]: _as_shown(rule, value.value)}

@@ -18,6 +18,7 @@ import polars as pl
 from sqlalchemy.engine import Engine
 
 from loaders.words import PROGRAM_WORDS
+from rubrics.model import Rule
 from warehouse import read
 from warehouse.views.on_time import TARGET as ON_TIME_TARGET
 
@@ -113,6 +114,12 @@ def metric(name: str, label: str):
 def compute(name: str, facts: Facts, params: dict[str, str], actual: str = "", wants_percent: bool = False) -> Value:
     """The named metric for these facts; `actual` is the indicator's reported 实际完成值."""
     return METRICS[name][1](facts, params, actual, wants_percent)
+
+
+def measure(rule: Rule, facts: Facts, actual: str = "") -> Value:
+    """The metric a rule names, with the rule's parameters, a bare reported figure read in % for a % test."""
+    wants_percent = bool(rule.test and rule.test.is_percent)
+    return compute(rule.metric or "", facts, dict(rule.params), actual, wants_percent)
 
 
 def _ratio(numerator: float | None, denominator: float | None, inputs: dict[str, object], what: str) -> Value:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from access.roles import Actor
 from loaders.words import KIND_WORDS, PROGRAM_WORDS
-from rubrics.metrics import Facts, compute
+from rubrics.metrics import Facts, measure
 from rubrics.model import Rubric, Rule
 from rubrics.rules import rounded, score
 
@@ -162,8 +162,7 @@ def draft(rubric: Rubric, facts: Facts) -> Draft:
             text = rule.text or leaf.name
             reason = "评价人员判断"
             if rule.computable:
-                wants_percent = bool(rule.test and rule.test.is_percent)
-                value = compute(rule.metric or "", facts, dict(rule.params), "", wants_percent)
+                value = measure(rule, facts)
                 got = score(rule, value.value) if value.value is not None else None
                 if got is not None:
                     result.computed[key] = Computed(key, got, dict(value.inputs))
