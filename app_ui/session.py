@@ -42,6 +42,20 @@ def require_uploader() -> None:
         st.stop()
 
 
+def is_admin() -> bool:
+    current = actor()
+    return current is not None and current.role == ADMIN
+
+
+def require_admin() -> Actor:
+    """Stop a page for anyone but an administrator (a page opened by its URL, too)."""
+    current = require_login()
+    if current.role != ADMIN:
+        st.warning(tr("此页面仅供管理员使用。", "This page is for administrators."))
+        st.stop()
+    return current
+
+
 def require_login() -> Actor:
     """The logged-in actor; otherwise the login form, and nothing else of the page."""
     current = actor()
