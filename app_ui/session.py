@@ -1,7 +1,11 @@
-"""Who is logged in: the login form, logout, and the Actor the loaders check.
+"""Who is logged in: the login form or single sign-on, logout, and the Actor the loaders check.
 
 No page draws data before this says someone is logged in: app.py asks first, and every page's
 sidebar (app_ui.filters) asks again, so a page opened by its own URL is covered too.
+
+Where `.streamlit/secrets.toml` has an `[auth]` section naming an OpenID Connect provider, people
+log in there (Streamlit's st.login / st.user) and access.identity maps them to an account by
+e-mail; otherwise they use the warehouse's own accounts and passwords.
 """
 
 from __future__ import annotations
@@ -9,7 +13,8 @@ from __future__ import annotations
 import streamlit as st
 
 from access import audit
-from access.accounts import any_accounts, authenticate
+from access.accounts import Login, any_accounts, authenticate
+from access.identity import sign_in
 from access.roles import ADMIN, EVALUATOR, ROLES, VIEWER, Actor
 from app_ui import data
 from app_ui.i18n import t, tr
@@ -56,8 +61,23 @@ def require_admin() -> Actor:
     return current
 
 
+def providers() -> list[str | None]:
+    """The OpenID Connect providers configured in secrets.toml: None for an unnamed `[auth]` provider."""
+    try:
+        auth = st.secrets.get("auth")
+    except FileNotFoundError:  # no secrets.toml at all
+        return []
+    if not auth:
+        return []
+    found: list[str | None] = [None] if "client_id" in auth else []
+    return found + [name for name, value in auth.items() if hasattr(value, "get") and "client_id" in value]
+
+
 def require_login() -> Actor:
-    """The logged-in actor; otherwise the login form, and nothing else of the page."""
+    """The logged-in actor; otherwise the login form (or single sign-on), and nothing else of the page."""
+    sso = providers()
+    if sso:
+        return _single_sign_on(sso)
     current = actor()
     if current is not None:
         return current
@@ -78,17 +98,52 @@ def require_login() -> Actor:
         password = st.text_input(tr("密码", "Password"), type="password", key="login-password")
         submitted = st.form_submit_button(tr("登录", "Log in"), type="primary")
     if submitted:
-        login = authenticate(data.engine(), username, password)
-        if login.actor is None:
-            st.error(login.message)
-        else:
-            st.session_state[ACCOUNT] = {
-                "name": login.actor.name,
-                "role": login.actor.role,
-                "counties": sorted(login.actor.counties),
-            }
-            st.rerun()
+        _enter(authenticate(data.engine(), username, password))
     st.stop()
+
+
+def _enter(login: Login) -> None:
+    """Keep a successful login in the session and draw the page again; show why not otherwise."""
+    if login.actor is None:
+        st.error(login.message)
+        return
+    st.session_state[ACCOUNT] = {
+        "name": login.actor.name,
+        "role": login.actor.role,
+        "counties": sorted(login.actor.counties),
+    }
+    st.rerun()
+
+
+def _single_sign_on(sso: list[str | None]) -> Actor:
+    """Log in through the provider; the account is looked up once per session and per identity."""
+    if not st.user.is_logged_in:
+        st.session_state.pop(ACCOUNT, None)
+        st.title(t("app_title"))
+        st.subheader(tr("登录", "Log in"))
+        st.caption(tr("本系统使用单位统一身份认证登录。", "This app logs you in through your organisation's sign-on."))
+        for provider in sso:
+            label = tr("统一身份认证登录", "Log in with single sign-on") + (f"（{provider}）" if provider else "")
+            if st.button(label, type="primary", key=f"sso-{provider or 'default'}"):
+                st.login(provider)
+        st.stop()
+    email = st.user.get("email")
+    current = actor()
+    if current is not None and email and current.name.lower() == str(email).lower():
+        return current
+    login = sign_in(data.engine(), email=email, email_verified=st.user.get("email_verified"), provider=_issuer(sso))
+    if login.actor is None:
+        st.title(t("app_title"))
+        st.error(login.message)
+        if st.button(tr("退出登录", "Log out"), key="sso-logout"):
+            st.logout()
+        st.stop()
+    _enter(login)
+    raise AssertionError("unreachable: _enter reruns the page")  # pragma: no cover
+
+
+def _issuer(sso: list[str | None]) -> str:
+    return str(st.user.get("iss") or next((name for name in sso if name), "OIDC"))
 
 
 def logout() -> None:
@@ -96,6 +151,9 @@ def logout() -> None:
     if current is not None:
         audit.record(data.engine(), actor=current.name, action="logout")
     st.session_state.pop(ACCOUNT, None)
+    if providers():
+        st.logout()  # ends the identity cookie; the browser is sent to the provider's logout
+    st.rerun()
 
 
 def account_box() -> None:
@@ -105,4 +163,5 @@ def account_box() -> None:
         return
     role = ROLES.get(current.role, current.role).split("（")[0]
     st.sidebar.caption(tr(f"已登录：{current.name}（{role}）", f"Logged in: {current.name} ({current.role})"))
-    st.sidebar.button(tr("退出登录", "Log out"), on_click=logout, key="logout")
+    if st.sidebar.button(tr("退出登录", "Log out"), key="logout"):
+        logout()

@@ -329,3 +329,38 @@ def restore(path: Path, yes: bool) -> None:
     restore_from(get_settings(), path)
     audit.record(_engine(), actor=current_user(get_settings()), action="restore", file_name=str(path))
     click.echo(f"已从 {path} 恢复数据仓库")
+
+
+@main.group(help="The key behind household pseudonyms: its state, and rotating it.")
+def keys() -> None:
+    pass
+
+
+@keys.command("status", help="Where the ID-number keys are, their generation, and whether they match the warehouse.")
+@_friendly
+def keys_status() -> None:
+    from warehouse.idkeys import status
+
+    state = status(_engine(), get_settings())
+    match = "一致" if state["matches"] else "不一致：导入会被拒绝"
+    recorded = "" if state["recorded"] else "（数据仓库尚未记录指纹：第一次导入时记录）"
+    click.echo(f"密钥：{state['source']}，第 {state['generation']} 代；与数据仓库{match}{recorded}")
+    click.echo(f"已存住户月记录：{state['household_rows']:,} 行")
+
+
+@keys.command("rotate", help="Add a new key and rehash every stored household pseudonym with it (one transaction).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_friendly
+def keys_rotate(yes: bool) -> None:
+    from warehouse.idkeys import rotate
+
+    settings = get_settings()
+    new_key = settings.new_id_key.get_secret_value() if settings.new_id_key else None
+    if not yes:
+        click.confirm(f"为 {_where()} 更换身份证号密钥并重新哈希全部住户标识？", abort=True)
+    done = rotate(_engine(), settings, by=current_user(settings), new_key=new_key)
+    click.echo(f"已更换为第 {done.generation} 代密钥：{done.households:,} 个住户标识、{done.rows:,} 行已重新哈希。")
+    if done.key_file is not None:
+        click.echo(f"密钥链保存在 {done.key_file}（只有所有者可读）。此前的备份须配以此前的密钥文件。")
+    else:
+        click.echo("现在把 DIBAO_ID_KEY 改为：原有的值、一个逗号、DIBAO_NEW_ID_KEY 的值；改好之前导入会被拒绝。")

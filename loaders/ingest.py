@@ -21,9 +21,10 @@ from loaders import findings as finding_rules
 from loaders.log import log_upload
 from loaders.roster import CountyInfo, RosterRows, read_roster
 from loaders.values import deadline as deadline_for
+from warehouse import idkeys
 from warehouse.bulk import insert_frame
 from warehouse.models import County, Finding, HouseholdMonth, MonthlyFigure, Standard, Upload
-from warehouse.settings import Settings, current_user, get_settings, id_key
+from warehouse.settings import Settings, current_user, get_settings
 
 
 @dataclass
@@ -84,7 +85,7 @@ def read(
     return read_roster(
         path,
         counties=county_registry(engine),
-        key=id_key(settings),
+        keys=idkeys.current_chain(engine, settings),
         county=county,
         month=month,
         program=program,
@@ -144,6 +145,7 @@ def store_roster(engine: Engine, roster: RosterRows, *, user: Actor | str, sourc
                 source=source,
                 status="pending",
             )
+            idkeys.claim(conn, roster.key_fingerprint)
             report = _evaluate(conn, roster, exclude_upload=upload_id)
             if report.unchanged:
                 raise _Unchanged(report)

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from loaders.headers import ROSTER, HeaderMatch
 from loaders.problems import Problem, Rejected
 from loaders.tables import Sheet, read_sheets
 from loaders.words import PROGRAMS
+from warehouse.idkeys import KeyChain
 
 _TOTALS = re.compile(r"(合计|总计|小计)[:：]?$")
 _FOOTER = r"制表人|审核人|填表人|负责人|制表日期|填报日期|审核日期|经办人|制表单位|填报单位|盖章"
@@ -51,6 +53,7 @@ class RosterRows:
     month: dt.date
     rows: pl.DataFrame  # sheet,row,township,village,household_key,id_masked,id_valid,id_problem,persons,…
     rows_read: int  # data rows found (before any were merged as duplicates)
+    key_fingerprint: str  # the ID-key chain the pseudonyms were made with (warehouse.idkeys)
 
 
 def file_hash(path: Path) -> str:
@@ -65,7 +68,7 @@ def read_roster(
     path: Path,
     *,
     counties: dict[str, CountyInfo],
-    key: bytes,
+    keys: KeyChain,
     county: str | None = None,
     month: str | None = None,
     program: str | None = None,
@@ -93,7 +96,7 @@ def read_roster(
     if slot_problems:
         raise Rejected(slot_problems)
     county_info, program_key, month_date = resolved
-    rows = _pseudonymise(rows, key)
+    rows = _pseudonymise(rows, keys.hasher())
     return RosterRows(
         file_name=name,
         file_hash=file_hash(path),
@@ -102,6 +105,7 @@ def read_roster(
         month=month_date,
         rows=rows,
         rows_read=rows.height,
+        key_fingerprint=keys.fingerprint(),
     )
 
 
@@ -342,16 +346,9 @@ def _resolve_slot(
     return problems, (county_info, program_key, month_date)  # type: ignore[return-value]
 
 
-def _pseudonymise(rows: pl.DataFrame, key: bytes) -> pl.DataFrame:
+def _pseudonymise(rows: pl.DataFrame, pseudonym: Callable[[str], str]) -> pl.DataFrame:
     """Replace the ID number with its keyed hash and a masked form; the raw number is dropped."""
-    keyed = hashlib.blake2b(key=key[:64], digest_size=16)  # copying a keyed state is cheaper than re-keying
-
-    def digest(number: str) -> str:
-        state = keyed.copy()
-        state.update(number.encode())
-        return state.hexdigest()
-
-    digests = [digest(number) for number in rows["_id"].to_list()]
+    digests = [pseudonym(number) for number in rows["_id"].to_list()]
     return rows.with_columns(
         household_key=pl.Series(digests, dtype=pl.String),
         id_masked=idcard.mask_expr(pl.col("_id")),

@@ -34,7 +34,11 @@ def empty_warehouse(settings):
 @pytest.fixture
 def warehouse(empty_warehouse):
     """Three counties (deadlines: month end, 30th, 20th) and Qufu's and Xinping's standards."""
-    engine = empty_warehouse
+    return register_counties(empty_warehouse)
+
+
+def register_counties(engine):
+    """Three counties (deadlines: month end, 30th, 20th), their townships, Qufu's and Xinping's standards."""
     with engine.begin() as conn:
         conn.execute(
             insert(County),

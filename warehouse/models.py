@@ -205,3 +205,11 @@ class AuditEvent(SQLModel, table=True):
     file_name: str = ""
     file_hash: str = ""
     detail: str = ""  # never a raw ID number or a name from a roster
+
+
+class WarehouseMeta(SQLModel, table=True):
+    """Facts about the warehouse itself, such as the fingerprint of the ID-key chain its rows were hashed with."""
+
+    __tablename__ = "warehouse_meta"
+    name: str = Field(primary_key=True)
+    value: str

@@ -8,7 +8,7 @@ import os
 import secrets
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import PositiveInt, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -23,12 +23,29 @@ class Settings(BaseSettings):
     """SQLAlchemy URL: embedded SQLite by default, postgresql+psycopg://… in production."""
 
     id_key: SecretStr | None = None
-    """Key for hashing ID numbers. Unset: generated once and kept beside the SQLite file."""
+    """Key for hashing ID numbers (after a rotation, the keys oldest first, separated by commas).
+    Unset: generated once and kept beside the SQLite file (warehouse.idkeys)."""
+
+    new_id_key: SecretStr | None = None
+    """The key `dibao keys rotate` adds when the keys come from DIBAO_ID_KEY."""
 
     user: str | None = None
     """Who is recorded in the upload log for command-line work; defaults to the OS user."""
 
-    max_upload_mb: int = 50
+    max_upload_mb: PositiveInt = 50
+    """Largest file the 上传 page accepts, in MB; keep equal to maxUploadSize in .streamlit/config.toml."""
+
+    max_file_mb: PositiveInt = 1024
+    """Largest file any loader reads, command line included, in MB (a 5,000,000-row roster CSV is about 400 MB)."""
+
+    max_rows: PositiveInt = 5_000_000
+    """Most rows one file may hold, all sheets together."""
+
+    max_unzipped_mb: PositiveInt = 1000
+    """Most a workbook (XLSX) may unpack to, in MB: real sheets compress about 10:1, zip bombs 1000:1."""
+
+    max_cells: PositiveInt = 30_000_000
+    """Most cells (rows × columns of each sheet's used range, all sheets together) a workbook may hold."""
 
 
 @functools.lru_cache

@@ -1,0 +1,180 @@
+"""`dibao keys rotate`: every stored pseudonym rehashed under a new key, households still matched across months,
+an old key alone no longer enough, and no roster hashed with the wrong chain ever stored."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from access import audit
+from cli import main
+from loaders.ingest import ingest_roster, prepare_roster, store_roster
+from tests.access.test_backup import _id, household_rows, roster
+from warehouse import idkeys
+from warehouse.models import HouseholdMonth, MonthlyFigure
+from warehouse.settings import Settings, get_settings
+
+
+def stored_keys(engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.execute(select(HouseholdMonth.household_key)).scalars())
+
+
+def new_and_exited(engine, month: str) -> tuple[int, int]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(MonthlyFigure.new_households, MonthlyFigure.exited_households).where(
+                MonthlyFigure.month == f"{month}-01"
+            )
+        ).all()
+    return sum(new for new, _ in rows), sum(exited for _, exited in rows)
+
+
+def single_key_hash(key: bytes, number: str) -> str:
+    return hashlib.blake2b(number.encode(), key=key[:64], digest_size=16).hexdigest()
+
+
+def test_rotation_rehashes_every_row_and_households_still_match(tmp_path, warehouse, settings):
+    ingest_roster(warehouse, roster(tmp_path / "jan.csv", 50), county="370881", user="运维")
+    first_key = idkeys.configured_chain(settings).keys[0]
+    before = stored_keys(warehouse)
+    assert single_key_hash(first_key, _id(0)) in before
+
+    done = idkeys.rotate(warehouse, settings, by="运维")
+
+    assert (done.generation, done.households, done.rows) == (2, 50, 50)
+    after = stored_keys(warehouse)
+    assert len(after) == 50 and not after & before  # every pseudonym changed
+    assert single_key_hash(first_key, _id(0)) not in after  # the old key alone finds nobody
+    chain = idkeys.configured_chain(settings)
+    assert chain.keys[0] == first_key and chain.generation == 2
+    assert chain.hasher()(_id(0)) in after
+    key_file = tmp_path / "warehouse.idkey"
+    assert key_file.stat().st_mode & 0o777 == 0o600 and not list(tmp_path.glob("*.idkey-next*"))
+
+    # February: 48 of January's households and 2 new ones, hashed through the whole chain.
+    february = roster(tmp_path / "feb.csv", 52, "2023-02")
+    report = ingest_roster(warehouse, february, county="370881", user="运维")
+    assert report.rows_read == 52
+    assert new_and_exited(warehouse, "2023-02") == (2, 0)
+    events = audit.events(warehouse, action="key_rotate")
+    assert events.height == 1 and "50 个住户标识" in events["detail"][0]
+
+
+def test_a_roster_checked_before_a_rotation_is_refused_at_storing(tmp_path, warehouse, settings):
+    ingest_roster(warehouse, roster(tmp_path / "jan.csv", 5), county="370881", user="运维")
+    prepared, _report = prepare_roster(warehouse, roster(tmp_path / "feb.csv", 5, "2023-02"), county="370881")
+    idkeys.rotate(warehouse, settings, by="管理员")
+    with pytest.raises(idkeys.IdKeyError, match="另一代身份证号密钥"):
+        store_roster(warehouse, prepared, user="运维")
+    assert household_rows(warehouse) == 5  # nothing of February written
+    ingest_roster(warehouse, roster(tmp_path / "feb.csv", 5, "2023-02"), county="370881", user="运维")
+    assert new_and_exited(warehouse, "2023-02") == (0, 0)
+
+
+def test_a_different_key_file_is_refused_before_anything_is_stored(tmp_path, warehouse, settings):
+    ingest_roster(warehouse, roster(tmp_path / "jan.csv", 5), county="370881", user="运维")
+    (tmp_path / "warehouse.idkey").write_text("0123456789abcdef0123456789abcdef\n")  # e.g. a restored backup's
+    with pytest.raises(idkeys.IdKeyError, match="不一致"):
+        ingest_roster(warehouse, roster(tmp_path / "feb.csv", 5, "2023-02"), county="370881", user="运维")
+    assert household_rows(warehouse) == 5
+
+
+def test_keys_from_settings_rotate_with_the_new_key_given(tmp_path, warehouse, monkeypatch):
+    old, new = "old-key-0123456789abcdef", "new-key-fedcba9876543210"
+    monkeypatch.setenv("DIBAO_ID_KEY", old)
+    get_settings.cache_clear()
+    ingest_roster(warehouse, roster(tmp_path / "jan.csv", 5), county="370881", user="运维")
+    with pytest.raises(idkeys.IdKeyError, match="DIBAO_NEW_ID_KEY"):
+        idkeys.rotate(warehouse, get_settings(), by="运维")
+    idkeys.rotate(warehouse, get_settings(), by="运维", new_key=new)
+    with pytest.raises(idkeys.IdKeyError, match="DIBAO_ID_KEY"):  # not yet told about the new key
+        ingest_roster(warehouse, roster(tmp_path / "feb.csv", 5, "2023-02"), county="370881", user="运维")
+    monkeypatch.setenv("DIBAO_ID_KEY", f"{old},{new}")
+    get_settings.cache_clear()
+    ingest_roster(warehouse, roster(tmp_path / "feb.csv", 5, "2023-02"), county="370881", user="运维")
+    assert new_and_exited(warehouse, "2023-02") == (0, 0)
+    with pytest.raises(idkeys.IdKeyError, match="太短"):
+        idkeys.configured_chain(Settings(id_key=f"{old},short"))
+
+
+def test_a_rotation_that_fails_before_committing_changes_nothing(tmp_path, warehouse, settings, monkeypatch):
+    ingest_roster(warehouse, roster(tmp_path / "jan.csv", 5), county="370881", user="运维")
+    before = stored_keys(warehouse)
+
+    def broken(*_args):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(idkeys, "_rehash", broken)
+    with pytest.raises(RuntimeError):
+        idkeys.rotate(warehouse, settings, by="运维")
+    assert stored_keys(warehouse) == before
+    assert idkeys.current_chain(warehouse, settings).generation == 1  # the pending file is not taken up
+    assert audit.events(warehouse, action="key_rotate").is_empty()
+
+
+def test_a_rotation_interrupted_after_committing_is_finished_at_the_next_start(tmp_path, warehouse, settings):
+    ingest_roster(warehouse, roster(tmp_path / "jan.csv", 5), county="370881", user="运维")
+    original = idkeys._promote
+    idkeys._promote = lambda _path: None  # the process dies between the commit and moving the key file
+    try:
+        idkeys.rotate(warehouse, settings, by="运维")
+    finally:
+        idkeys._promote = original
+    assert (tmp_path / "warehouse.idkey-next").exists()
+    assert idkeys.current_chain(warehouse, settings).generation == 2
+    assert not (tmp_path / "warehouse.idkey-next").exists()
+    ingest_roster(warehouse, roster(tmp_path / "feb.csv", 5, "2023-02"), county="370881", user="运维")
+    assert new_and_exited(warehouse, "2023-02") == (0, 0)
+
+
+ROTATOR = """
+from warehouse.db import open_warehouse
+from warehouse.idkeys import rotate
+from warehouse.settings import get_settings
+print("start", flush=True)
+rotate(open_warehouse(), get_settings(), by="运维")
+print("done", flush=True)
+"""
+KILL_POINTS = tuple(step / 20 for step in range(40))
+
+
+def test_killing_a_rotation_at_any_point_keeps_households_matching(tmp_path, warehouse, settings):
+    january = roster(tmp_path / "jan.csv", 30_000)
+    ingest_roster(warehouse, january, county="370881", user="运维")
+    root = Path(__file__).parents[2]
+    generations = []
+    for delay in KILL_POINTS:
+        rotator = subprocess.Popen([sys.executable, "-c", ROTATOR], cwd=root, stdout=subprocess.PIPE, text=True)
+        assert rotator.stdout.readline().strip() == "start"
+        time.sleep(delay)
+        rotator.send_signal(signal.SIGKILL)
+        rotator.wait(timeout=60)
+        chain = idkeys.current_chain(warehouse, settings)  # raises if the key file and warehouse disagree
+        assert chain.hasher()(_id(0)) in stored_keys(warehouse)
+        generations.append(chain.generation)
+    interrupted = sum(1 for before, after in zip([1, *generations], generations, strict=False) if before == after)
+    print(f"{len(KILL_POINTS)} kills, {interrupted} before a rotation committed; generations {generations}")
+    assert interrupted >= 5 and generations[-1] > 1  # kills landed both before and after commits
+    ingest_roster(warehouse, roster(tmp_path / "feb.csv", 30_000, "2023-02"), county="370881", user="运维")
+    assert new_and_exited(warehouse, "2023-02") == (0, 0)
+
+
+def test_the_command_line_rotates_and_reports(tmp_path, warehouse, settings):
+    ingest_roster(warehouse, roster(tmp_path / "jan.csv", 3), county="370881", user="运维")
+    runner = CliRunner()
+    status = runner.invoke(main, ["keys", "status"])
+    assert status.exit_code == 0 and "第 1 代" in status.output and "一致" in status.output
+    rotated = runner.invoke(main, ["keys", "rotate", "--yes"])
+    assert rotated.exit_code == 0, rotated.output
+    assert "第 2 代" in rotated.output and "3 行已重新哈希" in rotated.output
+    declined = runner.invoke(main, ["keys", "rotate"], input="n\n")
+    assert declined.exit_code != 0 and idkeys.configured_chain(settings).generation == 2
