@@ -23,6 +23,11 @@ PAGES = {
         ("app_pages/performance/scoring.py", "page_scoring"),
     ],
     "group_data": [("app_pages/data/upload.py", "page_upload"), ("app_pages/data/findings.py", "page_findings")],
+    "group_admin": [
+        ("app_pages/admin/users.py", "page_users"),
+        ("app_pages/admin/audit.py", "page_audit"),
+        ("app_pages/admin/registry.py", "page_registry"),
+    ],
 }
 
 session.require_login()
@@ -32,6 +37,7 @@ if data.counties().is_empty():
     st.stop()
 
 UPLOADING = {"app_pages/data/upload.py", "app_pages/performance/scoring.py"}  # evaluators and admins only
+ADMINISTERING = {"group_admin"}  # administrators only; each page also refuses anyone else (session.require_admin)
 navigation = st.navigation(
     {
         t(group): [
@@ -40,6 +46,7 @@ navigation = st.navigation(
             if path not in UPLOADING or session.may_upload()
         ]
         for group, pages in PAGES.items()
+        if group not in ADMINISTERING or session.is_admin()
     }
 )
 navigation.run()

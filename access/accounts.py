@@ -1,4 +1,4 @@
-"""Accounts: create, list, disable, reset, and log in with a lock after repeated failures.
+"""Accounts: create, list, change, disable, enable, reset, and log in with a lock after repeated failures.
 
 Every change and every login attempt is written to the audit log. Passwords are hashed with
 argon2id and never stored, printed by these functions, or logged.
@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from access import audit
 from access.passwords import hash_password, needs_rehash, new_password, verify, weak
@@ -56,18 +56,12 @@ def add_user(
     username = username.strip()
     if not username:
         raise AccountError("用户名不能为空")
-    if role not in ROLES:
-        raise AccountError(f"角色「{role}」不存在（可用：{'、'.join(ROLES)}）")
-    counties = sorted(set(counties or []))
-    if role == EVALUATOR and not counties:
-        raise AccountError("评价人员须指定至少一个可上传的县区（--county）")
+    counties = _scope(role, counties)
     if password is not None and (reason := weak(password)):
         raise AccountError(reason)
     password = password or new_password()
     with engine.begin() as conn:
-        known = set(conn.execute(select(County.code)).scalars())
-        if unknown := [code for code in counties if code not in known]:
-            raise AccountError(f"县区代码 {'、'.join(unknown)} 不在县区名录中")
+        _known_counties(conn, counties)
         if conn.execute(select(Account.id).where(Account.username == username)).first():
             raise AccountError(f"用户名「{username}」已存在")
         now = _now()
@@ -93,18 +87,72 @@ def list_users(engine: Engine) -> pl.DataFrame:
     return read.frame(engine, query.order_by(Account.username))
 
 
-def _change(engine: Engine, username: str, values: dict, *, by: str, action: str) -> None:
+def _scope(role: str, counties: list[str] | None) -> list[str]:
+    """The counties an account of this role keeps: an evaluator's (at least one), nobody else's."""
+    if role not in ROLES:
+        raise AccountError(f"角色「{role}」不存在（可用：{'、'.join(ROLES)}）")
+    if role != EVALUATOR:
+        return []
+    counties = sorted(set(counties or []))
+    if not counties:
+        raise AccountError("评价人员须指定至少一个可上传的县区（--county）")
+    return counties
+
+
+def _known_counties(conn: Connection, counties: list[str]) -> None:
+    known = set(conn.execute(select(County.code)).scalars())
+    if unknown := [code for code in counties if code not in known]:
+        raise AccountError(f"县区代码 {'、'.join(unknown)} 不在县区名录中")
+
+
+def _change(
+    engine: Engine, username: str, values: dict, *, by: str, action: str, detail: str = "", keeps_admin: bool = True
+) -> None:
+    """Change one account and audit it; `keeps_admin=False` refuses when no other enabled administrator would remain."""
     with engine.begin() as conn:
+        if not keeps_admin and not _other_admins(conn, username):
+            raise AccountError(f"「{username}」是唯一可用的管理员账户：请先另设一位管理员")
         changed = conn.execute(
             update(Account).where(Account.username == username).values(**values, changed_at=_now())
         ).rowcount
         if not changed:
             raise AccountError(f"用户名「{username}」不存在")
-        audit.record(conn, actor=by, action=action, detail=username)
+        audit.record(conn, actor=by, action=action, detail=detail or username)
+
+
+def _other_admins(conn: Connection, username: str) -> int:
+    """Enabled administrator accounts other than this one (whether this one is an administrator or not)."""
+    target = conn.execute(select(Account.role, Account.disabled).where(Account.username == username)).first()
+    if target is None or target.role != ADMIN or target.disabled:
+        return 1  # changing this account cannot leave the bureau without an administrator
+    query = select(func.count()).where(Account.role == ADMIN, ~Account.disabled, Account.username != username)
+    return conn.execute(query).scalar_one()
 
 
 def disable_user(engine: Engine, username: str, *, by: str) -> None:
-    _change(engine, username, {"disabled": True}, by=by, action="user_disable")
+    """Stop an account from logging in; refused for one's own account and for the last administrator."""
+    if username == by:
+        raise AccountError("不能停用自己的账户（请另一位管理员操作）")
+    _change(engine, username, {"disabled": True}, by=by, action="user_disable", keeps_admin=False)
+
+
+def enable_user(engine: Engine, username: str, *, by: str) -> None:
+    """Let a disabled account log in again with its old password (reset_password gives it a new one)."""
+    _change(engine, username, {"disabled": False}, by=by, action="user_enable")
+
+
+def change_user(
+    engine: Engine, username: str, *, role: str, counties: list[str] | None = None, display_name: str, by: str
+) -> None:
+    """Set an account's role, county scope and display name; nobody can take their own administrator role away."""
+    counties = _scope(role, counties)
+    if username == by and role != ADMIN:
+        raise AccountError("不能取消自己的管理员角色（请另一位管理员操作）")
+    values = {"role": role, "counties": ",".join(counties), "display_name": display_name.strip()}
+    with engine.connect() as conn:
+        _known_counties(conn, counties)
+    detail = f"{username}：{role} {','.join(counties)}".strip()
+    _change(engine, username, values, by=by, action="user_change", detail=detail, keeps_admin=role == ADMIN)
 
 
 def reset_password(engine: Engine, username: str, *, by: str, password: str | None = None) -> str:
@@ -152,6 +200,20 @@ def authenticate(engine: Engine, username: str, password: str) -> Login:
         audit.record(conn, actor=account.username, action="login")
     counties = frozenset(code for code in account.counties.split(",") if code)
     return Login(Actor(account.username, account.role, counties))
+
+
+def current_actor(engine: Engine, username: str) -> Actor | None:
+    """The account's role and counties as they are now; None once it is disabled or gone.
+
+    A session keeps the Actor of its login; checking this on each page run makes a disable or a
+    role change take effect at once rather than at the next login.
+    """
+    with engine.connect() as conn:
+        query = select(Account.role, Account.counties).where(Account.username == username, ~Account.disabled)
+        account = conn.execute(query).first()
+    if account is None:
+        return None
+    return Actor(username, account.role, frozenset(code for code in account.counties.split(",") if code))
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import polars as pl
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, func, insert, or_, select
 
 from warehouse import read
 from warehouse.models import AuditEvent
@@ -21,10 +22,14 @@ ACTIONS = {
     "user_add": "新建账户",
     "user_disable": "停用账户",
     "user_reset": "重置密码",
+    "user_enable": "重新启用账户",
+    "user_change": "修改账户",
     "key_rotate": "更换身份证号密钥",
     "backup": "备份",
     "restore": "恢复",
 }
+
+ZONE = ZoneInfo("Asia/Shanghai")  # the bureau's clock: dates in the filters and times on screen
 
 
 def record(
@@ -61,9 +66,11 @@ def events(
     action: str | None = None,
     county: str | None = None,
     since: dt.date | None = None,
+    until: dt.date | None = None,
+    text: str | None = None,
     limit: int = 5000,
 ) -> pl.DataFrame:
-    """Events newest first, filtered."""
+    """Events newest first, filtered; `since` and `until` are days of the bureau's calendar (ZONE), both included."""
     query = select(
         AuditEvent.id,
         AuditEvent.at,
@@ -74,6 +81,43 @@ def events(
         AuditEvent.file_hash,
         AuditEvent.detail,
     )
+    query = _filtered(query, actor=actor, action=action, county=county, since=since, until=until, text=text)
+    return read.frame(engine, query.order_by(AuditEvent.id.desc()).limit(limit))
+
+
+def counts(
+    engine: Engine,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    county: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    text: str | None = None,
+) -> pl.DataFrame:
+    """How many events of each action the same filters find (however many `events` would list), most first."""
+    query = select(AuditEvent.action, func.count().label("events")).group_by(AuditEvent.action)
+    query = _filtered(query, actor=actor, action=action, county=county, since=since, until=until, text=text)
+    found = read.frame(engine, query, {"events": pl.Int64})
+    return found.sort(["events", "action"], descending=[True, False])
+
+
+def actors(engine: Engine) -> list[str]:
+    """Everyone who appears in the log (accounts, failed login names, command-line users), for a filter."""
+    with engine.connect() as conn:
+        return list(conn.execute(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)).scalars())
+
+
+def _filtered(
+    query,
+    *,
+    actor: str | None,
+    action: str | None,
+    county: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    text: str | None,
+):
     if actor:
         query = query.where(AuditEvent.actor == actor)
     if action:
@@ -81,5 +125,27 @@ def events(
     if county:
         query = query.where(AuditEvent.county_code == county)
     if since:
-        query = query.where(AuditEvent.at >= dt.datetime.combine(since, dt.time(), dt.UTC))
-    return read.frame(engine, query.order_by(AuditEvent.id.desc()).limit(limit))
+        query = query.where(AuditEvent.at >= _start_of(since))
+    if until:
+        query = query.where(AuditEvent.at < _start_of(until + dt.timedelta(days=1)))
+    if text and text.strip():
+        words = text.strip()
+        query = query.where(
+            or_(
+                *(
+                    column.icontains(words, autoescape=True)
+                    for column in (AuditEvent.file_name, AuditEvent.file_hash, AuditEvent.detail)
+                )
+            )
+        )
+    return query
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    """Midnight of a local day, in UTC as the events are stored."""
+    return dt.datetime.combine(day, dt.time(), ZONE).astimezone(dt.UTC)
+
+
+def local_time(column: str = "at") -> pl.Expr:
+    """Stored UTC times as the bureau's wall clock (naive, so that CSV and Excel show them as written)."""
+    return pl.col(column).dt.replace_time_zone("UTC").dt.convert_time_zone(str(ZONE)).dt.replace_time_zone(None)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from access import audit
-from access.accounts import Login, any_accounts, authenticate
+from access.accounts import Login, any_accounts, authenticate, current_actor
 from access.identity import sign_in
 from access.roles import ADMIN, EVALUATOR, ROLES, VIEWER, Actor
 from app_ui import data
@@ -78,7 +78,7 @@ def require_login() -> Actor:
     sso = providers()
     if sso:
         return _single_sign_on(sso)
-    current = actor()
+    current = _still_allowed()
     if current is not None:
         return current
     st.title(t("app_title"))
@@ -102,16 +102,33 @@ def require_login() -> Actor:
     st.stop()
 
 
+def _still_allowed(*, warn: bool = True) -> Actor | None:
+    """The session's actor as the account stands now: a disable or a role change takes effect on the next
+    click, not at the next login."""
+    current = actor()
+    if current is None:
+        return None
+    fresh = current_actor(data.engine(), current.name)
+    if fresh is None:
+        st.session_state.pop(ACCOUNT, None)
+        if warn:
+            st.warning(tr("您的账户已被停用，请重新登录或联系管理员。", "Your account has been disabled."))
+        return None
+    if fresh != current:
+        _keep(fresh)
+    return fresh
+
+
+def _keep(current: Actor) -> None:
+    st.session_state[ACCOUNT] = {"name": current.name, "role": current.role, "counties": sorted(current.counties)}
+
+
 def _enter(login: Login) -> None:
     """Keep a successful login in the session and draw the page again; show why not otherwise."""
     if login.actor is None:
         st.error(login.message)
         return
-    st.session_state[ACCOUNT] = {
-        "name": login.actor.name,
-        "role": login.actor.role,
-        "counties": sorted(login.actor.counties),
-    }
+    _keep(login.actor)
     st.rerun()
 
 
@@ -130,7 +147,9 @@ def _single_sign_on(sso: list[str | None]) -> Actor:
     email = st.user.get("email")
     current = actor()
     if current is not None and email and current.name.lower() == str(email).lower():
-        return current
+        current = _still_allowed(warn=False)  # disabled since: sign_in below says so, with a logout button
+        if current is not None:
+            return current
     login = sign_in(data.engine(), email=email, email_verified=st.user.get("email_verified"), provider=_issuer(sso))
     if login.actor is None:
         st.title(t("app_title"))

@@ -58,4 +58,4 @@ def test_warehouse_and_loaders_never_import_streamlit():
 def test_no_pages_folder():
     """A pages/ folder switches Streamlit to its legacy routing for a link's first request."""
     assert not (ROOT / "pages").exists()
-    assert len(list((ROOT / "app_pages").rglob("*.py"))) == 9
+    assert len(list((ROOT / "app_pages").rglob("*.py"))) == 12

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,16 +110,26 @@ def _pending(path: Path) -> Path:
     return path.with_suffix(".idkey-next")
 
 
-def _write_private(path: Path, keys: Iterable[bytes]) -> None:
-    """Write a key file readable by its owner only, in full or not at all."""
-    partial = path.with_name(path.name + ".partial")
-    partial.unlink(missing_ok=True)
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write("".join(key.decode() + "\n" for key in keys))
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
+def _write_private(path: Path, keys: Iterable[bytes], *, replace: bool = True) -> None:
+    """Write a key file readable by its owner only, in full or not at all.
+
+    With replace=False an existing file wins: two processes creating the first key at once end with
+    one of the two keys, the same for both."""
+    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".partial")
+    try:
+        with os.fdopen(descriptor, "w") as handle:  # mkstemp creates it with mode 600
+            handle.write("".join(key.decode() + "\n" for key in keys))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if replace:
+            os.replace(partial, path)
+        else:
+            try:
+                os.link(partial, path)  # fails if the file exists: an atomic create-if-absent
+            except FileExistsError:
+                pass
+    finally:
+        Path(partial).unlink(missing_ok=True)
 
 
 def configured_chain(settings: Settings) -> KeyChain:
@@ -131,7 +142,7 @@ def configured_chain(settings: Settings) -> KeyChain:
         raise IdKeyError("此数据仓库不是内嵌 SQLite：请设置 DIBAO_ID_KEY（身份证号哈希密钥）")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_private(path, [secrets.token_hex(32).encode()])
+        _write_private(path, [secrets.token_hex(32).encode()], replace=False)
     return KeyChain(_parse(path.read_text(), str(path)), file=path)
 
 

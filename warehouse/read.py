@@ -78,6 +78,27 @@ def counties(engine: Engine) -> pl.DataFrame:
     return frame(engine, query, {"deadline_day": pl.Int64})
 
 
+def county_registry(engine: Engine) -> pl.DataFrame:
+    """The registry as the administrator sees it: every county's details and how many townships it lists."""
+    townships = select(Township.county_code, func.count().label("townships")).group_by(Township.county_code).subquery()
+    query = (
+        select(
+            County.code,
+            County.name,
+            County.short_names,
+            County.province,
+            County.prefecture,
+            County.deadline_day,
+            func.coalesce(townships.c.townships, 0).label("townships"),
+            County.source,
+            County.note,
+        )
+        .outerjoin(townships, townships.c.county_code == County.code)
+        .order_by(County.code)
+    )
+    return frame(engine, query, {"deadline_day": pl.Int64, "townships": pl.Int64})
+
+
 def townships(engine: Engine, *, county: str) -> pl.DataFrame:
     query = select(Township.code, Township.name, Township.source).where(Township.county_code == county)
     return frame(engine, query.order_by(Township.code, Township.name))

@@ -178,3 +178,23 @@ def test_the_command_line_rotates_and_reports(tmp_path, warehouse, settings):
     assert "第 2 代" in rotated.output and "3 行已重新哈希" in rotated.output
     declined = runner.invoke(main, ["keys", "rotate"], input="n\n")
     assert declined.exit_code != 0 and idkeys.configured_chain(settings).generation == 2
+
+
+FIRST_KEY = """
+import sys
+from warehouse.idkeys import configured_chain
+from warehouse.settings import Settings
+print(configured_chain(Settings(warehouse_url=sys.argv[1])).fingerprint())
+"""
+
+
+def test_processes_creating_the_first_key_at_once_all_get_the_same_key(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    root = Path(__file__).parents[2]
+    starters = [
+        subprocess.Popen([sys.executable, "-c", FIRST_KEY, url], cwd=root, stdout=subprocess.PIPE, text=True)
+        for _ in range(8)
+    ]
+    fingerprints = {starter.communicate(timeout=60)[0].strip() for starter in starters}
+    assert len(fingerprints) == 1 and "" not in fingerprints
+    assert [path.name for path in tmp_path.iterdir()] == ["fresh.idkey"]  # no partial file left behind

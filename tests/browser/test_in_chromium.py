@@ -1,8 +1,8 @@
 """Every page in a real headless Chromium against `streamlit run`, on a copy of the demo warehouse.
 
 Visits each page through the sidebar, asserts its text and that no exception box shows, clicks
-one drill-down, uploads one roster and confirms it, and saves a screenshot per page to
-docs/screenshots/ (shown in the README).
+one drill-down, uploads one roster and confirms it, creates an account on the 账户管理 page and
+finds both in the 审计日志, and saves a screenshot per page to docs/screenshots/ (shown in the README).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ PAGES = {
     "评分": ("scoring", "适用的指标体系"),
     "数据质量": ("findings", "数据质量"),
     "上传": ("upload", "上传"),
+    "县区与指标体系": ("admin_registry", "报告原文问题"),
 }
 
 
@@ -193,3 +194,34 @@ def test_upload_a_roster_and_confirm(page, tmp_path):
     page.get_by_role("button", name="确认入库").click()
     page.get_by_text("已入库").first.wait_for(timeout=60_000)
     no_exception(page)
+
+
+def test_an_administrator_creates_an_evaluator_and_sees_the_password_once(page):
+    page.get_by_role("link", name="账户管理").first.click()
+    page.get_by_role("tab", name="新建账户").wait_for(timeout=60_000)
+    settle(page)
+    page.get_by_role("textbox", name="用户名").first.fill("zhang")
+    page.get_by_role("textbox", name="显示名称").first.fill("张评价（曲阜）")
+    page.get_by_text("评价人员（上传本县区数据）").first.click()
+    page.get_by_text("可上传的县区").first.wait_for(timeout=60_000)
+    settle(page)
+    page.get_by_test_id("stMain").get_by_test_id("stMultiSelect").first.click()
+    page.get_by_role("option", name="曲阜市").click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="新建账户").click()
+    page.get_by_text("已新建账户「zhang」").first.wait_for(timeout=60_000)
+    settle(page)
+    no_exception(page)
+    password = page.get_by_test_id("stCode").first.inner_text().strip()
+    assert len(password) >= 16 and "只显示这一次" in page.locator("body").inner_text()
+    page.screenshot(path=str(SHOTS / "admin_users.png"), full_page=True)
+
+
+def test_the_audit_log_shows_the_upload_and_the_new_account(page):
+    page.get_by_role("link", name="审计日志").first.click()
+    page.get_by_text("按操作统计").first.wait_for(timeout=60_000)
+    settle(page)
+    no_exception(page)
+    shown = page.locator("body").inner_text()
+    assert "新建账户" in shown and "上传入库" in shown and "登录" in shown
+    page.screenshot(path=str(SHOTS / "admin_audit.png"), full_page=True)

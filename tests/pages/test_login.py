@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from access.accounts import add_user
 from tests.files import make_id, write_csv
-from tests.pages.apptest import open_app
+from tests.pages.apptest import open_app, seat
 from warehouse.models import HouseholdMonth, Upload
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +52,7 @@ def test_a_viewer_cannot_open_the_upload_or_scoring_page(warehouse):
             open_app(page, account=VIEWER, county="370881", year="2023")  # not in a viewer's navigation
         # and the page itself refuses, should it be run some other way
         script = AppTest.from_file(str(ROOT / page), default_timeout=60)
-        script.session_state["account"] = VIEWER
+        script.session_state["account"] = seat(VIEWER)
         script.run()
         assert not script.exception
         assert script.warning[0].value == "此页面仅供评价人员和管理员使用。"
@@ -76,3 +76,19 @@ def test_an_evaluator_uploading_another_county_is_refused_and_nothing_is_stored(
     with warehouse.connect() as conn:
         assert conn.execute(select(func.count()).select_from(HouseholdMonth)).scalar_one() == 0
         assert conn.execute(select(func.count()).select_from(Upload)).scalar_one() == 0
+
+
+def test_an_account_disabled_during_a_session_is_logged_out_at_the_next_click(warehouse):
+    from access.accounts import change_user, disable_user
+
+    add_user(warehouse, username="admin2", role="admin", by="测试")
+    add_user(warehouse, username="wang", role="evaluator", counties=["370881"], by="测试")
+    app = open_app(account=EVALUATOR)
+    assert app.session_state["account"]["role"] == "evaluator"
+    change_user(warehouse, "wang", role="viewer", display_name="", by="admin2")
+    app.run()
+    assert app.session_state["account"] == {"name": "wang", "role": "viewer", "counties": []}  # demoted at once
+    disable_user(warehouse, "wang", by="admin2")
+    app.run()
+    assert "account" not in app.session_state and not app.metric
+    assert app.warning[0].value == "您的账户已被停用，请重新登录或联系管理员。"
