@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+import streamlit as st
 
 from access import audit
 from access.roles import Actor, require_upload
@@ -15,6 +16,7 @@ from app_ui import data, session
 from loaders.evaluation import parse_evaluation, store_evaluation
 from loaders.findings import KIND_LABELS  # noqa: F401  (the page names finding kinds)
 from loaders.ingest import RosterReport, prepare_roster, store_roster
+from loaders.limits import check_upload
 from loaders.problems import Problem, Rejected
 from loaders.records import ParsedSheet
 from loaders.roster import RosterRows
@@ -51,6 +53,7 @@ def check(
         path = Path(folder) / ("upload" + Path(name).suffix.lower())
         path.write_bytes(content)
         try:
+            check_upload(name, len(content))
             if kind == "roster":
                 roster, report = prepare_roster(
                     data.engine(), path, county=county, month=month, program=program, display_name=name
@@ -63,14 +66,19 @@ def check(
             require_upload(session.acting(), counties, file_name=name, what=KIND_LABELS_SHORT[kind])
             return Checked(kind, name, sheet=sheet)
         except Rejected as rejected:
-            audit.record(
-                data.engine(),
-                actor=session.acting().name,
-                action="reject",
-                file_name=name,
-                file_hash=hashlib.blake2b(content, digest_size=16).hexdigest(),
-                detail=f"{len(rejected.problems)} 个问题：{rejected.problems[0].message[:200]}",
-            )
+            file_hash = hashlib.blake2b(content, digest_size=16).hexdigest()
+            # The page reruns on every click while the file stays chosen: one rejection, one entry.
+            seen = st.session_state.setdefault("_audited_rejections", set())
+            if (file_hash, kind, county, month, program) not in seen:
+                audit.record(
+                    data.engine(),
+                    actor=session.acting().name,
+                    action="reject",
+                    file_name=name,
+                    file_hash=file_hash,
+                    detail=f"{len(rejected.problems)} 个问题：{rejected.problems[0].message[:200]}",
+                )
+                seen.add((file_hash, kind, county, month, program))
             return Checked(kind, name, problems=rejected.problems)
 
 

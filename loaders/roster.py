@@ -125,8 +125,10 @@ def _normalise_sheet(sheet: Sheet, name: str, *, several_sheets: bool) -> tuple[
     }
     # Rows whose ID cell starts with a digit are data; only the others (titles, totals,
     # footers, blank rows) need the costlier look at every cell.
-    id_cell = pl.col(f"c{match.columns['id_number']}")
-    id_like = id_cell.str.contains(r"^[\s'\"\t]*[0-9０-９]").fill_null(False)
+    id_like = pl.lit(False)  # no ID column (reported as missing): every row gets the full look
+    if "id_number" in match.columns:
+        id_cell = pl.col(f"c{match.columns['id_number']}")
+        id_like = id_cell.str.contains(r"^[\s'\"\t]*[0-9０-９]").fill_null(False)
     squeezed = [pl.col(column).str.replace_all(r"\s", "") for column in sheet.cells.columns]
     others = cells.filter(~id_like).with_columns(
         _blank=pl.all_horizontal((column.is_null() | (column == "")) for column in squeezed),
@@ -146,7 +148,7 @@ def _normalise_sheet(sheet: Sheet, name: str, *, several_sheets: bool) -> tuple[
     for key in (*_TEXT_FIELDS, *_NUMBER_FIELDS, "paid_on"):
         if key not in cells.columns:
             cells = cells.with_columns(pl.lit(None, dtype=pl.String).alias(key))
-    id_header = match.headers["id_number"]
+    id_header = match.headers.get("id_number", "")
     substance = pl.any_horizontal(
         pl.col(key).is_not_null() for key in ("id_number", "persons", "household_size", "amount", "base_amount")
     )
@@ -162,7 +164,7 @@ def _normalise_sheet(sheet: Sheet, name: str, *, several_sheets: bool) -> tuple[
     if "township" not in match.columns:
         cells = cells.with_columns(township=pl.lit(sheet.name))
     cells = cells.with_columns(pl.col("township", "village").forward_fill())
-    if sheet.numeric_cells is not None and not cells.is_empty():
+    if sheet.numeric_cells is not None and not cells.is_empty() and "id_number" in match.columns:
         numeric = sheet.numeric_cells(match.columns["id_number"])
         flags = pl.DataFrame(
             {"row": pl.int_range(sheet.first_row, sheet.first_row + numeric.len(), eager=True), "_id_numeric": numeric}
@@ -192,6 +194,7 @@ def _parse_values(
     cells: pl.DataFrame, sheet: Sheet, name: str, match: HeaderMatch
 ) -> tuple[pl.DataFrame, list[Problem]]:
     persons_key = "persons" if "persons" in match.columns else "household_size"
+    cells = cells.rechunk()  # polars 2.1 panics in pl.format over the empty chunks a filter can leave
     cells = cells.with_columns(_id=idcard.normalise_series(cells.get_column("id_number")))
     cells = values.with_fast_path(
         cells,
@@ -220,6 +223,7 @@ def _parse_values(
             & (pl.col("persons_value").is_null() | (pl.col("persons_value") % 1 != 0) | (pl.col("persons_value") < 1)),
             "无法识别为保障人数（应为正整数）",
         ),
+        (persons_key, pl.col("persons_value") > values.MAX_PERSONS, f"保障人数过大（超过 {values.MAX_PERSONS} 人）"),
         (
             "standard",
             pl.col("standard").is_not_null() & (pl.col("standard_value").is_null() | (pl.col("standard_value") < 0)),
@@ -232,6 +236,7 @@ def _parse_values(
         checks.append(
             (key, pl.col(key).is_not_null() & (pl.col(value).is_null() | (pl.col(value) < 0)), "无法识别为金额")
         )
+        checks.append((key, pl.col(value) > values.MAX_AMOUNT, f"金额过大（一行超过 {values.MAX_AMOUNT:,} 元）"))
     problems = []
     for key, condition, message in checks:
         if key not in match.columns:

@@ -48,10 +48,15 @@ def with_fast_path(frame: pl.DataFrame, column: str, *, fast: pl.Expr, full: pl.
     return frame
 
 
+MAX_PERSONS = 999  # persons in one household: more is a typing error (and would overflow the count)
+MAX_AMOUNT = 100_000_000  # 元 paid to one household in one row: more is a typing error
+
+
 def number(text: pl.Expr) -> pl.Expr:
-    """1,490.50 / ¥1490.5 / 1490.5元 / '1490 → 1490.5; anything else → null."""
+    """1,490.50 / ¥1490.5 / 1490.5元 / '1490 → 1490.5; anything else (inf and nan included) → null."""
     stripped = text.str.replace_all(r"[,，¥￥元\s'’]", "")
-    return stripped.cast(pl.Float64, strict=False)
+    value = stripped.cast(pl.Float64, strict=False)
+    return pl.when(value.is_finite()).then(value)
 
 
 def date(text: pl.Expr) -> pl.Expr:

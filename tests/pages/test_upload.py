@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from access import audit
 from tests.files import make_id, write_csv
 from tests.pages.apptest import open_app
 from warehouse import read
@@ -40,6 +41,8 @@ def test_a_bad_roster_shows_every_problem_and_stores_nothing(tmp_path, warehouse
     ]
     assert not [button for button in app.button if button.key == "confirm"]
     assert stored_rows(warehouse) == 0
+    app.run().run()  # reruns with the same file chosen are the same rejection, logged once
+    assert audit.events(warehouse, action="reject").height == 1
 
 
 def test_a_good_roster_is_reported_then_stored_on_confirmation(tmp_path, warehouse):
