@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from loaders.problems import Rejected
 from warehouse.errors import Refused
-from warehouse.settings import MissingIdKey, current_user, get_settings
+from warehouse.settings import current_user, get_settings
 
 
 def _friendly(command):
@@ -31,9 +31,6 @@ def _friendly(command):
         except Refused as error:
             click.echo(str(error), err=True)
             sys.exit(1)
-        except MissingIdKey as error:
-            click.echo(f"配置错误：{error}", err=True)
-            sys.exit(2)
         except OperationalError as error:
             click.echo(f"无法访问数据仓库（{get_settings().warehouse_url.split('@')[-1]}）：{error.orig}", err=True)
             sys.exit(2)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import getpass
-import os
-import secrets
 from pathlib import Path
 
 from pydantic import PositiveInt, SecretStr
@@ -68,30 +66,3 @@ def sqlite_path(url: str) -> Path | None:
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
         return None
     return Path(parsed.database)
-
-
-class MissingIdKey(RuntimeError):
-    pass
-
-
-def id_key(settings: Settings) -> bytes:
-    """Return the ID hashing key: from settings, else the key file beside the SQLite file.
-
-    The key file is created once with a random key and permissions 600; `data/` is ignored
-    by git, so the key never enters the repository.
-    """
-    if settings.id_key is not None:
-        key = settings.id_key.get_secret_value().encode()
-        if len(key) < 16:
-            raise MissingIdKey("DIBAO_ID_KEY 太短：至少 16 个字符")
-        return key
-    database = sqlite_path(settings.warehouse_url)
-    if database is None:
-        raise MissingIdKey("此数据仓库不是内嵌 SQLite：请设置 DIBAO_ID_KEY（身份证号哈希密钥）")
-    key_file = database.with_suffix(".idkey")
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return key_file.read_text().strip().encode()
