@@ -16,6 +16,7 @@ from loaders.records import ParsedSheet, read_records
 from loaders.roster import file_hash
 from loaders.words import EVALUATED_PROGRAMS, EVALUATION_KINDS, SOURCES
 from warehouse.bulk import insert_frame
+from warehouse.locks import lock_counties
 from warehouse.models import Evaluation, IndicatorScore
 
 LEVELS = ("level1", "level2", "level3", "level4")
@@ -112,6 +113,7 @@ def store_evaluation(engine: Engine, parsed: ParsedSheet, *, user: Actor | str) 
     frame = parsed.rows
     evaluations = parsed.summary
     with engine.begin() as conn:
+        lock_counties(conn, counties)
         first = evaluations.row(0, named=True)
         upload_id = log_upload(
             conn,

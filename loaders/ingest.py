@@ -23,6 +23,7 @@ from loaders.roster import CountyInfo, RosterRows, read_roster
 from loaders.values import deadline as deadline_for
 from warehouse import idkeys
 from warehouse.bulk import insert_frame
+from warehouse.locks import lock_counties
 from warehouse.models import County, Finding, HouseholdMonth, MonthlyFigure, Standard, Upload
 from warehouse.settings import Settings, current_user, get_settings
 
@@ -130,8 +131,10 @@ def store_roster(engine: Engine, roster: RosterRows, *, user: Actor | str, sourc
     actor = require_upload(user, [roster.county.code], file_name=roster.file_name, what="名册")
     try:
         with engine.begin() as conn:
-            # Writing first takes the warehouse's write lock before anything is read, so two
-            # uploads of the same month cannot both believe they replace the same version.
+            # Writing first takes the warehouse's write lock (SQLite), the county's lock on
+            # PostgreSQL, before anything is read: two uploads of the same month cannot both
+            # believe they replace the same version.
+            lock_counties(conn, [roster.county.code])
             upload_id = log_upload(
                 conn,
                 kind="roster",

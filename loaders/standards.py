@@ -17,6 +17,7 @@ from loaders.roster import file_hash
 from loaders.values import category
 from loaders.words import PROGRAMS, SOURCES
 from warehouse.bulk import insert_frame
+from warehouse.locks import lock_counties
 from warehouse.models import Standard
 
 STANDARDS = HeaderSpec(
@@ -75,6 +76,7 @@ def store_standards(engine: Engine, parsed: ParsedSheet, *, user: Actor | str) -
     if parsed.already_stored:
         return 0
     with engine.begin() as conn:
+        lock_counties(conn, rows["county_code"].unique().to_list())
         keys = rows.select("county_code", "program", "category", "effective_from").unique().iter_rows()
         conditions = [
             and_(Standard.county_code == c, Standard.program == p, Standard.category == k, Standard.effective_from == d)

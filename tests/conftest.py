@@ -1,4 +1,10 @@
-"""Fixtures: a fresh embedded warehouse per test, with a small county registry."""
+"""Fixtures: a fresh warehouse per test, with a small county registry.
+
+Tests under tests/loaders, tests/warehouse and tests/access that take `settings` (or a
+warehouse built on it) run twice: on the embedded SQLite file and on PostgreSQL (a
+throwaway server, tests/postgres.py). `@pytest.mark.sqlite_only` keeps a test to SQLite,
+for what only SQLite has: its file, its WAL, its backup API, its key file.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
+from tests import postgres
 from warehouse.db import open_warehouse
 from warehouse.models import County, Standard, Township
 from warehouse.settings import get_settings
@@ -16,14 +23,56 @@ from warehouse.settings import get_settings
 TOWNSHIPS = {"370881": ["鲁城街道", "书院街道", "吴村镇"], "530427": ["桂山街道", "戛洒镇"], "440840": ["东山街道"]}
 
 
+BOTH_BACKENDS = ("loaders", "warehouse", "access")
+TEST_ID_KEY = "test-key-0123456789abcdef0123456789"  # PostgreSQL has no key file: the key comes from settings
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    folder = metafunc.definition.path.parent.name
+    if "backend" not in metafunc.fixturenames or folder not in BOTH_BACKENDS:
+        return
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    metafunc.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("DIBAO_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.db'}")
-    monkeypatch.delenv("DIBAO_ID_KEY", raising=False)
+def backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The URL of a PostgreSQL server for the session: DIBAO_TEST_POSTGRES_URL, else a throwaway one."""
+    import os
+
+    if url := os.environ.get("DIBAO_TEST_POSTGRES_URL"):
+        yield url
+        return
+    if postgres.binaries() is None:
+        pytest.skip("PostgreSQL is not installed (scripts/test installs Debian's postgresql when run as root)")
+    server = postgres.Server()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    if backend == "postgres":
+        url = postgres.fresh_database(request.getfixturevalue("postgres_server"))
+        monkeypatch.setenv("DIBAO_WAREHOUSE_URL", url)
+        monkeypatch.setenv("DIBAO_ID_KEY", TEST_ID_KEY)
+    else:
+        monkeypatch.setenv("DIBAO_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'warehouse.db'}")
+        monkeypatch.delenv("DIBAO_ID_KEY", raising=False)
     monkeypatch.setenv("DIBAO_USER", "测试员")
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
+    if backend == "postgres":
+        postgres.drop_database(url)
 
 
 @pytest.fixture

@@ -51,8 +51,14 @@ def init_warehouse(engine: Engine) -> None:
 
     The audit log gets triggers that refuse UPDATE and DELETE, so not even a bug can rewrite it.
     """
-    SQLModel.metadata.create_all(engine)
     with engine.begin() as conn:
+        # Processes starting together (app workers, uploads from the command line) would otherwise
+        # race between "is the table there?" and "create it". One at a time, in one transaction.
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('dibao:init_warehouse'))"))
+        elif engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite leaves DDL outside a transaction
+        SQLModel.metadata.create_all(conn)
         for statement in _APPEND_ONLY.get(engine.dialect.name, []):
             conn.execute(text(statement))
 

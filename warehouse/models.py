@@ -1,7 +1,8 @@
 """Every table of the warehouse, and nothing else.
 
-Amounts of money paid to households are stored in fen (分, integer) so that monthly and
-annual sums are exact; budgets in evaluations are stored as reported, in 万元.
+Amounts of money paid to households are stored in fen (分, 64-bit integer: a county's month
+passes PostgreSQL's 32-bit integer at 21.5 million 元) so that monthly and annual sums are
+exact; budgets in evaluations are stored as reported, in 万元.
 No table has a column for a raw ID number or a name: households are known by a keyed
 hash (`household_key`) and a masked ID for display.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlalchemy import String as SAString
 from sqlmodel import Field, SQLModel
 
@@ -63,7 +64,7 @@ class Upload(SQLModel, table=True):
     rows_stored: int = 0
     households: int = 0
     persons: int = 0
-    amount_fen: int = 0
+    amount_fen: int = Field(default=0, sa_type=BigInteger)
     findings: int = 0
     uploaded_at: dt.datetime
     uploaded_by: str
@@ -97,7 +98,7 @@ class HouseholdMonth(SQLModel, table=True):
     persons: int
     category: str = ""
     standard: float | None = None  # from the row, 元/人/月
-    amount_fen: int
+    amount_fen: int = Field(sa_type=BigInteger)
     paid_on: dt.date | None = None
 
 
@@ -115,7 +116,7 @@ class MonthlyFigure(SQLModel, table=True):
     category: str = ""
     households: int
     persons: int
-    amount_fen: int
+    amount_fen: int = Field(sa_type=BigInteger)
     on_time_households: int
     late_households: int
     unpaid_households: int

@@ -31,6 +31,7 @@ def add(engine, username="wang", role="evaluator", counties=("370881",), **optio
     return add_user(engine, username=username, role=role, counties=list(counties), by="管理员", **options)
 
 
+@pytest.mark.sqlite_only
 def test_a_password_is_stored_only_as_an_argon2id_hash(warehouse, settings):
     password = add(warehouse)
     with warehouse.connect() as conn:

@@ -20,6 +20,8 @@ from warehouse.backup import BackupError, backup, check_backup, restore
 from warehouse.models import HouseholdMonth
 from warehouse.settings import Settings
 
+pytestmark = pytest.mark.sqlite_only  # the embedded warehouse's backup (PostgreSQL has pg_dump)
+
 HEADER = ["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"]
 
 

@@ -1,16 +1,19 @@
-"""No raw ID number or name from an ingested roster is stored anywhere in the SQLite file."""
+"""No raw ID number or name from an ingested roster is stored anywhere: not in any table (both backends),
+not in any byte of the SQLite file and its WAL."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlmodel import SQLModel
 
 from loaders.ingest import ingest_roster
 from tests.files import make_id, write_csv, write_xlsx
-from warehouse.settings import id_key
+from warehouse import idkeys
 
 
-def test_sqlite_bytes_hold_no_raw_id_or_name(tmp_path, warehouse, settings):
+def ingest_named_households(tmp_path, warehouse) -> tuple[list[str], list[str]]:
+    """Store a GB18030 CSV and an XLSX naming 50 households; their ID numbers and names."""
     ids = [make_id(sequence=n) for n in range(1, 40)] + ["110105491231002", "11010519491231002x"]
     names = [f"欧阳{chr(0x5B50 + n)}{chr(0x6C34 + n)}" for n in range(len(ids))]
     rows = [
@@ -36,30 +39,53 @@ def test_sqlite_bytes_hold_no_raw_id_or_name(tmp_path, warehouse, settings):
     )
     ingest_roster(warehouse, csv_path, county="370881", month="2023-01", program="rural")
     ingest_roster(warehouse, xlsx)
+    return [*ids, *xlsx_ids, "11010519491231002X"], [*names, *xlsx_names]
+
+
+def test_no_table_holds_a_raw_id_or_name(tmp_path, warehouse):
+    ids, names = ingest_named_households(tmp_path, warehouse)
+    with warehouse.connect() as conn:
+        cells = [
+            str(value)
+            for table in SQLModel.metadata.sorted_tables
+            for row in conn.execute(select(table))
+            for value in row
+        ]
+    assert len(cells) > 500
+    everything = "\n".join(cells)
+    assert "鲁城街道" in everything  # the scan sees what is stored
+    leaks = [secret for secret in [*ids, *names] if secret in everything or secret.upper() in everything]
+    assert leaks == []
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_bytes_hold_no_raw_id_or_name(tmp_path, warehouse):
+    ids, names = ingest_named_households(tmp_path, warehouse)
     with warehouse.connect() as conn:
         conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     warehouse.dispose()
     database = tmp_path / "warehouse.db"
     stored = b"".join(path.read_bytes() for path in tmp_path.glob("warehouse.db*") if path.suffix != ".idkey")
     assert len(stored) > 10_000
-    for secret in ids + xlsx_ids + ["11010519491231002X"]:
+    for secret in ids:
         for encoded in (secret.encode(), secret.upper().encode(), secret.encode("utf-16-le")):
             assert encoded not in stored, secret
-    for name in names + xlsx_names:
+    for name in names:
         for encoding in ("utf-8", "gb18030", "utf-16-le"):
             assert name.encode(encoding) not in stored, name
     assert database.exists()
 
 
+@pytest.mark.sqlite_only
 def test_the_key_is_generated_once_beside_the_warehouse_and_private(settings, tmp_path):
-    first = id_key(settings)
-    assert first == id_key(settings) and len(first) == 64
+    first = idkeys.configured_chain(settings).keys
+    assert first == idkeys.configured_chain(settings).keys and len(first) == 1 and len(first[0]) == 64
     key_file = tmp_path / "warehouse.idkey"
     assert key_file.stat().st_mode & 0o777 == 0o600
 
 
 def test_a_short_key_from_settings_is_refused(settings, monkeypatch):
-    from warehouse.settings import MissingIdKey, Settings
+    from warehouse.settings import Settings
 
-    with pytest.raises(MissingIdKey):
-        id_key(Settings(id_key="short"))
+    with pytest.raises(idkeys.IdKeyError, match="太短"):
+        idkeys.configured_chain(Settings(id_key="short"))

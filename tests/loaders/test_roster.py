@@ -356,3 +356,19 @@ def test_figures_new_and_exited_against_the_previous_stored_month(tmp_path, ware
         ("鲁城街道", 1, 0),
     ]
     assert isinstance(by_township, pl.DataFrame)
+
+
+def test_a_month_past_21_million_yuan_is_stored_exactly(tmp_path, warehouse):
+    # 2,400,000,150 fen: past a 32-bit integer (PostgreSQL's INTEGER), within one row's limit of 1亿元.
+    amounts = ["8,000,000.50", "8,000,000.50", "8,000,000.50"]
+    path = write_csv(
+        tmp_path / "r.csv",
+        [["鲁城街道", make_id(sequence=n), "1", amount, "2023-01-10"] for n, amount in enumerate(amounts, 1)],
+        header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
+    )
+    report = ingest_roster(warehouse, path, county="370881", month="2023-01", program="rural", user="运维")
+    assert report.amount_fen == 2_400_000_150
+    totals = read.monthly_totals(warehouse, counties=["370881"])
+    assert totals["amount"].to_list() == [24_000_001.5]
+    rows = read.household_rows(warehouse, county="370881", program="rural", month=dt.date(2023, 1, 1))
+    assert rows["amount"].to_list() == [8_000_000.5] * 3
