@@ -11,12 +11,11 @@ import os
 import shutil
 import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.browser.server import wait_until_healthy
 from tests.files import make_id, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,16 +94,7 @@ def server(demo_database, tmp_path_factory):
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not answer /_stcore/health within 60 s")
+    wait_until_healthy(process, url)
     yield url
     process.terminate()
     process.wait(timeout=20)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.browser.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
+from tests.browser.server import wait_until_healthy
 from tests.browser.test_in_chromium import CHROMIUM, FLAGS, ROOT, SHOTS, free_port, no_exception
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
@@ -62,16 +61,7 @@ def signed_on(tmp_path_factory):
             stderr=subprocess.DEVNULL,
         )
         app = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{app}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            process.kill()
-            pytest.fail("streamlit did not answer /_stcore/health within 60 s")
+        wait_until_healthy(process, app)
         yield app, provider, engine
         process.terminate()
         process.wait(timeout=20)
