@@ -21,7 +21,7 @@ from loaders import findings as finding_rules
 from loaders.log import log_upload
 from loaders.roster import CountyInfo, RosterRows, read_roster
 from loaders.values import deadline as deadline_for
-from warehouse import idkeys
+from warehouse import idkeys, partitions
 from warehouse.bulk import insert_frame
 from warehouse.locks import lock_counties
 from warehouse.models import County, Finding, HouseholdMonth, MonthlyFigure, Standard, Upload
@@ -129,6 +129,7 @@ class _Unchanged(Exception):
 def store_roster(engine: Engine, roster: RosterRows, *, user: Actor | str, source: str = "upload") -> RosterReport:
     """Store a read roster as its month's version: one transaction, refused outside the actor's county scope."""
     actor = require_upload(user, [roster.county.code], file_name=roster.file_name, what="名册")
+    partitions.ensure_month(engine, roster.month)
     try:
         with engine.begin() as conn:
             # Writing first takes the warehouse's write lock (SQLite), the county's lock on

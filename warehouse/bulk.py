@@ -1,4 +1,4 @@
-"""The fast path for bulk writes: one driver-level executemany (SQLite) or COPY (PostgreSQL).
+"""The fast path for bulk writes: one driver-level executemany (SQLite) or COPY of polars-written CSV (PostgreSQL).
 
 Rows go through the connection of the caller's transaction, so a bulk insert commits or
 rolls back together with everything else the caller did. Never one ORM object per row.
@@ -19,10 +19,7 @@ def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> int:
     columns = frame.columns
     dbapi = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
-        column_list = ", ".join(f'"{name}"' for name in columns)
-        with dbapi.cursor() as cursor, cursor.copy(f'COPY "{table}" ({column_list}) FROM STDIN') as copy:
-            for row in frame.iter_rows():
-                copy.write_row(row)
+        _copy_csv(dbapi, table, frame)
         return frame.height
     frame = _sqlite_ready(frame)
     placeholders = ", ".join("?" for _ in columns)
@@ -36,6 +33,20 @@ def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> int:
     finally:
         cursor.close()
     return frame.height
+
+
+COPY_CHUNK_ROWS = 200_000  # about 30 MB of CSV a chunk: the whole file is never text in memory at once
+
+
+def _copy_csv(dbapi, table: str, frame: pl.DataFrame) -> None:
+    """COPY in CSV written by polars: no Python object per value. Strings, dates and booleans are quoted
+    and NULL is an unquoted \\N, so an empty string, a null and the text "\\N" stay apart."""
+    column_list = ", ".join(f'"{name}"' for name in frame.columns)
+    statement = f"COPY \"{table}\" ({column_list}) FROM STDIN (FORMAT csv, NULL '\\N')"
+    with dbapi.cursor() as cursor, cursor.copy(statement) as copy:
+        for start in range(0, frame.height, COPY_CHUNK_ROWS):
+            chunk = frame.slice(start, COPY_CHUNK_ROWS)
+            copy.write(chunk.write_csv(include_header=False, null_value="\\N", quote_style="non_numeric").encode())
 
 
 def _column_values(column: pl.Series):

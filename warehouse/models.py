@@ -78,16 +78,20 @@ class HouseholdMonth(SQLModel, table=True):
 
     The primary key is the month's slot plus the row's position in the file, and on SQLite
     the table is clustered on it (WITHOUT ROWID): a month is one contiguous range, bulk
-    inserts append, and slot and cross-county lookups need no secondary index.
+    inserts append, and slot and cross-county lookups need no secondary index. On PostgreSQL
+    the table is partitioned by month (warehouse/partitions.py makes each month's partition):
+    a month is one table, its lookups touch nothing else, and old years detach whole.
     """
 
     __tablename__ = "household_month"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = {"sqlite_with_rowid": False, "postgresql_partition_by": "RANGE (month)"}
     month: dt.date = Field(primary_key=True)
     county_code: str = Field(primary_key=True)
     program: str = Field(primary_key=True)
     position: int = Field(primary_key=True)  # 0-based order of the row in the file
-    upload_id: int = Field(foreign_key="upload.id")
+    # The upload that stored the row. No foreign key: checking one costs PostgreSQL about 5 s a
+    # million rows (a trigger per row), and store_roster writes both in one transaction anyway.
+    upload_id: int
     sheet: str = ""
     row: int  # 1-based row number a person sees in the file (or sheet)
     township: str
