@@ -53,9 +53,7 @@ class Backend:
     new_database: Callable[[Path], str]  # a fresh, empty database → its SQLAlchemy URL
 
     def adbc_uri(self, url: str) -> str:
-        if self.name == "sqlite":
-            return url.removeprefix("sqlite:///")
-        return url.replace("postgresql+psycopg://", "postgresql://")
+        return url.replace("postgresql+psycopg://", "postgresql://")  # sqlite:///… as it is
 
 
 @dataclass
