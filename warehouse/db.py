@@ -6,6 +6,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import SQLModel
 
 from warehouse import models  # noqa: F401  (registers the tables)
+from warehouse.locks import advisory_lock
 from warehouse.settings import Settings, get_settings, sqlite_path
 
 
@@ -55,7 +56,7 @@ def init_warehouse(engine: Engine) -> None:
         # Processes starting together (app workers, uploads from the command line) would otherwise
         # race between "is the table there?" and "create it". One at a time, in one transaction.
         if engine.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('dibao:init_warehouse'))"))
+            advisory_lock(conn, "init_warehouse")
         elif engine.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite leaves DDL outside a transaction
         SQLModel.metadata.create_all(conn)

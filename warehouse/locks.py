@@ -14,10 +14,15 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, text
 
 
+def advisory_lock(conn: Connection, name: str) -> None:
+    """PostgreSQL: wait for the lock called `name`, held until this transaction ends."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"dibao:{name}"})
+
+
 def lock_counties(conn: Connection, counties: Iterable[str]) -> None:
     """Wait until no other transaction writes these counties; held until this transaction ends."""
     if conn.dialect.name != "postgresql":
         return
     # Sorted, so two writers of overlapping counties never wait for each other in a circle.
     for county in sorted(set(counties)):
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"dibao:county:{county}"})
+        advisory_lock(conn, f"county:{county}")

@@ -11,6 +11,8 @@ import datetime as dt
 
 from sqlalchemy import Engine, text
 
+from warehouse.locks import advisory_lock
+
 PARENT = "household_month"
 
 
@@ -29,7 +31,7 @@ def ensure_month(engine: Engine, month: dt.date) -> None:
     following = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     with engine.begin() as conn:
         # Two uploads of a new month at once: the second waits here, then finds the partition made.
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"dibao:partition:{name}"})
+        advisory_lock(conn, f"partition:{name}")
         conn.execute(
             text(
                 f'CREATE TABLE IF NOT EXISTS "{name}" PARTITION OF "{PARENT}" '
