@@ -15,8 +15,10 @@ PostgreSQL runs on a throwaway server on 127.0.0.1 (tests/postgres.py). Prints M
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -29,8 +31,37 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest_1m import write_roster  # noqa: E402
+from loaders.idcard import check_digit  # noqa: E402
 from tests import postgres  # noqa: E402
+
+TOWNSHIPS = ["鲁城街道", "书院街道", "时庄街道", "小雪街道", "吴村镇", "姚村镇", "陵城镇", "尼山镇", "王庄镇", "息陬镇"]
+
+
+def write_roster(path: Path, rows: int) -> None:
+    rng = random.Random(20231)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["2023年1月农村低保发放明细"])
+        writer.writerow(
+            ["乡镇（街道）", "村（社区）", "户主姓名", "身份证号码", "保障人数", "保障标准", "发放金额", "发放日期"]
+        )
+        for number in range(rows):
+            first17 = f"370881{1940 + number % 60:04d}{1 + number % 12:02d}{1 + number % 28:02d}{number % 1000:03d}"
+            first17 = first17[:6] + f"{(number // 1000) % 10**8:08d}" + first17[14:]  # unique per row
+            persons = rng.randint(1, 4)
+            writer.writerow(
+                [
+                    TOWNSHIPS[number % len(TOWNSHIPS)],
+                    f"{number % 400}村",
+                    "某某",
+                    first17 + check_digit(first17),
+                    persons,
+                    745,
+                    f"{rng.randint(200, 745) * persons:,}",
+                    f"2023-01-{rng.randint(5, 28):02d}",
+                ]
+            )
+
 
 PANDAS = """
 import sys, pandas as pd, sqlalchemy as sa
