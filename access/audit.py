@@ -27,6 +27,7 @@ ACTIONS = {
     "key_rotate": "更换身份证号密钥",
     "backup": "备份",
     "restore": "恢复",
+    "demo_scale": "生成规模演示数据",
 }
 
 ZONE = ZoneInfo("Asia/Shanghai")  # the bureau's clock: dates in the filters and times on screen

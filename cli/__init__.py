@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import importlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -74,19 +75,50 @@ def _where() -> str:
     return get_settings().warehouse_url.split("@")[-1]
 
 
-@main.command(help="Load the shipped seed data and the synthetic demo rosters (idempotent).")
-@click.option("--years", default="2019-2024", show_default=True, help="Years of synthetic rosters, e.g. 2022-2023.")
-@_friendly
-def demo(years: str) -> None:
-    from demo.load import load_demo
+LAST_DEMO_YEAR = 2024  # the synthetic rosters and the scale data end with the seeds' latest year
 
-    first, _, last = years.partition("-")
-    span = range(int(first), int(last or first) + 1)
+
+def _year_span(_context, _parameter, value: str) -> range:
+    """`2019-2024` or `2023` is a span; a bare count such as `10` is that many years up to LAST_DEMO_YEAR."""
+    if count := re.fullmatch(r"[1-9]\d?", value):
+        return range(LAST_DEMO_YEAR - int(count[0]) + 1, LAST_DEMO_YEAR + 1)
+    span = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", value)
+    if not span:
+        raise click.BadParameter(f"「{value}」不是年份范围：请写 2019-2024、2023 或年数（如 10）")
+    first = int(span[1])
+    years = range(first, int(span[2] or first) + 1)
+    if not years:
+        raise click.BadParameter(f"「{value}」：起始年份晚于结束年份")
+    return years
+
+
+@main.command(help="Load the shipped seed data and the synthetic demo rosters (idempotent).")
+@click.option(
+    "--years",
+    "span",
+    default="2019-2024",
+    show_default=True,
+    callback=_year_span,
+    help="Years: a span such as 2022-2023, or a count such as 10 (the last ten years to 2024).",
+)
+@click.option(
+    "--counties",
+    type=click.IntRange(0, 99_999),
+    default=0,
+    show_default=True,
+    help="Also add this many synthetic counties (monthly figures, findings, evaluations) for scale tests.",
+)
+@_friendly
+def demo(span: range, counties: int) -> None:
     from access.accounts import demo_accounts
+    from demo.load import load_demo, roster_years
 
     operator = current_user(get_settings())
-    summary = load_demo(_engine(), user=operator, years=span, progress=click.echo)
-    click.echo(summary)
+    click.echo(load_demo(_engine(), user=operator, years=roster_years(span), progress=click.echo))
+    if counties:
+        from demo.scale import build_scale
+
+        click.echo(build_scale(_engine(), counties=counties, years=span, user=operator, progress=click.echo))
     made = demo_accounts(_engine(), by=operator)
     if made:
         click.echo("已创建演示账户（密码只显示这一次，请妥善保存）：")

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from demo import SEEDS
 from demo.evaluations import write_synthetic_evaluations
-from demo.rosters import write_rosters
+from demo.rosters import FIRST_YEAR, LAST_YEAR, write_rosters
 from loaders.counties import ingest_counties
 from loaders.evaluation import ingest_evaluation
 from loaders.ingest import ingest_roster
@@ -28,6 +28,11 @@ from warehouse import read
 from warehouse.settings import PROJECT_ROOT
 
 WORK_DIR = PROJECT_ROOT / "data" / "demo"
+
+
+def roster_years(span: range) -> range:
+    """The part of a span of years the synthetic rosters cover (2019–2024)."""
+    return range(max(span.start, FIRST_YEAR), min(span.stop, LAST_YEAR + 1))
 
 
 def load_demo(

@@ -118,3 +118,27 @@ def test_rejected_roster_exits_non_zero_with_a_plain_message(tmp_path, settings)
         [str(DIBAO), "summary", "--county", "123456", "--json"], env=env, capture_output=True, text=True
     )
     assert unknown.returncode == 1 and "Traceback" not in unknown.stderr and "123456" in unknown.stderr
+
+
+def test_demo_counties_adds_synthetic_counties_for_the_years_asked(empty_warehouse):
+    from warehouse import read
+
+    result = CliRunner().invoke(main, ["demo", "--years", "2030-2031", "--counties", "2"])
+    assert result.exit_code == 0, result.output
+    assert "2 个演示县区（新建 2 个），2030–2031 年" in result.output
+    assert read.years(empty_warehouse) == sorted({2030, 2031} | set(read.evaluations(empty_warehouse)["year"]))
+    assert read.monthly_totals(empty_warehouse, counties=["800002"])["month"].dt.year().unique().to_list() == [
+        2030,
+        2031,
+    ]
+
+
+def test_demo_years_is_a_span_or_a_count(empty_warehouse):
+    from cli import _year_span
+
+    assert _year_span(None, None, "10") == range(2015, 2025)
+    assert _year_span(None, None, "2023") == range(2023, 2024)
+    assert _year_span(None, None, "2019-2024") == range(2019, 2025)
+    for wrong in ("abc", "2024-2019", "2019-", "-3", "0", "100", "20190"):
+        result = CliRunner().invoke(main, ["demo", "--years", wrong])
+        assert result.exit_code == 2 and "--years" in result.output and "Traceback" not in result.output
