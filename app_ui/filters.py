@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from app_ui import data, session
-from app_ui.i18n import t
+from app_ui.i18n import t, tr
 
 PROGRAMS = ("", "rural", "urban")  # "": both
+MANY_COUNTIES = 20  # past this a chart of every county is unreadable and slow: pages start with a few
 LANGUAGES = {"zh": "中文", "en": "English"}
 
 
@@ -21,6 +22,15 @@ class Filters:
     names: dict[str, str]  # county code → name, for labels
 
 
+def default_counties(names: dict[str, str]) -> list[str]:
+    """Every county of a small registry; of a large one (a province, the country), the account's own
+    counties if it has any, else the first MANY_COUNTIES by code."""
+    if len(names) <= MANY_COUNTIES:
+        return list(names)
+    allowed = set(session.own_counties())
+    return [code for code in names if code in allowed] or list(names)[:MANY_COUNTIES]
+
+
 def _from_url(names: dict[str, str], years: list[int]) -> dict[str, object]:
     """The widget values a link asks for; anything unknown falls back to a default."""
     params = st.query_params
@@ -28,7 +38,7 @@ def _from_url(names: dict[str, str], years: list[int]) -> dict[str, object]:
     year = params.get("year", "")
     return {
         "lang": params.get("lang") if params.get("lang") in LANGUAGES else "zh",
-        "counties": counties or list(names),
+        "counties": counties or default_counties(names),
         "program": params.get("program") if params.get("program") in PROGRAMS else "",
         "year": int(year) if year.isdigit() and int(year) in years else (max(years) if years else None),
     }
@@ -63,6 +73,13 @@ def sidebar_filters() -> Filters:
         counties = st.multiselect(
             t("counties"), list(names), format_func=names.get, key="counties", on_change=_remember, args=("counties",)
         )
+        if len(names) > MANY_COUNTIES:
+            st.caption(
+                tr(
+                    f"共登记 {len(names):,} 个县区，已选 {len(counties)} 个；可输入县区名称增删。",
+                    f"{len(names):,} counties registered, {len(counties)} chosen; type a name to add more.",
+                )
+            )
         program = st.selectbox(
             t("program"),
             PROGRAMS,

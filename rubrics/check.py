@@ -162,12 +162,12 @@ def check_evaluations(
 
 def check_by_id(engine: Engine, evaluation_id: int) -> EvaluationCheck | None:
     """Re-check the stored evaluation with this id (None if there is none)."""
-    evaluations = read.evaluations(engine).filter(pl.col("id") == evaluation_id)
+    evaluations = read.evaluations(engine, ids=[evaluation_id])
     if evaluations.is_empty():
         return None
     row = evaluations.row(0, named=True)
-    names = dict(read.counties(engine).select("code", "name").iter_rows())
-    return check_evaluation(engine, row, county_name=names.get(row["county_code"], row["county_code"]))
+    county = read.counties(engine, codes=[row["county_code"]])
+    return check_evaluation(engine, row, county_name=county["name"][0] if county.height else row["county_code"])
 
 
 def check_evaluation(engine: Engine, evaluation: dict, *, county_name: str = "") -> EvaluationCheck:

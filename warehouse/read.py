@@ -70,11 +70,13 @@ def frame(engine: Engine, query, schema: dict[str, pl.DataType] | None = None) -
     return found
 
 
-def counties(engine: Engine) -> pl.DataFrame:
-    """Every county of the registry with its payment deadline (null = month end)."""
+def counties(engine: Engine, *, codes: list[str] | None = None) -> pl.DataFrame:
+    """Every county of the registry (or those with these codes) with its payment deadline (null = month end)."""
     query = select(
         County.code, County.name, County.province, County.prefecture, County.deadline_day, County.source
     ).order_by(County.code)
+    if codes is not None:
+        query = query.where(County.code.in_(codes))
     return frame(engine, query, {"deadline_day": pl.Int64})
 
 
@@ -170,7 +172,12 @@ def standards(engine: Engine, *, counties: list[str] | None = None, program: str
 
 
 def evaluations(
-    engine: Engine, *, counties: list[str] | None = None, program: str | None = None, year: int | None = None
+    engine: Engine,
+    *,
+    counties: list[str] | None = None,
+    program: str | None = None,
+    year: int | None = None,
+    ids: list[int] | None = None,
 ) -> pl.DataFrame:
     query = select(
         Evaluation.id,
@@ -193,6 +200,8 @@ def evaluations(
         query = query.where(Evaluation.program.in_([program, "all"]))
     if year:
         query = query.where(Evaluation.year == year)
+    if ids is not None:
+        query = query.where(Evaluation.id.in_(ids))
     schema = {
         "total_score": pl.Float64,
         "budget_wan": pl.Float64,
@@ -339,12 +348,15 @@ def overview(engine: Engine, *, program: str | None = None) -> pl.DataFrame:
 
 
 def years(engine: Engine) -> list[int]:
-    """Every year with stored months or evaluations, oldest first."""
-    months = frame(
-        engine, select(func.min(MonthlyFigure.month).label("first"), func.max(MonthlyFigure.month).label("last"))
-    )
-    found = set(evaluations(engine)["year"].to_list())
-    first, last = months.row(0) if not months.is_empty() else (None, None)
+    """Every year with stored months or evaluations, oldest first.
+
+    The months' span comes from the upload log's index on month (two index lookups, however many
+    counties), the evaluations' years from the small evaluation table.
+    """
+    span = select(select(func.min(Upload.month)).scalar_subquery(), select(func.max(Upload.month)).scalar_subquery())
+    with engine.connect() as conn:
+        first, last = conn.execute(span).one()
+        found = set(conn.execute(select(Evaluation.year).distinct()).scalars())
     if first is not None and last is not None:
         found |= set(range(first.year, last.year + 1))
     return sorted(found)

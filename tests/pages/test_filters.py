@@ -35,3 +35,23 @@ def test_english(demo_warehouse):
     app = open_app(lang="en")
     assert not app.exception
     assert app.title[0].value == "Dibao performance cockpit · Overview"
+
+
+def test_a_national_registry_starts_with_a_few_counties_not_all(demo_copy):
+    from demo.scale import build_scale
+    from warehouse import read
+
+    build_scale(demo_copy, counties=30, years=range(2023, 2025), user="测试员")  # 35 counties registered
+    app = open_app()
+    assert not app.exception
+    chosen = app.multiselect(key="counties").value
+    assert chosen == sorted(chosen) and len(chosen) == 20 and chosen[:2] == ["370881", "440840"]
+    assert any("共登记 35 个县区，已选 20 个" in caption.value for caption in app.sidebar.caption)
+    assert app.dataframe[0].value.shape[0] == 20
+
+    evaluator = {"name": "演示评价员", "role": "evaluator", "counties": ["800007", "530427"]}
+    app = open_app(account=evaluator)
+    assert app.multiselect(key="counties").value == ["530427", "800007"]
+    # A link still chooses exactly what it names, however many.
+    every = ",".join(read.counties(demo_copy)["code"])
+    assert len(open_app(county=every).multiselect(key="counties").value) == 35
