@@ -4,7 +4,7 @@ Adds N synthetic counties (codes 800001, 800002, …, in 31 provinces) with Y ye
 pages read: townships, benefit standards, one upload per county, programme and month with
 its monthly figures per township and category, a few findings, and one scored evaluation
 per county and year with the indicator tree of the 曲阜 seed report. No roster rows are
-made: at national scale they are 8 million households a month, and no page reads them in
+made: at national scale they are over 20 million households a month, and no page reads them in
 bulk (the findings page opens one county-month; the benchmark of that is the ingest one).
 
 Rows are built by polars, per batch of counties, and written through the same bulk path

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, delete, select, update
+from sqlalchemy import Connection, Engine, String, any_, bindparam, delete, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from access import audit
 from access.roles import Actor, require_upload
@@ -234,11 +235,20 @@ def _standards(conn: Connection, roster: RosterRows) -> pl.DataFrame:
 
 
 def _elsewhere(conn: Connection, roster: RosterRows) -> pl.DataFrame:
+    """Other counties' households of the month, for the cross-county check.
+
+    On PostgreSQL only those sharing a key with the roster: its keys go as one array parameter,
+    answered by the month partition's index, where reading the whole month would move every
+    household of the country. The embedded warehouse holds a few counties and reads them all.
+    """
     query = (
         select(HouseholdMonth.household_key, County.name.label("county_name"))
         .join(County, County.code == HouseholdMonth.county_code)
         .where(HouseholdMonth.month == roster.month, HouseholdMonth.county_code != roster.county.code)
     )
+    if conn.dialect.name == "postgresql":
+        keys = roster.rows["household_key"].drop_nulls().unique().to_list()
+        query = query.where(HouseholdMonth.household_key == any_(bindparam("keys", keys, type_=ARRAY(String))))
     return pl.read_database(query, conn, schema_overrides={"household_key": pl.String, "county_name": pl.String})
 
 

@@ -60,6 +60,11 @@ def init_warehouse(engine: Engine) -> None:
         elif engine.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite leaves DDL outside a transaction
         SQLModel.metadata.create_all(conn)
+        # create_all makes a missing table with its indexes, but adds no index to a table that exists:
+        # a warehouse made by an older version gets the indexes added since here.
+        for table in SQLModel.metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
         for statement in _APPEND_ONLY.get(engine.dialect.name, []):
             conn.execute(text(statement))
 

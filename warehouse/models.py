@@ -57,7 +57,7 @@ class Upload(SQLModel, table=True):
     kind: str  # roster | standards | evaluation | counties
     county_code: str | None = Field(default=None, index=True)
     program: str | None = None
-    month: dt.date | None = None
+    month: dt.date | None = Field(default=None, index=True)  # the span of stored months, at any scale (read.years)
     file_name: str
     file_hash: str = Field(index=True)
     rows_read: int = 0
@@ -80,11 +80,16 @@ class HouseholdMonth(SQLModel, table=True):
     the table is clustered on it (WITHOUT ROWID): a month is one contiguous range, bulk
     inserts append, and slot and cross-county lookups need no secondary index. On PostgreSQL
     the table is partitioned by month (warehouse/partitions.py makes each month's partition):
-    a month is one table, its lookups touch nothing else, and old years detach whole.
+    a month is one table, its lookups touch nothing else, and old years detach whole. There,
+    each month also has an index on household_key: the cross-county check of an upload looks up
+    its own households in the month (about 21 million rows at national scale) instead of reading it.
     """
 
     __tablename__ = "household_month"
-    __table_args__ = {"sqlite_with_rowid": False, "postgresql_partition_by": "RANGE (month)"}
+    __table_args__ = (
+        Index("ix_household_month_key", "household_key").ddl_if(dialect="postgresql"),
+        {"sqlite_with_rowid": False, "postgresql_partition_by": "RANGE (month)"},
+    )
     month: dt.date = Field(primary_key=True)
     county_code: str = Field(primary_key=True)
     program: str = Field(primary_key=True)
