@@ -31,7 +31,7 @@ PAGES = {
 }
 
 session.require_login()
-if data.counties().is_empty():
+if not data.county_names():
     st.title(t("app_title"))
     st.info(t("empty_warehouse"))
     st.stop()

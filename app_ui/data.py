@@ -35,12 +35,22 @@ def _key() -> str:
 
 
 @st.cache_data(**_CACHE)
-def _counties(url: str) -> pl.DataFrame:
-    return read.counties(engine())
+def _county_names(url: str) -> dict[str, str]:
+    return read.county_names(engine())
 
 
-def counties() -> pl.DataFrame:
-    return _counties(_key())
+def county_names() -> dict[str, str]:
+    return _county_names(_key())
+
+
+@st.cache_data(**_CACHE)
+def _counties(url: str, codes: tuple[str, ...]) -> pl.DataFrame:
+    return read.counties(engine(), codes=list(codes))
+
+
+def counties(codes: tuple[str, ...]) -> pl.DataFrame:
+    """These counties' registry rows (name, province, payment deadline)."""
+    return _counties(_key(), codes)
 
 
 @st.cache_data(**_CACHE)

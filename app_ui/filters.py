@@ -52,8 +52,7 @@ def sidebar_filters() -> Filters:
     updated by the widgets' callbacks, so they survive page switches; they are written back
     to the URL on every run, so a view can be shared as a link.
     """
-    registry = data.counties()
-    names = dict(zip(registry["code"].to_list(), registry["name"].to_list(), strict=True))
+    names = data.county_names()
     years = sorted(data.years(), reverse=True)
     state = st.session_state
     for key, value in _from_url(names, years).items():

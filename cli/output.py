@@ -24,7 +24,7 @@ _MONTH_FIELDS = (
 
 
 def county_summary(engine: Engine, *, county: str, program: str | None, year: int | None) -> dict | None:
-    registry = read.counties(engine).filter(code=county)
+    registry = read.counties(engine, codes=[county])
     if registry.is_empty():
         return None
     months = read.monthly_totals(engine, counties=[county], program=program, year=year)

@@ -87,7 +87,7 @@ class Facts:
 
     @cached_property
     def deadline(self) -> int | None:
-        registry = read.counties(self.engine).filter(pl.col("code") == self.county)
+        registry = read.counties(self.engine, codes=[self.county])
         return None if registry.is_empty() else registry.item(0, "deadline_day")
 
     def over_standard_rows(self, params: dict[str, str]) -> int:

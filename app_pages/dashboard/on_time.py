@@ -37,7 +37,7 @@ if filters.year is None:
     st.stop()
 grid = views.on_time_grid(
     data.monthly(filters.counties, filters.program, filters.year),
-    data.counties(),
+    data.counties(filters.counties),
     programs=PROGRAMS,
     month_format=tr("%Y年%-m月", "%b %Y"),
     each_month=tr("每月{day}日前", "by day {day}"),

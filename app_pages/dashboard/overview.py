@@ -13,7 +13,7 @@ if not filters.counties:
     st.info(t("no_county"))
     st.stop()
 table = county_rows(
-    counties=data.counties().filter(data.counties()["code"].is_in(filters.counties)),
+    counties=data.counties(filters.counties),
     monthly=data.monthly(filters.counties, filters.program),
     standards=data.standards(filters.counties, filters.program),
     evaluations=data.evaluations(filters.counties, filters.program),
