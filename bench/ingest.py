@@ -37,15 +37,17 @@ from tests import postgres  # noqa: E402
 TOWNSHIPS = ["鲁城街道", "书院街道", "时庄街道", "小雪街道", "吴村镇", "姚村镇", "陵城镇", "尼山镇", "王庄镇", "息陬镇"]
 
 
-def write_roster(path: Path, rows: int) -> None:
+def write_roster(path: Path, rows: int, *, year: int = 2023, month: int = 1, first: int = 0) -> None:
+    """A county's rural roster of one month, one household a row, every ID number valid and distinct
+    (households number `first` onwards: rosters with different `first` share no one)."""
     rng = random.Random(20231)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["2023年1月农村低保发放明细"])
+        writer.writerow([f"{year}年{month}月农村低保发放明细"])
         writer.writerow(
             ["乡镇（街道）", "村（社区）", "户主姓名", "身份证号码", "保障人数", "保障标准", "发放金额", "发放日期"]
         )
-        for number in range(rows):
+        for number in range(first, first + rows):
             first17 = f"370881{1940 + number % 60:04d}{1 + number % 12:02d}{1 + number % 28:02d}{number % 1000:03d}"
             first17 = first17[:6] + f"{(number // 1000) % 10**8:08d}" + first17[14:]  # unique per row
             persons = rng.randint(1, 4)
@@ -58,7 +60,7 @@ def write_roster(path: Path, rows: int) -> None:
                     persons,
                     745,
                     f"{rng.randint(200, 745) * persons:,}",
-                    f"2023-01-{rng.randint(5, 28):02d}",
+                    f"{year}-{month:02d}-{rng.randint(5, 28):02d}",
                 ]
             )
 
