@@ -24,6 +24,7 @@ import hashlib
 import os
 import platform
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -111,6 +112,7 @@ def main() -> None:
         engine.dispose()
     finally:
         server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
     print(
         f"PostgreSQL {postgres.binaries().parts[-2]}, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
         f"{os.cpu_count()} cores; one month of {arguments.households:,} households in {COUNTIES:,} counties "
