@@ -63,15 +63,6 @@ def years() -> list[int]:
 
 
 @st.cache_data(**_CACHE)
-def _overview(url: str, program: str | None) -> pl.DataFrame:
-    return read.overview(engine(), program=program)
-
-
-def overview(program: str | None = None) -> pl.DataFrame:
-    return _overview(_key(), program)
-
-
-@st.cache_data(**_CACHE)
 def _monthly(url: str, counties: tuple[str, ...], program: str | None, year: int | None) -> pl.DataFrame:
     return read.monthly_totals(engine(), counties=list(counties), program=program, year=year)
 

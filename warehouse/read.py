@@ -315,44 +315,6 @@ def household_rows(engine: Engine, *, county: str, program: str, month: dt.date)
     return frame(engine, query.order_by(HouseholdMonth.position), {"paid_on": pl.Date, "amount": pl.Float64})
 
 
-def overview(engine: Engine, *, program: str | None = None) -> pl.DataFrame:
-    """One row per county: latest stored month's figures, standard in force, latest evaluation."""
-    registry = counties(engine).select(pl.col("code").alias("county_code"), "name", "deadline_day")
-    months = monthly_totals(engine, program=program)
-    latest = (
-        months.group_by("county_code", "month")
-        .agg(pl.col("households", "persons").sum(), pl.col("amount").sum(), pl.col("source").max())
-        .sort("month")
-        .group_by("county_code")
-        .agg(pl.all().last())
-    )
-    standard = (
-        standards(engine, program=program)
-        .filter(pl.col("category") == "")
-        .sort("effective_from")
-        .group_by("county_code")
-        .agg(pl.col("yuan_per_person_month").last().alias("standard"))
-    )
-    graded = (
-        evaluations(engine, program=program)
-        .sort("year")
-        .group_by("county_code")
-        .agg(pl.col("year", "total_score", "grade").last().name.prefix("evaluation_"))
-    )
-    open_findings = (
-        findings(engine).group_by("county_code").len("findings")
-        if not months.is_empty()
-        else pl.DataFrame(schema={"county_code": pl.String, "findings": pl.UInt32})
-    )
-    return (
-        registry.join(latest, on="county_code", how="left")
-        .join(standard, on="county_code", how="left")
-        .join(graded, on="county_code", how="left")
-        .join(open_findings, on="county_code", how="left")
-        .with_columns(pl.col("findings").fill_null(0))
-    )
-
-
 _EVALUATION_YEARS = text(
     "WITH RECURSIVE hop(year) AS (SELECT min(year) FROM evaluation UNION ALL "
     "SELECT (SELECT min(year) FROM evaluation WHERE year > hop.year) FROM hop WHERE hop.year IS NOT NULL) "
