@@ -34,12 +34,6 @@ def acting() -> Actor:
     return actor() or Actor("（未登录）", VIEWER)
 
 
-def own_counties() -> list[str]:
-    """The counties the logged-in account may upload for (an evaluator's), else none."""
-    found = st.session_state.get(ACCOUNT) or {}
-    return list(found.get("counties", ()))
-
-
 def may_upload() -> bool:
     current = actor()
     return current is not None and current.role in (EVALUATOR, ADMIN)
