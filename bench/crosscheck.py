@@ -38,12 +38,11 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import write_roster  # noqa: E402
+from bench.ingest import ID_KEY, write_roster  # noqa: E402
 from tests import postgres  # noqa: E402
 from warehouse import partitions  # noqa: E402
 from warehouse.db import init_warehouse  # noqa: E402
 
-KEY = "bench-key-0123456789abcdef0123456789abcdef"
 COUNTIES = 2800
 SYNTHETIC = text(
     "INSERT INTO county (code, name, short_names, province, prefecture, source, note) "
@@ -83,7 +82,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="dibao-crosscheck-"))
     try:
         url = postgres.fresh_database(server.start())
-        environment = os.environ | {"DIBAO_WAREHOUSE_URL": url, "DIBAO_ID_KEY": KEY, "DIBAO_USER": "bench"}
+        environment = os.environ | {"DIBAO_WAREHOUSE_URL": url, "DIBAO_ID_KEY": ID_KEY, "DIBAO_USER": "bench"}
         dibao = str(ROOT / ".venv/bin/dibao")
         seeds = str(ROOT / "demo" / "seeds" / "counties.csv")
         subprocess.run([dibao, "ingest", "counties", seeds], env=environment, check=True, capture_output=True)

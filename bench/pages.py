@@ -44,6 +44,7 @@ os.environ["STREAMLIT_LOGGER_LEVEL"] = "error"  # AppTest outside `streamlit run
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from bench.ingest import ID_KEY  # noqa: E402
 from tests import postgres  # noqa: E402
 from tests.pages.apptest import ADMIN, seat  # noqa: E402
 from warehouse import read  # noqa: E402
@@ -64,7 +65,6 @@ PAGES = {
     "县区 registry": "app_pages/admin/registry.py",
 }
 VIEWS = {"one county": {"county": "370881", "year": "2023"}, "default": {}}
-KEY = "bench-key-0123456789abcdef0123456789abcdef"
 SIDEBAR = {"county_names", "years"}  # what the sidebar of every page reads: the registry and the span of years
 
 
@@ -99,7 +99,7 @@ class ReadClock:
 
 def dibao(url: str, *arguments: str) -> float:
     started = time.perf_counter()
-    environment = os.environ | {"DIBAO_WAREHOUSE_URL": url, "DIBAO_ID_KEY": KEY, "DIBAO_USER": "bench"}
+    environment = os.environ | {"DIBAO_WAREHOUSE_URL": url, "DIBAO_ID_KEY": ID_KEY, "DIBAO_USER": "bench"}
     if url.startswith("sqlite"):
         environment.pop("DIBAO_ID_KEY")  # the embedded warehouse keeps its key beside the file
     subprocess.run([str(ROOT / ".venv/bin/dibao"), *arguments], env=environment, check=True, capture_output=True)
@@ -142,7 +142,7 @@ def open_page(url: str, page: str, query: dict[str, str], clock: ReadClock) -> t
     if url.startswith("sqlite"):
         os.environ.pop("DIBAO_ID_KEY", None)  # beside the file
     else:
-        os.environ["DIBAO_ID_KEY"] = KEY
+        os.environ["DIBAO_ID_KEY"] = ID_KEY
     get_settings.cache_clear()
     st.cache_resource.clear()
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)

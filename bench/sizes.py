@@ -24,9 +24,9 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.ingest import ID_KEY  # noqa: E402
 from tests import postgres  # noqa: E402
 
-KEY = "bench-key-0123456789abcdef0123456789abcdef"
 TABLES = ("household_month", "monthly_figure", "finding", "upload", "evaluation", "indicator_score", "audit_event")
 # A partitioned parent holds nothing itself: its size is the sum over its partitions.
 SIZE = text(
@@ -43,7 +43,7 @@ def main() -> None:
     server = postgres.Server()
     try:
         url = postgres.fresh_database(server.start())
-        environment = os.environ | {"DIBAO_WAREHOUSE_URL": url, "DIBAO_ID_KEY": KEY, "DIBAO_USER": "bench"}
+        environment = os.environ | {"DIBAO_WAREHOUSE_URL": url, "DIBAO_ID_KEY": ID_KEY, "DIBAO_USER": "bench"}
         started = time.perf_counter()
         scale = ["--counties", str(arguments.counties), "--years", str(arguments.years)]
         for demo in (["demo"], ["demo", *scale]):
