@@ -12,10 +12,9 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from access import audit
 from access.passwords import hash_password, needs_rehash, new_password, verify, weak
 from access.roles import ADMIN, EVALUATOR, ROLES, Actor
-from warehouse import read
+from warehouse import audit, read
 from warehouse.errors import Refused
 from warehouse.models import Account, County
 

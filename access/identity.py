@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
-from access import audit
 from access.accounts import Login
 from access.roles import Actor
+from warehouse import audit
 from warehouse.models import Account
 
 

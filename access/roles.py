@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from loaders.problems import Problem, Rejected
+from warehouse.errors import Problem, Rejected
 
 VIEWER, EVALUATOR, ADMIN = "viewer", "evaluator", "admin"
 ROLES = {VIEWER: "领导（查看）", EVALUATOR: "评价人员（上传本县区数据）", ADMIN: "管理员"}

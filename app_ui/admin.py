@@ -15,18 +15,17 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from access import audit
 from access.accounts import AccountError, list_users
 from access.roles import ADMIN, EVALUATOR, ROLES, VIEWER
 from app_ui import data, session
 from app_ui.i18n import language, program_words, tr
 from loaders.counties import COUNTIES, ingest_counties
 from loaders.log import seen
-from loaders.problems import Problem, Rejected
 from loaders.records import read_records
 from rubrics.load import RubricError, library
 from rubrics.model import Rubric
-from warehouse import read
+from warehouse import audit, read
+from warehouse.errors import Problem, Rejected
 
 NOTICE = "admin-notice"  # session key: the outcome of the last account change, shown once
 
@@ -150,7 +149,7 @@ _ACTIONS_EN = {
 
 
 def action_words() -> dict[str, str]:
-    """Audit actions as the interface names them (Chinese labels from access.audit.ACTIONS)."""
+    """Audit actions as the interface names them (Chinese labels from warehouse.audit.ACTIONS)."""
     if language() == "en":
         return {key: _ACTIONS_EN.get(key, key) for key in audit.ACTIONS}
     return dict(audit.ACTIONS)

@@ -10,7 +10,6 @@ import streamlit as st
 
 from app_ui import data, session
 from app_ui.i18n import evaluation_kind_words, tr
-from loaders.problems import Rejected
 from rubrics.load import RubricError, library
 from rubrics.load import rubric_for as _rubric_for
 from rubrics.metrics import Facts
@@ -18,6 +17,7 @@ from rubrics.model import Indicator, Rubric
 from rubrics.score import AnswerError, Computed, Draft, Question, Scored
 from rubrics.score import draft as _draft
 from rubrics.score import save as _save
+from warehouse.errors import Rejected
 from warehouse.settings import get_settings
 
 PROGRAMS = ("rural", "urban", "all")

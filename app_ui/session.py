@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from access import audit
 from access.accounts import Login, any_accounts, authenticate, current_actor
 from access.identity import sign_in
 from access.roles import ADMIN, EVALUATOR, ROLES, VIEWER, Actor
 from app_ui import data
 from app_ui.i18n import t, tr
+from warehouse import audit
 
 ACCOUNT = "account"  # session key: {"name", "role", "counties"} of the logged-in account
 

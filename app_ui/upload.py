@@ -10,17 +10,17 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from access import audit
 from access.roles import Actor, require_upload
 from app_ui import data, session
 from loaders.evaluation import parse_evaluation, store_evaluation
 from loaders.findings import KIND_LABELS  # noqa: F401  (the page names finding kinds)
-from loaders.ingest import RosterReport, prepare_roster, store_roster
 from loaders.limits import check_upload
-from loaders.problems import Problem, Rejected
 from loaders.records import ParsedSheet
-from loaders.roster import RosterRows
+from loaders.roster_parse import RosterRows
+from loaders.roster_store import RosterReport, prepare_roster, store_roster
 from loaders.standards import parse_standards, store_standards
+from warehouse import audit
+from warehouse.errors import Problem, Rejected
 
 KINDS = ("roster", "evaluation", "standards")
 

@@ -13,8 +13,7 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import OperationalError
 
-from loaders.problems import Rejected
-from warehouse.errors import Refused
+from warehouse.errors import Refused, Rejected
 from warehouse.settings import current_user, get_settings
 
 
@@ -41,7 +40,7 @@ def _friendly(command):
 
 def _audit_rejection(rejected: Rejected) -> None:
     """A refused file is an audit event too (who tried what), recorded by the operator's name."""
-    from access import audit
+    from warehouse import audit
 
     files = sorted({problem.file for problem in rejected.problems})
     audit.record(
@@ -141,7 +140,7 @@ def ingest() -> None:
 def ingest_roster_command(
     path: Path, county: str | None, month: str | None, program: str | None, as_json: bool
 ) -> None:
-    from loaders.ingest import ingest_roster
+    from loaders.roster_store import ingest_roster
 
     report = ingest_roster(_engine(), path, county=county, month=month, program=program)
     from cli.output import roster_report
@@ -332,7 +331,7 @@ def user_reset(username: str) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @_friendly
 def backup(path: Path) -> None:
-    from access import audit
+    from warehouse import audit
     from warehouse.backup import backup as make_backup
 
     engine = _engine()
@@ -348,7 +347,7 @@ def backup(path: Path) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @_friendly
 def restore(path: Path, yes: bool) -> None:
-    from access import audit
+    from warehouse import audit
     from warehouse.backup import check_backup
     from warehouse.backup import restore as restore_from
 

@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy import Engine
 
-from loaders.ingest import RosterReport
+from loaders.roster_store import RosterReport
 from loaders.values import month_label
 from warehouse import read
 

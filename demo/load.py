@@ -21,8 +21,8 @@ from demo.evaluations import write_synthetic_evaluations
 from demo.rosters import FIRST_YEAR, LAST_YEAR, write_rosters
 from loaders.counties import ingest_counties
 from loaders.evaluation import ingest_evaluation
-from loaders.ingest import ingest_roster
-from loaders.roster import file_hash
+from loaders.roster_parse import file_hash
+from loaders.roster_store import ingest_roster
 from loaders.standards import ingest_standards
 from warehouse import read
 from warehouse.settings import PROJECT_ROOT

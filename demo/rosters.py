@@ -13,7 +13,6 @@ the same arguments always give byte-identical files.
 
 from __future__ import annotations
 
-import argparse
 import calendar
 import csv
 import io
@@ -21,7 +20,6 @@ import multiprocessing
 import os
 import random
 import re
-import time
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -1266,20 +1264,3 @@ def _write_share(out_dir: Path, months: list[int], counties: list[str]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             _WRITERS[stream.plan.county](stream, m, path)
 
-
-def main(argv: list[str] | None = None) -> None:
-    from demo import rosters  # not __main__: the helper process imports the module by name
-
-    parser = argparse.ArgumentParser(description="Write the demo's synthetic monthly rosters.")
-    parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--year", type=int, action="append", help="only this year (repeatable)")
-    parser.add_argument("--county", action="append", help="only this county code (repeatable)")
-    args = parser.parse_args(argv)
-    started = time.perf_counter()
-    years = args.year or range(FIRST_YEAR, LAST_YEAR + 1)
-    files = rosters.write_rosters(args.out_dir, years=years, counties=args.county)
-    print(f"{len(files)} files in {args.out_dir} ({time.perf_counter() - started:.1f} s)")
-
-
-if __name__ == "__main__":
-    main()

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy import Connection, Engine, func, select, text
 
-from access import audit
 from demo import SEEDS
 from rubrics.load import library
+from warehouse import audit
 from warehouse.bulk import insert_frame
 from warehouse.models import County, Evaluation, Upload
 

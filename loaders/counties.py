@@ -7,13 +7,13 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine, delete
 
-from access import audit
 from access.roles import Actor, require_admin
 from loaders.headers import Field, HeaderSpec
 from loaders.log import log_upload, seen
 from loaders.records import read_records
-from loaders.roster import file_hash
+from loaders.roster_parse import file_hash
 from loaders.words import SOURCES
+from warehouse import audit
 from warehouse.bulk import insert_frame
 from warehouse.models import County, Township
 

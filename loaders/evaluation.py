@@ -7,14 +7,14 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine, delete, insert, select
 
-from access import audit
 from access.roles import Actor, require_upload
 from loaders.headers import Field, HeaderSpec
-from loaders.ingest import county_registry
 from loaders.log import log_upload, seen
 from loaders.records import ParsedSheet, read_records
-from loaders.roster import file_hash
+from loaders.roster_parse import file_hash
+from loaders.roster_store import county_registry
 from loaders.words import EVALUATED_PROGRAMS, EVALUATION_KINDS, SOURCES
+from warehouse import audit
 from warehouse.bulk import insert_frame
 from warehouse.locks import lock_counties
 from warehouse.models import Evaluation, IndicatorScore

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
-from loaders.problems import Problem, Rejected
+from warehouse.errors import Problem, Rejected
 from warehouse.settings import Settings, get_settings
 
 MB = 1024 * 1024

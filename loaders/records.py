@@ -9,8 +9,8 @@ import polars as pl
 
 from loaders import values
 from loaders.headers import HeaderSpec
-from loaders.problems import Problem, Rejected
 from loaders.tables import read_sheets
+from warehouse.errors import Problem, Rejected
 
 
 @dataclass

@@ -21,7 +21,7 @@ import fastexcel
 import polars as pl
 
 from loaders.limits import Limits, check_cells, check_file_size, check_rows, check_workbook
-from loaders.problems import Problem, Rejected
+from warehouse.errors import Problem, Rejected
 
 HEADER_SCAN_ROWS = 60
 ZIP_MAGIC = b"PK\x03\x04"

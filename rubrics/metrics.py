@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from loaders.words import PROGRAM_WORDS
 from rubrics.model import Rule
 from warehouse import read
-from warehouse.views.on_time import TARGET as ON_TIME_TARGET
+from warehouse.frames.on_time import TARGET as ON_TIME_TARGET
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,20 @@
-"""Keep the layers honest: pages hold layout only; warehouse and loaders never touch Streamlit."""
+"""Keep the layers honest: imports run one way, pages hold layout only, Streamlit stays in the app.
+
+The packages, lowest first; a package may import only those in layers below its own:
+
+    warehouse   settings, schema, engines, bulk writes, the read API, errors, the audit log,
+                page-shaped frames (warehouse.frames: frames in, frames out, no queries)
+    access      accounts, passwords, roles and county scope, single sign-on
+    loaders     files → checked rows → the warehouse
+    rubrics     rubrics as data, the scoring engine, the re-check
+    demo        the demo data, loaded through the loaders
+    app_ui      the Streamlit side: session, sidebar, cached reads, tables, charts
+    app_pages   the page scripts (layout only: app_ui and warehouse.frames)
+    cli         the `dibao` command
+    bench       benchmarks
+
+demo and app_ui share a layer and never import each other, likewise app_pages and cli.
+"""
 
 from __future__ import annotations
 
@@ -7,34 +23,142 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+LAYERS = [
+    {"warehouse"},
+    {"access"},
+    {"loaders"},
+    {"rubrics"},
+    {"demo", "app_ui"},
+    {"app_pages", "cli", "app"},
+    {"bench"},
+]
+LEVEL = {package: level for level, packages in enumerate(LAYERS) for package in packages}
+PAGES_MAY_IMPORT = ("app_ui", "warehouse.frames")  # and nothing else of the project
+DATABASE = {"sqlalchemy", "sqlmodel", "sqlite3", "psycopg"}
 
-def modules(path: Path) -> set[str]:
-    """Every module a file imports, dotted in full."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
+
+def package_of(path: Path, root: Path = ROOT) -> str:
+    relative = path.relative_to(root)
+    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+
+
+def sources(root: Path = ROOT) -> list[Path]:
+    found = [root / "app.py"] if (root / "app.py").exists() else []
+    for package in LEVEL:
+        if (root / package).is_dir():
+            found += sorted((root / package).rglob("*.py"))
     return found
 
 
-def imports(path: Path) -> set[str]:
-    return {name.split(".")[0] for name in modules(path)}
+def imported(tree: ast.AST, *, members: bool = False) -> list[tuple[ast.stmt, str]]:
+    """Every import statement with the module it names, dotted in full (relative imports resolved to '.')."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            # `from warehouse import audit` imports warehouse.audit: name both, the graph keeps what is a module
+            found.append((node, node.module))
+            if members:
+                found += [(node, f"{node.module}.{alias.name}") for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node, "."))
+    return found
 
 
-DATABASE = {"sqlalchemy", "sqlmodel", "sqlite3", "psycopg", "loaders"}
+def project_imports(path: Path, *, members: bool = False) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {name for _, name in imported(tree, members=members) if name.split(".")[0] in LEVEL}
 
 
-def test_pages_contain_no_sql():
+def test_every_package_has_a_layer():
+    packages = {path.name for path in ROOT.iterdir() if (path / "__init__.py").exists() or path.name in LEVEL}
+    packages -= {"tests", "docs", "scripts", ".venv"}
+    assert packages <= set(LEVEL), packages - set(LEVEL)
+
+
+def upward_imports(root: Path = ROOT) -> list[str]:
+    upward = []
+    for path in sources(root):
+        own = package_of(path, root)
+        for name in project_imports(path):
+            other = name.split(".")[0]
+            if other != own and LEVEL[other] >= LEVEL[own]:
+                upward.append(f"{path.relative_to(root)} imports {name}")
+    return upward
+
+
+def test_imports_only_run_down_the_layers():
+    assert not upward_imports(), "\n".join(upward_imports())
+
+
+def test_the_layer_check_finds_upward_and_sideways_imports(tmp_path):
+    """The check itself can fail: a warehouse module importing access, the app importing demo."""
+    for module, text in {
+        "warehouse/db.py": "from access.roles import Actor\n",
+        "access/roles.py": "from warehouse import db\n",
+        "app_ui/data.py": "import demo.load\n",
+        "demo/load.py": "from loaders import roster_store\n",
+    }.items():
+        (tmp_path / module).parent.mkdir(exist_ok=True)
+        (tmp_path / module).write_text(text, encoding="utf-8")
+    assert sorted(upward_imports(tmp_path)) == [
+        "app_ui/data.py imports demo.load",
+        "warehouse/db.py imports access.roles",
+    ]
+
+
+def test_no_import_hides_inside_a_function():
+    """A function-level import of the project is how a cycle is dodged; the layers make it unnecessary."""
+    hidden = []
+    for path in sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                for node, name in imported(function):
+                    if name.split(".")[0] in LEVEL or name == ".":
+                        hidden.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
+    assert not hidden, "\n".join(hidden)
+
+
+def test_no_cycle_between_modules():
+    """Within a package too: the module import graph has no cycle."""
+    graph: dict[str, set[str]] = {}
+    for path in sources():
+        relative = path.relative_to(ROOT).with_suffix("")
+        name = ".".join(relative.parts[:-1] if relative.name == "__init__" else relative.parts)
+        graph[name] = project_imports(path, members=True)
+    modules = set(graph)
+    edges = {
+        name: {target for target in targets if target in modules and target != name} for name, targets in graph.items()
+    }
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    cycles = []
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(edges[name]):
+            if state.get(target) == 1:
+                cycles.append(" → ".join([*path[path.index(target) :], target]))
+            elif target not in state:
+                visit(target, [*path, target])
+        state[name] = 2
+
+    for name in sorted(edges):
+        if name not in state:
+            visit(name, [name])
+    assert not cycles, "\n".join(cycles)
+
+
+def test_pages_hold_layout_only():
     pages = list((ROOT / "app_pages").rglob("*.py")) + [ROOT / "app.py"]
     assert pages
     for page in pages:
-        assert not imports(page) & DATABASE, page
-        # Pages may use shaped frames (warehouse.views) but never the query layer itself.
-        reaching = {name for name in modules(page) if name.startswith("warehouse")}
-        assert all(name.startswith("warehouse.views") for name in reaching), (page, reaching)
+        names = {name for _, name in imported(ast.parse(page.read_text(encoding="utf-8")))}
+        assert not {name.split(".")[0] for name in names} & DATABASE, page
+        reaching = {name for name in names if name.split(".")[0] in LEVEL}
+        allowed = {name for name in reaching if any(name.startswith(prefix) for prefix in PAGES_MAY_IMPORT)}
+        assert reaching == allowed, (page, reaching - allowed)
         tree = ast.parse(page.read_text(encoding="utf-8"))
         bare_calls = {
             node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
@@ -43,16 +167,18 @@ def test_pages_contain_no_sql():
         assert "SELECT " not in page.read_text(encoding="utf-8").upper().replace("ST.SELECT", ""), page
 
 
-def test_views_do_not_query():
-    for module in (ROOT / "warehouse" / "views").glob("*.py"):
-        assert not imports(module) & DATABASE, module
-        assert not {name for name in modules(module) if name in ("warehouse.read", "warehouse.db")}, module
+def test_frames_do_not_query():
+    for module in (ROOT / "warehouse" / "frames").glob("*.py"):
+        names = project_imports(module) | {name for _, name in imported(ast.parse(module.read_text(encoding="utf-8")))}
+        assert not {name.split(".")[0] for name in names} & DATABASE, module
+        assert not names & {"warehouse.read", "warehouse.db", "warehouse.bulk"}, module
 
 
-def test_warehouse_and_loaders_never_import_streamlit():
+def test_only_the_app_imports_streamlit():
     for package in ("warehouse", "loaders", "rubrics", "access", "demo", "cli"):
         for module in (ROOT / package).rglob("*.py"):
-            assert "streamlit" not in imports(module), module
+            names = {name.split(".")[0] for _, name in imported(ast.parse(module.read_text(encoding="utf-8")))}
+            assert "streamlit" not in names, module
 
 
 def test_no_pages_folder():

@@ -28,9 +28,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
+from warehouse import audit
+from warehouse.bulk import insert_frame
 from warehouse.errors import Refused
 from warehouse.models import HouseholdMonth, WarehouseMeta
 from warehouse.settings import Settings, sqlite_path
@@ -217,8 +220,6 @@ def rotate(engine: Engine, settings: Settings, *, by: str, new_key: str | None =
 
     The embedded warehouse generates the key and keeps the chain in its key file. With keys from
     DIBAO_ID_KEY the new key must be given, and DIBAO_ID_KEY must then list it after the old ones."""
-    from access import audit  # access depends on warehouse, not the other way round
-
     chain = current_chain(engine, settings)
     if chain.file is None and not new_key:
         raise IdKeyError("密钥来自 DIBAO_ID_KEY：请用 DIBAO_NEW_ID_KEY 提供新密钥（至少 16 个字符）")
@@ -247,10 +248,6 @@ def rotate(engine: Engine, settings: Settings, *, by: str, new_key: str | None =
 
 def _rehash(conn: Connection, wrap: Callable[[str], str]) -> tuple[int, int]:
     """Every stored pseudonym hashed once more: distinct values through a temporary mapping table."""
-    import polars as pl
-
-    from warehouse.bulk import insert_frame
-
     old = conn.execute(select(HouseholdMonth.household_key).distinct()).scalars().all()
     if not old:
         return 0, 0

@@ -8,7 +8,7 @@ from app_ui import data, export
 from app_ui.charts import on_time as charts
 from app_ui.filters import current
 from app_ui.i18n import t, tr
-from warehouse.views import on_time as views
+from warehouse.frames import on_time as views
 
 PERCENT = st.column_config.NumberColumn(format="percent")
 TARGET = views.TARGET

@@ -5,7 +5,7 @@ import streamlit as st
 from app_ui import data, export
 from app_ui.filters import current
 from app_ui.i18n import t, tr
-from warehouse.views.overview import county_rows, evaluation_ids, with_rechecks
+from warehouse.frames.overview import county_rows, evaluation_ids, with_rechecks
 
 filters = current()
 st.title(f"{t('app_title')} · {t('page_overview')}")

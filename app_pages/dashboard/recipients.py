@@ -8,7 +8,7 @@ from app_ui import data, export
 from app_ui.charts import recipients as charts
 from app_ui.filters import current
 from app_ui.i18n import t, tr
-from warehouse.views import recipients as views
+from warehouse.frames import recipients as views
 
 WAN = st.column_config.NumberColumn(format="%.2f")
 PERCENT = st.column_config.NumberColumn(format="percent")

@@ -6,7 +6,7 @@ from app_ui import data, drill, export
 from app_ui.charts import standards as charts
 from app_ui.filters import current
 from app_ui.i18n import t, tr
-from warehouse.views import standards as views
+from warehouse.frames import standards as views
 
 filters = current()
 st.title(t("page_standards"))

@@ -9,7 +9,7 @@ from app_ui.charts import findings as charts
 from app_ui.export import download_buttons
 from app_ui.filters import page_start
 from app_ui.i18n import language, t, tr
-from warehouse.views import findings as views
+from warehouse.frames import findings as views
 
 CHART_KEY = "findings-chart"
 

@@ -6,7 +6,7 @@ from app_ui import data, drill, export
 from app_ui.charts import grades as charts
 from app_ui.filters import current
 from app_ui.i18n import t, tr
-from warehouse.views import grades as views
+from warehouse.frames import grades as views
 
 filters = current()
 st.title(t("page_grades"))

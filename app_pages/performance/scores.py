@@ -8,8 +8,8 @@ from app_ui.export import download_buttons
 from app_ui.export import table as table_with_downloads
 from app_ui.filters import page_start
 from app_ui.i18n import language, t, tr
-from warehouse.views import recheck as recheck_views
-from warehouse.views import scores as views
+from warehouse.frames import recheck as recheck_views
+from warehouse.frames import scores as views
 
 LOST = "background-color: #fde2e1"  # a row that lost points
 

@@ -8,7 +8,7 @@ import altair as alt
 import polars as pl
 
 from app_ui.i18n import language, tr
-from warehouse.views.findings import KINDS
+from warehouse.frames.findings import KINDS
 
 # One colour per kind, the same on every chart (Tableau 10, in the order of KINDS).
 KIND_COLOURS = ("#e15759", "#f28e2b", "#b07aa1", "#edc948", "#4e79a7", "#9c755f")

@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 
 from app_ui.i18n import evaluation_kind_words, language, program_words, tr
-from warehouse.views.grades import Words, grade_bands
+from warehouse.frames.grades import Words, grade_bands
 
 EVALUATION = "evaluation"  # the selection parameter of a clicked score point
 BAND_COLOURS = {"优": "#2e9e5b", "良": "#3b7dd8", "中": "#e0a21a", "差": "#d64541"}

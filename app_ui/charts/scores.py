@@ -6,7 +6,7 @@ import altair as alt
 import polars as pl
 
 from app_ui.i18n import tr
-from warehouse.views.scores import COMPUTED, REPORTED
+from warehouse.frames.scores import COMPUTED, REPORTED
 
 FULL = "#c6dbef"  # the points available (分值): a light bar
 SCORED = "#08519c"  # the score (得分): a dark bar drawn over it

@@ -9,7 +9,7 @@ import altair as alt
 import polars as pl
 
 from app_ui.i18n import language, tr
-from warehouse.views.standards import Words
+from warehouse.frames.standards import Words
 
 RISE = "rise"  # the selection parameter of a clicked rise point
 MONTH_FORMAT = "%Y年%-m月"

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DatabaseError
 
-from access import audit
 from access.accounts import (
     LOCK_MINUTES,
     MAX_FAILURES,
@@ -23,6 +22,7 @@ from access.accounts import (
     list_users,
     reset_password,
 )
+from warehouse import audit
 from warehouse.models import Account, AuditEvent
 from warehouse.settings import sqlite_path
 

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from access import audit
 from cli import main
-from loaders.ingest import ingest_roster
+from loaders.roster_store import ingest_roster
 from tests.files import make_id, write_csv
+from warehouse import audit
 from warehouse.backup import BackupError, backup, check_backup, restore
 from warehouse.models import HouseholdMonth
 from warehouse.settings import Settings
@@ -90,7 +90,7 @@ def test_postgresql_warehouses_are_pointed_to_pg_dump(tmp_path):
 
 WRITER = """
 import sys
-from loaders.ingest import ingest_roster
+from loaders.roster_store import ingest_roster
 from warehouse.db import open_warehouse
 ingest_roster(open_warehouse(), __import__("pathlib").Path(sys.argv[1]), county="370881", user="运维")
 """

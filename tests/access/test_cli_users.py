@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from access import audit
 from access.accounts import authenticate
 from cli import main
+from warehouse import audit
 
 
 def run(*args: str):

@@ -13,15 +13,15 @@ import polars as pl
 import pytest
 from sqlalchemy import text
 
-from access import audit
-from loaders.ingest import ingest_roster
+from loaders.roster_store import ingest_roster
 from tests.access.test_backup import roster
+from warehouse import audit
 
 ROOT = Path(__file__).parents[2]
 WRITER = """
 import sys, pathlib
 from access.roles import Actor
-from loaders.ingest import ingest_roster
+from loaders.roster_store import ingest_roster
 from warehouse.db import open_warehouse
 who = Actor(sys.argv[2], "evaluator", frozenset({"370881"}))
 ingest_roster(open_warehouse(), pathlib.Path(sys.argv[1]), county="370881", user=who)

@@ -20,11 +20,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from access import audit
 from cli import main
-from loaders.ingest import ingest_roster, prepare_roster, store_roster
+from loaders.roster_store import ingest_roster, prepare_roster, store_roster
 from tests.access.test_backup import _id, household_rows, roster
-from warehouse import idkeys
+from warehouse import audit, idkeys
 from warehouse.models import HouseholdMonth, MonthlyFigure
 from warehouse.settings import Settings, get_settings
 

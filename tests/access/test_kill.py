@@ -11,14 +11,14 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from loaders.ingest import ingest_roster
+from loaders.roster_store import ingest_roster
 from tests.access.test_backup import roster
 from warehouse.models import Upload
 
 ROOT = Path(__file__).parents[2]
 WRITER = """
 import sys, pathlib
-from loaders.ingest import ingest_roster
+from loaders.roster_store import ingest_roster
 from warehouse.db import open_warehouse
 print("start", flush=True)
 ingest_roster(open_warehouse(), pathlib.Path(sys.argv[1]), county="370881", user="运维")

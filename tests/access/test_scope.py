@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from access import audit
 from access.roles import Actor, OutOfScope, as_actor
 from demo import SEEDS
 from loaders.counties import ingest_counties
 from loaders.evaluation import ingest_evaluation
-from loaders.ingest import ingest_roster
+from loaders.roster_store import ingest_roster
 from loaders.standards import ingest_standards
 from tests.files import make_id, write_csv
+from warehouse import audit
 from warehouse.models import Evaluation, HouseholdMonth, Standard, Upload
 
 HEADER = ["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"]

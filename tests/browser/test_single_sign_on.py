@@ -71,7 +71,7 @@ def signed_on(tmp_path_factory):
 def test_signing_on_maps_the_identity_to_its_account_and_logs_out(signed_on):
     from playwright.sync_api import sync_playwright
 
-    from access import audit
+    from warehouse import audit
 
     app, provider, engine = signed_on
     with sync_playwright() as playwright:

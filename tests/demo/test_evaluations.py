@@ -26,7 +26,7 @@ from demo.evaluations import (
 )
 from loaders.counties import ingest_counties
 from loaders.evaluation import ingest_evaluation
-from loaders.roster import file_hash
+from loaders.roster_parse import file_hash
 from loaders.standards import ingest_standards
 from rubrics.check import check_evaluations
 from rubrics.load import rubric_for

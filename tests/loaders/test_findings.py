@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from loaders.ingest import check_roster, ingest_roster
+from loaders.roster_store import check_roster, ingest_roster
 from tests.files import make_id, write_csv
 from warehouse import read
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from loaders.ingest import check_roster, ingest_roster
 from loaders.limits import MAX_PARTS, check_upload
-from loaders.problems import Rejected
+from loaders.roster_store import check_roster, ingest_roster
 from tests.files import make_id, write_csv, write_xlsx
+from warehouse.errors import Rejected
 from warehouse.models import Finding, HouseholdMonth, MonthlyFigure, Upload
 from warehouse.settings import get_settings
 

@@ -36,9 +36,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, inspect, select, text
 
 from loaders.headers import ROSTER
-from loaders.ingest import ingest_roster
-from loaders.problems import Rejected
+from loaders.roster_store import ingest_roster
 from tests.files import make_id
+from warehouse.errors import Rejected
 from warehouse.models import HouseholdMonth, MonthlyFigure, Upload
 
 SLOT = {"county": "370881", "month": "2023-01", "program": "rural"}

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
-from loaders.ingest import ingest_roster
+from loaders.roster_store import ingest_roster
 from tests.files import make_id, write_csv, write_xlsx
 from warehouse import idkeys
 

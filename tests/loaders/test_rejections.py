@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from loaders.ingest import ingest_roster
-from loaders.problems import Rejected
+from loaders.roster_store import ingest_roster
 from tests.files import make_id, write_csv, write_xlsx
+from warehouse.errors import Rejected
 from warehouse.models import Finding, HouseholdMonth, MonthlyFigure, Upload
 
 HEADER = ["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"]

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from loaders.ingest import check_roster, ingest_roster
+from loaders.roster_store import check_roster, ingest_roster
 from tests.files import make_id, write_csv, write_xlsx
 from warehouse import read
 

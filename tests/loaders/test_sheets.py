@@ -10,10 +10,10 @@ import pytest
 from demo import SEEDS
 from loaders.counties import ingest_counties
 from loaders.evaluation import ingest_evaluation
-from loaders.problems import Rejected
 from loaders.standards import ingest_standards
 from tests.files import write_csv
 from warehouse import read
+from warehouse.errors import Rejected
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from access import audit
 from access.accounts import add_user, authenticate
 from tests.files import write_csv
 from tests.pages.apptest import open_app, seat, table
+from warehouse import audit
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS, AUDIT, REGISTRY = "app_pages/admin/users.py", "app_pages/admin/audit.py", "app_pages/admin/registry.py"

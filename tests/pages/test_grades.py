@@ -7,7 +7,7 @@ import pyarrow as pa
 
 from demo import SEEDS
 from loaders.evaluation import ingest_evaluation
-from loaders.ingest import ingest_roster
+from loaders.roster_store import ingest_roster
 from tests.files import make_id, write_csv
 from tests.pages.apptest import chart_specs, open_app
 

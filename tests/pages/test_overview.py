@@ -5,7 +5,7 @@ from __future__ import annotations
 from demo import SEEDS
 from loaders.counties import ingest_counties
 from loaders.evaluation import ingest_evaluation
-from loaders.ingest import ingest_roster
+from loaders.roster_store import ingest_roster
 from tests.files import make_id, write_csv
 from tests.pages.apptest import open_app
 

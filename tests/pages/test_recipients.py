@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loaders.ingest import ingest_roster
+from loaders.roster_store import ingest_roster
 from tests.files import make_id, write_csv
 from tests.pages.apptest import chart_specs, metrics, open_with, table
 

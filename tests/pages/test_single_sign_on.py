@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from access import audit
 from access.accounts import add_user, disable_user
 from tests.pages.apptest import APP
+from warehouse import audit
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",

@@ -6,10 +6,9 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from access import audit
 from tests.files import make_id, write_csv
 from tests.pages.apptest import open_app
-from warehouse import read
+from warehouse import audit, read
 from warehouse.models import HouseholdMonth, Upload
 
 HEADER = ["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"]

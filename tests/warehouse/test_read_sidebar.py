@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert
 
-from loaders.ingest import ingest_roster
+from loaders.roster_store import ingest_roster
 from tests.access.test_backup import roster
 from warehouse import read
 from warehouse.models import Evaluation

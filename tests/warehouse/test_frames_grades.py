@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from warehouse.views import grades as views
+from warehouse.frames import grades as views
 
 NAMES = {"370881": "曲阜市", "530114": "呈贡区", "900001": "某县(报告未具名)"}
 

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from warehouse.views import on_time as views
+from warehouse.frames import on_time as views
 
 PROGRAMS = {"rural": "农村", "urban": "城市"}
 REGISTRY = pl.DataFrame(

@@ -6,7 +6,7 @@
     slot   = resolve_slot(...)          # county, programme and month from caller, columns or title
 
 Findings and figures, which need the warehouse, are in `loaders.findings` and
-`loaders.figures`; storing is `loaders.ingest`.
+`loaders.figures`; storing is `loaders.roster_store`.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ import polars as pl
 
 from loaders import idcard, values
 from loaders.headers import ROSTER, HeaderMatch
-from loaders.problems import Problem, Rejected
 from loaders.tables import Sheet, read_sheets
 from loaders.words import PROGRAMS
+from warehouse.errors import Problem, Rejected
 from warehouse.idkeys import KeyChain
 
 _TOTALS = re.compile(r"(合计|总计|小计)[:：]?$")

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from warehouse.views import recipients as views
+from warehouse.frames import recipients as views
 
 NAMES = {"530427": "新平彝族傣族自治县", "900001": "某县"}
 PROGRAMS = {"rural": "农村", "urban": "城市"}

@@ -15,14 +15,13 @@ import polars as pl
 from sqlalchemy import Connection, Engine, String, any_, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from access import audit
 from access.roles import Actor, require_upload
 from loaders import figures as figure_rules
 from loaders import findings as finding_rules
 from loaders.log import log_upload
-from loaders.roster import CountyInfo, RosterRows, read_roster
+from loaders.roster_parse import CountyInfo, RosterRows, read_roster
 from loaders.values import deadline as deadline_for
-from warehouse import idkeys, partitions
+from warehouse import audit, idkeys, partitions
 from warehouse.bulk import insert_frame
 from warehouse.locks import lock_counties
 from warehouse.models import County, Finding, HouseholdMonth, MonthlyFigure, Standard, Upload

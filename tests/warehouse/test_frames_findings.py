@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from warehouse.views import findings as views
+from warehouse.frames import findings as views
 
 NAMES = {"370881": "曲阜市", "440840": "湛江经济技术开发区"}
 KIND_WORDS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from warehouse.views import scores as views
+from warehouse.frames import scores as views
 
 WORDS = {
     "rural": "农村",

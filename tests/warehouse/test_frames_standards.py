@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from warehouse.views import standards as views
+from warehouse.frames import standards as views
 
 NAMES = {"370881": "曲阜市", "530427": "新平彝族傣族自治县", "900001": "某县"}
 

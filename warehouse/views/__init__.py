@@ -1,1 +1,0 @@
-"""Frames shaped for the pages, built from the read API (no SQL)."""
