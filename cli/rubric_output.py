@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from loaders.words import PROGRAM_WORDS
 from rubrics.check import EvaluationCheck
+from warehouse.vocabulary import PROGRAM_WORDS
 
 
 def _value(value: object) -> str:

@@ -37,7 +37,6 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from loaders.words import EVALUATION_KINDS
 from rubrics.load import rubric_for
 from rubrics.metrics import Facts, reported_number
 from rubrics.model import Rubric
@@ -45,6 +44,7 @@ from rubrics.ranges import Range, Test
 from rubrics.rules import MAX_COMBINATIONS, rounded
 from rubrics.score import SHEET_HEADER as HEADER
 from rubrics.score import AnswerError, Draft, Question, Scored, draft, write_sheet
+from warehouse.vocabulary import EVALUATION_KINDS
 
 _EVALUATION_COLUMNS = HEADER[:12]
 _LEVEL_COLUMNS = HEADER[12:16]

@@ -12,10 +12,10 @@ from loaders.headers import Field, HeaderSpec
 from loaders.log import log_upload, seen
 from loaders.records import read_records
 from loaders.roster_parse import file_hash
-from loaders.words import SOURCES
 from warehouse import audit
 from warehouse.bulk import insert_frame
 from warehouse.models import County, Township
+from warehouse.vocabulary import SOURCES
 
 COUNTIES = HeaderSpec(
     [

@@ -13,11 +13,11 @@ from loaders.log import log_upload, seen
 from loaders.records import ParsedSheet, read_records
 from loaders.roster_parse import file_hash
 from loaders.roster_store import county_registry
-from loaders.words import EVALUATED_PROGRAMS, EVALUATION_KINDS, SOURCES
 from warehouse import audit
 from warehouse.bulk import insert_frame
 from warehouse.locks import lock_counties
 from warehouse.models import Evaluation, IndicatorScore
+from warehouse.vocabulary import EVALUATED_PROGRAMS, EVALUATION_KINDS, SOURCES
 
 LEVELS = ("level1", "level2", "level3", "level4")
 

@@ -24,9 +24,9 @@ import polars as pl
 from loaders import idcard, values
 from loaders.headers import ROSTER, HeaderMatch
 from loaders.tables import Sheet, read_sheets
-from loaders.words import PROGRAMS
 from warehouse.errors import Problem, Rejected
 from warehouse.idkeys import KeyChain
+from warehouse.vocabulary import PROGRAMS
 
 _TOTALS = re.compile(r"(合计|总计|小计)[:：]?$")
 _FOOTER = r"制表人|审核人|填表人|负责人|制表日期|填报日期|审核日期|经办人|制表单位|填报单位|盖章"

@@ -14,11 +14,11 @@ from loaders.records import ParsedSheet, read_records
 from loaders.roster_parse import file_hash
 from loaders.roster_store import county_registry
 from loaders.values import category
-from loaders.words import PROGRAMS, SOURCES
 from warehouse import audit
 from warehouse.bulk import insert_frame
 from warehouse.locks import lock_counties
 from warehouse.models import Standard
+from warehouse.vocabulary import PROGRAMS, SOURCES
 
 STANDARDS = HeaderSpec(
     [

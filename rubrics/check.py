@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from loaders.words import KIND_WORDS
 from rubrics.load import library, rubric_for
 from rubrics.metrics import METRICS, Facts, measure
 from rubrics.model import RULE_LABELS, Indicator, Rubric, Rule
 from rubrics.ranges import percent
 from rubrics.rules import possible_scores, rounded, score
 from warehouse import read
+from warehouse.vocabulary import KIND_WORDS
 
 TOLERANCE = 0.005  # reports write scores to 2 decimals
 TOTAL = "合计"

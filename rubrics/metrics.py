@@ -17,10 +17,10 @@ from functools import cached_property
 import polars as pl
 from sqlalchemy.engine import Engine
 
-from loaders.words import PROGRAM_WORDS
 from rubrics.model import Rule
 from warehouse import read
 from warehouse.frames.on_time import TARGET as ON_TIME_TARGET
+from warehouse.vocabulary import PROGRAM_WORDS
 
 
 @dataclass(frozen=True)

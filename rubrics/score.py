@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from access.roles import Actor
-from loaders.words import KIND_WORDS, PROGRAM_WORDS
 from rubrics.metrics import Facts, measure
 from rubrics.model import Rubric, Rule
 from rubrics.rules import rounded, score
+from warehouse.vocabulary import KIND_WORDS, PROGRAM_WORDS
 
 SHEET_HEADER = (
     "县区代码", "项目", "年度", "评价类型", "评价机构", "总分", "等级",

@@ -1,4 +1,4 @@
-"""Words offices write for programmes, evaluation kinds and data sources, mapped to our keys."""
+"""The programme's vocabulary: the words offices write for programmes, evaluation kinds and sources, and our keys."""
 
 PROGRAMS = {"农村": "rural", "城市": "urban", "城镇": "urban", "rural": "rural", "urban": "urban"}
 EVALUATED_PROGRAMS = PROGRAMS | {"城乡": "all", "all": "all"}  # one evaluation may cover both
