@@ -30,23 +30,30 @@ PAGES = {
     ],
 }
 
+UPLOADING = {"app_pages/data/upload.py", "app_pages/performance/scoring.py"}  # evaluators and admins only
+ADMINISTERING = {"group_admin"}  # administrators only; each page also refuses anyone else (filters.page_start)
+
+
+def navigation(*, everything: bool = False) -> dict[str, list[st.Page]]:
+    """The pages this session may open, by group; `everything` for a visitor not yet logged in."""
+    return {
+        t(group): [
+            st.Page(path, title=t(title), default=path.endswith("overview.py"))
+            for path, title in pages
+            if everything or path not in UPLOADING or session.may_upload()
+        ]
+        for group, pages in PAGES.items()
+        if everything or group not in ADMINISTERING or session.is_admin()
+    }
+
+
+if session.actor() is None:
+    # Resolve a shared link's page before the login form stops the run: the URL keeps naming
+    # it, and the rerun after a successful login opens that page instead of the default one.
+    st.navigation(navigation(everything=True), position="hidden")
 session.require_login()
 if not data.county_names():
     st.title(t("app_title"))
     st.info(t("empty_warehouse"))
     st.stop()
-
-UPLOADING = {"app_pages/data/upload.py", "app_pages/performance/scoring.py"}  # evaluators and admins only
-ADMINISTERING = {"group_admin"}  # administrators only; each page also refuses anyone else (session.require_admin)
-navigation = st.navigation(
-    {
-        t(group): [
-            st.Page(path, title=t(title), default=path.endswith("overview.py"))
-            for path, title in pages
-            if path not in UPLOADING or session.may_upload()
-        ]
-        for group, pages in PAGES.items()
-        if group not in ADMINISTERING or session.is_admin()
-    }
-)
-navigation.run()
+st.navigation(navigation()).run()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from app_ui import data, session
-from app_ui.i18n import t, tr
+from app_ui.i18n import Label, label, t, tr
 
 PROGRAMS = ("", "rural", "urban")  # "": both
 MANY_COUNTIES = 20  # past this a chart of every county is unreadable and slow: pages start with a few
@@ -110,21 +110,35 @@ def _remember(key: str) -> None:
     st.session_state[f"filter_{key}"] = st.session_state[key]
 
 
-def current() -> Filters:
-    """Draw the shared sidebar and return the filters: the first call of every page."""
+ANYONE, UPLOADERS, ADMINS = "anyone", "uploaders", "admins"
+
+
+def page_start(
+    title_key: str,
+    *,
+    who: str = ANYONE,
+    needs_counties: bool = True,
+    needs_year: bool = True,
+    no_year: Label = "empty_warehouse",
+    title: str | None = None,
+) -> Filters:
+    """Every page's first call: who may see it, the account box, the shared sidebar and the title.
+
+    Where the page needs a county or a year and has none, a plain message stands in for the
+    page (`no_year` says what is missing when there is no year). `title` replaces the page's
+    catalogue title (the overview's shows the app's name)."""
+    if who == ADMINS:
+        session.require_admin()
+    elif who == UPLOADERS:
+        session.require_uploader()
     session.require_login()
     session.account_box()
-    return sidebar_filters()
-
-
-def page_start(title_key: str) -> Filters:
-    """Sidebar and title of a page; a plain message instead of the page when no county or year is there."""
-    filters = current()
-    st.title(t(title_key))
-    if not filters.counties:
+    filters = sidebar_filters()  # the language is chosen here: every word of the page comes after it
+    st.title(title or t(title_key))
+    if needs_counties and not filters.counties:
         st.info(t("no_county"))
         st.stop()
-    if filters.year is None:
-        st.info(t("empty_warehouse"))
+    if needs_year and filters.year is None:
+        st.info(label(no_year))
         st.stop()
     return filters

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from warehouse.vocabulary import KIND_WORDS, PROGRAM_WORDS
+
 WORDS: dict[str, tuple[str, str]] = {
     "app_title": ("低保绩效驾驶舱", "Dibao performance cockpit"),
     "group_dashboard": ("驾驶舱", "Dashboard"),
@@ -40,6 +42,60 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_county": ("请在左侧选择至少一个县区。", "Choose at least one county in the sidebar."),
     "download_csv": ("下载 CSV", "Download CSV"),
     "download_xlsx": ("下载 Excel", "Download Excel"),
+    "pick_in_chart": ("点击图中的点，或在此选择", "Click a point in the chart, or choose here"),
+    "synthetic": ("演示数据", "Demo data"),
+    # — programmes and evaluation kinds: the Chinese words are the vocabulary's own —
+    "program_rural": (PROGRAM_WORDS["rural"], "Rural"),
+    "program_urban": (PROGRAM_WORDS["urban"], "Urban"),
+    "program_all": (PROGRAM_WORDS["all"], "Urban and rural"),
+    "kind_self": (KIND_WORDS["self"], "Self-evaluation"),
+    "kind_department": (KIND_WORDS["department"], "Department evaluation"),
+    "kind_finance": (KIND_WORDS["finance"], "Finance evaluation"),
+    # — column titles shared by several tables (app_ui.columns gives each its format) —
+    "col_county": ("县区", "County"),
+    "col_program": ("项目", "Programme"),
+    "col_category": ("保障类别", "Category"),
+    "col_township": ("乡镇（街道）", "Township"),
+    "col_village": ("村（社区）", "Village"),
+    "col_month": ("月份", "Month"),
+    "col_year": ("年度", "Year"),
+    "col_households": ("保障户数", "Households"),
+    "col_persons": ("保障人数", "Persons"),
+    "col_new_households": ("新增户数", "New households"),
+    "col_exited_households": ("退出户数", "Exited households"),
+    "col_amount_wan": ("发放金额（万元）", "Amount paid (10k yuan)"),
+    "col_amount": ("发放金额（元）", "Amount (yuan)"),
+    "col_data": ("数据", "Data"),
+    "col_source": ("来源", "Source"),
+    "col_document": ("文号", "Document"),
+    "col_effective_from": ("起始日期", "In force from"),
+    "col_rise_pct": ("增幅（%）", "Rise (%)"),
+    "col_file": ("文件", "File"),
+    "col_sheet": ("工作表", "Sheet"),
+    "col_row": ("行号", "Row"),
+    "col_column": ("列", "Column"),
+    "col_problem": ("问题", "Problem"),
+    "col_detail": ("说明", "Detail"),
+    "col_note": ("说明", "Note"),
+    "col_id_masked": ("身份证号（已脱敏）", "ID number (masked)"),
+    "col_finding_kind": ("问题类型", "Kind"),
+    "col_indicator": ("指标", "Indicator"),
+    "col_level1": ("一级指标", "Level-1 indicator"),
+    "col_points": ("分值", "Points"),
+    "col_score": ("得分", "Score"),
+    "col_score_rate": ("得分率", "Score rate"),
+    "col_total_score": ("总分", "Total score"),
+    "col_grade": ("等级", "Grade"),
+    "col_grade_reported": ("等级（报告原文）", "Grade (as reported)"),
+    "col_band": ("按分数应为", "Band of the score"),
+    "col_evaluation_kind": ("评价类型", "Kind"),
+    "col_evaluator": ("评价机构", "Evaluator"),
+    "col_on_time_rate": ("按时发放率", "On-time rate"),
+    # — page words (each area adds its own below its heading) —
+    # dashboard
+    # performance
+    # data
+    # admin
 }
 
 
@@ -61,13 +117,17 @@ def tr(chinese: str, english: str) -> str:
 
 def program_words() -> dict[str, str]:
     """Programme keys as the interface names them."""
-    return {"rural": tr("农村", "Rural"), "urban": tr("城市", "Urban"), "all": tr("城乡", "Urban and rural")}
+    return {program: t(f"program_{program}") for program in PROGRAM_WORDS}
 
 
 def evaluation_kind_words() -> dict[str, str]:
     """Evaluation kinds as the interface names them."""
-    return {
-        "self": tr("自评", "Self-evaluation"),
-        "department": tr("部门评价", "Department evaluation"),
-        "finance": tr("财政评价", "Finance evaluation"),
-    }
+    return {kind: t(f"kind_{kind}") for kind in KIND_WORDS}
+
+
+Label = str | tuple[str, str]  # a catalogue key of WORDS, or a page's own (中文, English)
+
+
+def label(text: Label) -> str:
+    """A catalogue key, or a page's own (中文, English) pair, in the language chosen."""
+    return tr(*text) if isinstance(text, tuple) else t(text)

@@ -1,0 +1,126 @@
+"""Every table a page shows: one spec per column, one call that picks, titles, formats, shows and offers downloads.
+
+A page names the frame's columns it shows, in order: a key of COLUMNS (the shared columns,
+titled from the i18n catalogue) or a `Column` of its own where the title is the page's alone:
+
+    show_table(rises, ["county", "program_label", "effective_from", Column("standard", ("新标准", "To"), "%.0f")],
+               name=("历次提标", "rises"), key="standards-rises")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from app_ui import export
+from app_ui.i18n import Label, label
+
+DATE, DATETIME = "date", "datetime"
+ROW_HEIGHT, HEADER_HEIGHT = 35, 38  # pixels of st.dataframe's rows, for a height that fits `rows` rows
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one column of a frame is shown: its title, its number or date format, its width."""
+
+    key: str  # the frame's column
+    title: Label
+    format: str | None = None  # a NumberColumn format ("%.0f", "%+.2f", "percent", "localized"), DATE or DATETIME
+    width: str | int | None = None  # "small", "medium", "large" or pixels
+
+    def config(self) -> Any:
+        """The st.column_config entry, or None where Streamlit's default is right."""
+        if self.format == DATE:
+            return st.column_config.DateColumn(format="YYYY-MM-DD", width=self.width)
+        if self.format == DATETIME:
+            return st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss", width=self.width)
+        if self.format:
+            return st.column_config.NumberColumn(format=self.format, width=self.width)
+        return st.column_config.TextColumn(width=self.width) if self.width else None
+
+
+def _shared(*specs: tuple[str | tuple[str, ...], Label, str | None]) -> dict[str, Column]:
+    """The catalogue below: one title and format for a column, under each name the frames give it."""
+    return {
+        key: Column(key, title, number)
+        for keys, title, number in specs
+        for key in (keys if isinstance(keys, tuple) else (keys,))
+    }
+
+
+COLUMNS: dict[str, Column] = _shared(
+    (("county", "county_name"), "col_county", None),
+    (("programme", "program_label", "program_name"), "col_program", None),
+    (("category", "category_label"), "col_category", None),
+    ("township", "col_township", None),
+    ("village", "col_village", None),
+    ("month_label", "col_month", None),
+    ("year", "col_year", "%d"),
+    ("households", "col_households", None),
+    ("persons", "col_persons", None),
+    ("new_households", "col_new_households", None),
+    ("exited_households", "col_exited_households", None),
+    ("amount_wan", "col_amount_wan", "%.2f"),
+    ("amount", "col_amount", "%.2f"),
+    ("demo", "col_data", None),
+    ("source_label", "col_source", None),
+    (("document", "documents"), "col_document", None),
+    ("effective_from", "col_effective_from", DATE),
+    ("rise_pct", "col_rise_pct", "%+.2f"),
+    (("file", "file_name"), "col_file", None),
+    ("sheet", "col_sheet", None),
+    ("row", "col_row", "%d"),
+    ("column", "col_column", None),
+    ("message", "col_problem", None),
+    ("detail", "col_detail", None),
+    ("note", "col_note", None),
+    ("id_masked", "col_id_masked", None),
+    ("kind_name", "col_finding_kind", None),
+    (("indicator", "path"), "col_indicator", None),
+    ("level1", "col_level1", None),
+    ("points", "col_points", "%.2f"),
+    ("score", "col_score", "%.2f"),
+    ("score_rate", "col_score_rate", None),
+    ("total_score", "col_total_score", "%.2f"),
+    ("evaluation_grade", "col_grade", None),
+    ("grade", "col_grade_reported", None),
+    ("band", "col_band", None),
+    ("kind_label", "col_evaluation_kind", None),
+    ("evaluator", "col_evaluator", None),
+    ("rate", "col_on_time_rate", None),
+)
+
+
+def spec(column: str | Column) -> Column:
+    """A shared column by name, or the page's own Column as it is."""
+    if isinstance(column, Column):
+        return column
+    if column not in COLUMNS:
+        raise KeyError(f"no shared column {column!r}: add it to app_ui.tables.COLUMNS or pass a Column")
+    return COLUMNS[column]
+
+
+def retitled(column: str, title: Label, **changes: Any) -> Column:
+    """A shared column under a title of the page's own (its format kept unless changed)."""
+    return replace(spec(column), title=title, **changes)
+
+
+def show_table(
+    frame: pl.DataFrame, columns: Sequence[str | Column], *, name: Label, key: str, rows: int | None = None, **options
+):
+    """Show `columns` of `frame` titled and formatted, with CSV and XLSX downloads below; return st.dataframe's event.
+
+    `rows` fixes the height to that many rows (a long table scrolls); `options` go to st.dataframe
+    (key, on_select, selection_mode …)."""
+    specs = [spec(column) for column in columns]
+    titles = {column.key: label(column.title) for column in specs}
+    shown = frame.select(list(titles)).rename(titles)
+    configs = {titles[column.key]: column.config() for column in specs}
+    options["column_config"] = {title: config for title, config in configs.items() if config is not None}
+    if rows is not None:
+        options.setdefault("height", HEADER_HEIGHT + ROW_HEIGHT * max(1, min(shown.height, rows)))
+    return export.table(shown, name=label(name), download_key=key, **options)
