@@ -1,10 +1,10 @@
-"""JSON and text shapes of the CLI, built from the read API."""
+"""The JSON shapes of `dibao summary` and `dibao findings`, and the report of an ingested roster."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
+import polars as pl
 from sqlalchemy import Engine
 
 from loaders.roster_store import RosterReport
@@ -24,6 +24,7 @@ _MONTH_FIELDS = (
 
 
 def county_summary(engine: Engine, *, county: str, program: str | None, year: int | None) -> dict | None:
+    """Gather a county's months, standards and evaluations; None for a county not in the registry."""
     registry = read.counties(engine, codes=[county])
     if registry.is_empty():
         return None
@@ -65,8 +66,8 @@ def county_summary(engine: Engine, *, county: str, program: str | None, year: in
     }
 
 
-def findings_list(engine: Engine, *, county: str, month: dt.date | None) -> list[dict]:
-    frame = read.findings(engine, counties=[county], month=month)
+def findings_json(frame: pl.DataFrame) -> list[dict]:
+    """Shape findings as `dibao findings --json` prints them, naming the sheet only when there is one."""
     return [
         {
             "kind": row["kind"],
@@ -81,6 +82,7 @@ def findings_list(engine: Engine, *, county: str, month: dt.date | None) -> list
 
 
 def roster_report(report: RosterReport, *, as_json: bool) -> str:
+    """Report an ingested roster as one line of JSON or one sentence."""
     by_kind = report.findings.group_by("kind").len().sort("kind").iter_rows()
     data = {
         "file": report.file_name,

@@ -15,6 +15,7 @@ def _value(value: object) -> str:
 
 
 def check_text(checks: list[EvaluationCheck]) -> str:
+    """Report each evaluation's check: its head line, then differences, problems and lines not recomputed."""
     blocks = []
     for check in checks:
         head = (

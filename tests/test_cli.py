@@ -10,11 +10,13 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cli import main
+from cli.demo import year_span
 from demo import SEEDS
 from loaders.counties import ingest_counties
 from loaders.evaluation import ingest_evaluation
 from loaders.standards import ingest_standards
 from tests.files import make_id, write_csv
+from warehouse import read
 
 DIBAO = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "dibao"
 
@@ -25,8 +27,9 @@ def seed(engine) -> None:
     ingest_evaluation(engine, SEEDS / "evaluations" / "370881_2023_rural.csv", user="t")
 
 
-def test_summary_json_shape_and_qufu_2023(tmp_path, empty_warehouse):
-    seed(empty_warehouse)
+def seed_with_a_roster(tmp_path, engine) -> None:
+    """The seeds and one Qufu roster for 2023-01: two households, one paid late."""
+    seed(engine)
     roster = write_csv(
         tmp_path / "r.csv",
         [
@@ -36,8 +39,12 @@ def test_summary_json_shape_and_qufu_2023(tmp_path, empty_warehouse):
         header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
         title=[["2023年1月农村低保发放明细"]],
     )
+    assert CliRunner().invoke(main, ["ingest", "roster", str(roster), "--county", "370881"]).exit_code == 0
+
+
+def test_summary_json_shape_and_qufu_2023(tmp_path, empty_warehouse):
+    seed_with_a_roster(tmp_path, empty_warehouse)
     runner = CliRunner()
-    assert runner.invoke(main, ["ingest", "roster", str(roster), "--county", "370881"]).exit_code == 0
     result = runner.invoke(main, ["summary", "--county", "370881", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -95,6 +102,37 @@ def test_summary_json_shape_and_qufu_2023(tmp_path, empty_warehouse):
     ]
 
 
+def test_summary_and_findings_print_aligned_text_unless_json(tmp_path, empty_warehouse):
+    seed_with_a_roster(tmp_path, empty_warehouse)
+    runner = CliRunner()
+    summary = runner.invoke(main, ["summary", "--county", "370881", "--year", "2023"])
+    assert summary.exit_code == 0, summary.output
+    lines = summary.output.splitlines()
+    assert lines[0] == "曲阜市（370881）"
+    month_table = lines[lines.index("") + 1 : lines.index("") + 3]
+    assert month_table == [
+        "月份     项目  户数  人数  金额（元）  按时发放户数  按时率",
+        "2023-01  农村     2     3    2,190.00             1   50.0%",
+    ]
+    assert "2023-01-01  农村  —          745  济民字〔2023〕4号" in lines
+    assert "2023  农村  财政评价  92.46  优    决策 19.5，过程 16，产出 33，效益 23.96" in lines
+    as_json = json.loads(runner.invoke(main, ["summary", "--county", "370881", "--year", "2023", "--json"]).output)
+    assert as_json["months"][0]["amount"] == 2190.0 and as_json["evaluations"][0]["score"] == 92.46
+
+    masked = make_id(sequence=2)[:4] + "*" * 10 + make_id(sequence=2)[-4:]
+    found = runner.invoke(main, ["findings", "--county", "370881"])
+    assert found.exit_code == 0, found.output
+    assert found.output.splitlines() == [
+        "县区 370881 共 1 条发现",
+        "",
+        "类型          月份     行号  身份证号            说明",
+        f"late_payment  2023-01     4  {masked}  于 2023-02-03 发放，晚于截止日 2023-01-31（晚 3 天）",
+    ]
+    none = runner.invoke(main, ["findings", "--county", "370881", "--month", "2023-02"])
+    assert none.exit_code == 0 and none.output == "县区 370881 2023-02 没有发现问题\n"
+    assert json.loads(runner.invoke(main, ["findings", "--county", "370881", "--json"]).output)[0]["row"] == 4
+
+
 def test_rejected_roster_exits_non_zero_with_a_plain_message(tmp_path, settings):
     env = dict(os.environ)
     subprocess.run(
@@ -121,8 +159,6 @@ def test_rejected_roster_exits_non_zero_with_a_plain_message(tmp_path, settings)
 
 
 def test_demo_counties_adds_synthetic_counties_for_the_years_asked(empty_warehouse):
-    from warehouse import read
-
     result = CliRunner().invoke(main, ["demo", "--years", "2030-2031", "--counties", "2"])
     assert result.exit_code == 0, result.output
     assert "2 个演示县区（新建 2 个），2030–2031 年" in result.output
@@ -134,11 +170,9 @@ def test_demo_counties_adds_synthetic_counties_for_the_years_asked(empty_warehou
 
 
 def test_demo_years_is_a_span_or_a_count(empty_warehouse):
-    from cli import _year_span
-
-    assert _year_span(None, None, "10") == range(2015, 2025)
-    assert _year_span(None, None, "2023") == range(2023, 2024)
-    assert _year_span(None, None, "2019-2024") == range(2019, 2025)
+    assert year_span(None, None, "10") == range(2015, 2025)
+    assert year_span(None, None, "2023") == range(2023, 2024)
+    assert year_span(None, None, "2019-2024") == range(2019, 2025)
     for wrong in ("abc", "2024-2019", "2019-", "-3", "0", "100", "20190"):
         result = CliRunner().invoke(main, ["demo", "--years", wrong])
         assert result.exit_code == 2 and "--years" in result.output and "Traceback" not in result.output

@@ -1,0 +1,58 @@
+"""The `dibao` group, its one friendly-error handler, and what every command needs."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlalchemy.exc import OperationalError
+
+from warehouse import audit
+from warehouse.db import open_warehouse
+from warehouse.errors import Refused, Rejected
+from warehouse.settings import current_user, get_settings
+
+
+class FriendlyGroup(click.Group):
+    """A group whose commands end in a plain message and a non-zero exit on expected failures, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Rejected as rejected:
+            _audit_rejection(rejected)
+            click.echo(rejected.report(), err=True)
+            sys.exit(1)
+        except Refused as error:
+            click.echo(str(error), err=True)
+            sys.exit(1)
+        except OperationalError as error:
+            click.echo(f"无法访问数据仓库（{where()}）：{error.orig}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=FriendlyGroup, help="低保绩效驾驶舱：数据仓库、导入与查询。")
+def main() -> None:
+    pass
+
+
+def where() -> str:
+    """Name the warehouse without its password."""
+    return get_settings().warehouse_url.split("@")[-1]
+
+
+def operator() -> str:
+    """Name the person at the keyboard, as the audit log records them."""
+    return current_user(get_settings())
+
+
+def _audit_rejection(rejected: Rejected) -> None:
+    """Record a refused file too: who tried what."""
+    files = sorted({problem.file for problem in rejected.problems})
+    audit.record(
+        open_warehouse(),
+        actor=operator(),
+        action="reject",
+        file_name="、".join(files)[:500],
+        detail=f"{len(rejected.problems)} 个问题：{rejected.problems[0].message[:200]}" if rejected.problems else "",
+    )
