@@ -1,20 +1,23 @@
 """The 评分 page's calls: the rubric that applies, the draft the warehouse can fill in, the evaluator's
-answers (kept across page switches), the live total, and saving through the evaluation loader."""
+answers (kept across page switches), the tree as far as they go, and saving through the evaluation loader.
+
+All the adding up is rubrics' (rubrics/score.py, rubrics/engine.py); this module holds the widgets and their state."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 import streamlit as st
 
 from app_ui import data, session
 from app_ui.i18n import evaluation_kind_words, tr
+from app_ui.tables import Column
 from rubrics.load import RubricError, library
 from rubrics.load import rubric_for as _rubric_for
 from rubrics.metrics import Facts
 from rubrics.model import Indicator, Rubric
-from rubrics.score import AnswerError, Computed, Draft, Question, Scored
+from rubrics.score import AnswerError, Computed, Draft, Progress, Question, Scored
 from rubrics.score import draft as _draft
 from rubrics.score import save as _save
 from warehouse.errors import Rejected
@@ -24,6 +27,23 @@ PROGRAMS = ("rural", "urban", "all")
 KINDS = ("self", "department", "finance")
 FIGURES = ("budget_wan", "arrived_wan", "spent_wan", "planned_persons")
 KEPT = "scoring-kept"  # widget key → value, so answers survive a visit to another page
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The evaluation being scored, and by whom."""
+
+    county: str
+    place: str  # the county's name
+    program: str
+    year: int
+    kind: str
+    evaluator: str
+
+    @property
+    def scope(self) -> str:
+        """What the kept figures and answers belong to: a county's programme in a year."""
+        return f"{self.county}:{self.program}:{self.year}"
 
 
 def figure_labels() -> dict[str, str]:
@@ -139,82 +159,75 @@ def _escaped(text: str) -> str:
     return text.replace("*", "\\*").replace("_", "\\_")
 
 
-def as_percent(question: Question) -> bool:
-    """A reported figure entered in %: a rate, or one scored on bands written in % (应保未保率)."""
-    return question.percent
-
-
 def answer_key(scope: str, question: Question) -> str:
     return f"scoring-answer:{scope}:{question.key}"
 
 
-def answer_input(question: Question, scope: str, help_text: str = "") -> object:
-    """The input for one question; returns the answer as Question.score takes it (None: unanswered)."""
+def answer_input(question: Question, scope: str, help_text: str = "") -> None:
+    """The input for one question; `answers()` reads what it holds."""
     key = answer_key(scope, question)
     _seed(key, None)
     common = {"key": key, "on_change": _keep, "args": (key,), "help": help_text or None}
     text = _escaped(question.text)
     if question.kind == "options":
-        return st.radio(
+        st.radio(
             f"{text} · {tr('得分', 'score')}",
             question.options,
             format_func=lambda o: f"{o:g}",
             horizontal=True,
             **common,
         )
-    if question.kind == "yes_no":
-        return st.radio(
+    elif question.kind == "yes_no":
+        st.radio(
             f"{text} · {tr(f'是否达到（是：{question.points:g} 分）', f'met? (yes: {question.points:g})')}",
             (True, False),
             format_func=lambda met: tr("是", "Yes") if met else tr("否", "No"),
             horizontal=True,
             **common,
         )
-    if question.kind == "items":
+    elif question.kind == "items":
         per = question.per_item or 0
-        return st.number_input(
+        st.number_input(
             f"{text} · {tr(f'扣分项数（每项扣 {per:g} 分）', f'items found ({per:g} off each)')}",
             min_value=0,
             step=1,
             placeholder=tr("填写项数", "number of items"),
             **common,
         )
-    if question.kind == "value":
-        if as_percent(question):
-            value = st.number_input(
-                f"{text} · {tr('实际完成值（%）', 'reported value (%)')}",
-                min_value=0.0,
-                max_value=100.0,
-                step=0.01,
-                format="%.2f",
-                placeholder=tr("填写百分比", "a percentage"),
-                **common,
-            )
-            return None if value is None else round(value / 100, 6)
-        return st.number_input(
+    elif question.kind == "value" and question.percent:  # a rate, or bands written in % (应保未保率)
+        st.number_input(
+            f"{text} · {tr('实际完成值（%）', 'reported value (%)')}",
+            min_value=0.0,
+            max_value=100.0,
+            step=0.01,
+            format="%.2f",
+            placeholder=tr("填写百分比", "a percentage"),
+            **common,
+        )
+    elif question.kind == "value":
+        st.number_input(
             f"{text} · {tr('实际完成值', 'reported value')}", step=1.0, placeholder=tr("填写数值", "a number"), **common
         )
-    return st.number_input(
-        f"{text} · {tr(f'得分（0–{question.points:g}）', f'score (0–{question.points:g})')}",
-        min_value=0.0,
-        max_value=float(question.points),
-        step=0.5,
-        format="%.2f",
-        placeholder=tr("填写得分", "a score"),
-        **common,
-    )
+    else:
+        st.number_input(
+            f"{text} · {tr(f'得分（0–{question.points:g}）', f'score (0–{question.points:g})')}",
+            min_value=0.0,
+            max_value=float(question.points),
+            step=0.5,
+            format="%.2f",
+            placeholder=tr("填写得分", "a score"),
+            **common,
+        )
 
 
 def answers(draft: Draft, scope: str) -> dict[str, object]:
-    """The answers given so far (unanswered questions are left out, as Draft.complete expects)."""
-    given = {question.key: st.session_state.get(answer_key(scope, question)) for question in draft.questions}
-    converted = {}
+    """The answers given so far, as Question.score takes them (a % typed in, as a fraction); unanswered left out."""
+    given = {}
     for question in draft.questions:
-        value = given[question.key]
-        if value is None:
-            continue
-        converted[question.key] = round(value / 100, 6) if question.kind == "value" and as_percent(question) else value
-    return converted
+        value = st.session_state.get(answer_key(scope, question))
+        if value is not None:
+            given[question.key] = round(value / 100, 6) if question.kind == "value" and question.percent else value
+    return given
 
 
 # ── shown scores ──────────────────────────────────────────────────────────────
@@ -235,15 +248,6 @@ def inputs_text(computed: Computed) -> str:
     return "；".join(f"{name} {shown_number(value)}" for name, value in computed.inputs.items())
 
 
-def parts_of(draft: Draft, leaf_key: str) -> list[tuple[str, Computed | Question]]:
-    """A leaf's computed parts and questions in the rubric's order."""
-    found: list[tuple[str, Computed | Question]] = [
-        (key, computed) for key, computed in draft.computed.items() if key == leaf_key or key.startswith(f"{leaf_key}#")
-    ]
-    found += [(q.key, q) for q in draft.questions if q.indicator == leaf_key]
-    return sorted(found, key=lambda pair: int(pair[0].partition("#")[2] or 0))
-
-
 def part_text(leaf: Indicator, key: str) -> str:
     """The rubric's words for part "#n" of a leaf ("" for a leaf scored as a whole)."""
     index = key.partition("#")[2]
@@ -256,58 +260,22 @@ def sections(draft: Draft) -> list[tuple[Indicator, list[tuple[Indicator, list[C
     """Level-1 indicators, each with its leaves and their computed parts and questions."""
     rubric = draft.rubric
     return [
-        (
-            top,
-            [
-                (leaf, [part for _, part in parts_of(draft, leaf.key)])
-                for leaf in rubric.leaves
-                if leaf.path[0] == top.name
-            ],
-        )
+        (top, [(leaf, draft.parts(leaf)) for leaf in rubric.leaves if leaf.path[0] == top.name])
         for top in rubric.indicators
         if top.depth == 1
     ]
 
 
-def _part_score(part: Computed | Question, given: dict[str, object]) -> float | None:
-    if isinstance(part, Computed):
-        return part.score
-    if part.key not in given:
-        return None
-    try:
-        return part.score(given[part.key])
-    except AnswerError:
-        return None
+TREE_COLUMNS = [
+    Column("indicator", "col_indicator", width="medium"),
+    "points",
+    "score",
+    Column("how", ("评分方式", "Scored by")),
+    Column("basis", ("计算依据", "Computed from"), width="large"),
+]
 
 
-@dataclass
-class Live:
-    """The total as far as the answers go; `scored` once every question has a usable answer."""
-
-    scored: Scored | None
-    so_far: float
-    waiting: int
-    problems: list[str] = field(default_factory=list)
-
-
-def live(draft: Draft, given: dict[str, object]) -> Live:
-    so_far = sum(c.score for c in draft.computed.values())
-    waiting, problems = 0, []
-    for question in draft.questions:
-        if question.key not in given:
-            waiting += 1
-            continue
-        try:
-            so_far += question.score(given[question.key])
-        except AnswerError as error:
-            problems.append(str(error))
-    scored = None
-    if not waiting and not problems:
-        scored = draft.complete(given)
-    return Live(scored, round(so_far, 2), waiting, problems)
-
-
-def tree_table(draft: Draft, given: dict[str, object]) -> pl.DataFrame:
+def tree_table(draft: Draft, progress: Progress) -> pl.DataFrame:
     """Every indicator with its points, its score so far (blank until every part is scored) and how."""
     words = {
         "computed": tr("数据计算", "computed"),
@@ -315,29 +283,17 @@ def tree_table(draft: Draft, given: dict[str, object]) -> pl.DataFrame:
         "waiting": tr("待评定", "to answer"),
         "mixed": tr("计算＋评定", "computed + evaluator"),
     }
-    scores: dict[str, float | None] = {}
-    rows = []
-    for indicator in draft.rubric.indicators:
-        if indicator.rule is None:
-            continue
-        parts = parts_of(draft, indicator.key)
-        got = [_part_score(part, given) for _, part in parts]
-        scores[indicator.key] = None if any(g is None for g in got) else round(sum(got), 2)  # type: ignore[arg-type]
-        kinds = {isinstance(part, Computed) for _, part in parts}
+    scores = progress.tally.scores
+    about: dict[str, tuple[str, str]] = {}
+    for leaf in draft.rubric.leaves:
+        parts = draft.parts(leaf)
+        kinds = {isinstance(part, Computed) for part in parts}
         how = "computed" if kinds == {True} else "mixed" if kinds == {True, False} else "answered"
-        if scores[indicator.key] is None:
-            how = "waiting"
-        basis = "；".join(inputs_text(part) for _, part in parts if isinstance(part, Computed))
-        rows.append((indicator.key, words[how], basis))
-    for indicator in sorted(draft.rubric.indicators, key=lambda i: -i.depth):
-        if indicator.rule is None:
-            children = [scores[c.key] for c in draft.rubric.children(indicator.path)]
-            scores[indicator.key] = None if any(s is None for s in children) else round(sum(children), 2)  # type: ignore[arg-type]
-    about = {key: (how, basis) for key, how, basis in rows}
+        basis = "；".join(inputs_text(part) for part in parts if isinstance(part, Computed))
+        about[leaf.key] = (words["waiting" if scores[leaf.key] is None else how], basis)
     return pl.DataFrame(
         [
             {
-                "path": indicator.key,
                 "indicator": "　" * (indicator.depth - 1) + indicator.name,
                 "points": indicator.points,
                 "score": scores[indicator.key],
@@ -347,7 +303,6 @@ def tree_table(draft: Draft, given: dict[str, object]) -> pl.DataFrame:
             for indicator in draft.rubric.indicators
         ],
         schema={
-            "path": pl.String,
             "indicator": pl.String,
             "points": pl.Float64,
             "score": pl.Float64,

@@ -1,4 +1,8 @@
-"""Annual evaluations as flat score sheets (绩效评价得分表), one row per indicator."""
+"""Annual evaluations as flat score sheets (绩效评价得分表), one row per indicator.
+
+A file is read (`read_records`), validated (`validate_evaluation`) and stored (`store_evaluation`);
+the 评分 page builds its sheet's records itself (`evaluation_records`) and joins at validation.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ import polars as pl
 from sqlalchemy import Engine, delete, insert, select
 
 from access.roles import Actor, require_upload
+from loaders import values
 from loaders.headers import Field, HeaderSpec
 from loaders.log import log_upload, seen
-from loaders.records import ParsedSheet, read_records
+from loaders.records import ParsedSheet, Records, read_records
 from loaders.roster_parse import file_hash
 from loaders.roster_store import county_registry
 from warehouse import audit
@@ -56,11 +61,26 @@ def ingest_evaluation(engine: Engine, path: Path, *, user: Actor | str, display_
 
 
 def parse_evaluation(engine: Engine, path: Path, *, display_name: str | None = None) -> ParsedSheet:
-    """Read and validate a score sheet; raise `Rejected` listing every problem; write nothing.
+    """Read and validate a score sheet file; raise `Rejected` listing every problem; write nothing."""
+    records = read_records(path, SCORE_SHEET, display_name=display_name)
+    return validate_evaluation(engine, records, digest=file_hash(path))
+
+
+def evaluation_records(file_name: str, rows: list[list[str]]) -> Records:
+    """Score-sheet rows given as text, in SCORE_SHEET's column order, as reading them from a file gives them."""
+    keys = [column.key for column in SCORE_SHEET.fields]
+    cells = pl.DataFrame(rows, schema=dict.fromkeys(keys, pl.String), orient="row")
+    frame = cells.with_row_index("row", offset=2).select(  # row 1 is the header
+        pl.lit("").alias("sheet"), pl.col("row").cast(pl.Int64), *(values.clean(key).alias(key) for key in keys)
+    )
+    return Records(file_name, frame, {column.key: column.label for column in SCORE_SHEET.fields})
+
+
+def validate_evaluation(engine: Engine, records: Records, *, digest: str) -> ParsedSheet:
+    """Check a score sheet's records; raise `Rejected` listing every problem; write nothing.
 
     The summary has one row per evaluation with the id of the stored one it would replace.
     """
-    records = read_records(path, SCORE_SHEET, display_name=display_name)
     # Values are read where they are written; then blanks below mean "same as above".
     records.choice("program", EVALUATED_PROGRAMS)
     records.choice("kind", EVALUATION_KINDS)
@@ -79,7 +99,6 @@ def parse_evaluation(engine: Engine, path: Path, *, display_name: str | None = N
     records.known("county_code", county_registry(engine))
     _check_paths(records)
     records.check()
-    digest = file_hash(path)
     frame = records.frame.with_columns(
         pl.col(*LEVELS[1:], "target", "actual", "note", "evaluator", "grade").fill_null("")
     )

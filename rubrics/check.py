@@ -3,10 +3,10 @@
 The reported score sheet is matched to the rubric indicator by indicator (names or aliases,
 level by level). Computable leaves are rescored from warehouse metrics; the others keep the
 reported score, which is still checked against what its rule can give. Subtotals are the
-sums of their children's recomputed scores. A *difference* is a recomputed value that is
-not the reported one; a *problem* is a fault of the sheet or the rubric itself (subtotals
-that do not add up, points not summing to 100, a grade word that is not a grade, a band the
-report's words leave empty).
+sums of their children's recomputed scores, added up as the 评分 page adds them (rubrics/engine.py).
+A *difference* is a recomputed value that is not the reported one; a *problem* is a fault of the
+sheet or the rubric itself (subtotals that do not add up, points not summing to 100, a grade word
+that is not a grade, a band the report's words leave empty).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from sqlalchemy.engine import Engine
 
+from rubrics.engine import Tally, tally
 from rubrics.load import library, rubric_for
 from rubrics.metrics import METRICS, Facts, measure
 from rubrics.model import RULE_LABELS, Indicator, Rubric, Rule
@@ -199,19 +200,21 @@ class _Recheck:
         self.rubric, self.facts, self.result = rubric, facts, result
         self.rows = {row["path"]: row for row in sheet.iter_rows(named=True)}
         self.matched: dict[str, dict] = {}  # rubric key → sheet row
-        self.recomputed: dict[str, float | None] = {}
 
     def run(self) -> None:
         self._match()
+        leaves = {leaf.key: self._leaf_line(leaf) for leaf in self.rubric.leaves}
+        recomputed = tally(self.rubric, {key: line.recomputed for key, line in leaves.items()})
+        # Deepest first: the problems of a sheet are listed from its leaves up to its level-1 subtotals.
         for indicator in sorted(self.rubric.indicators, key=lambda i: -i.depth):
             if indicator.rule is None:
-                self._subtotal(indicator)
+                self._subtotal(indicator, recomputed)
             else:
-                self._leaf(indicator)
+                self._leaf(indicator, leaves[indicator.key])
         order = {indicator.key: position for position, indicator in enumerate(self.rubric.indicators)}
         self.result.lines.sort(key=lambda line: order[line.path])
         self.result.differences.sort(key=lambda d: order.get(d.indicator, len(order)))
-        self._total()
+        self._total(recomputed)
         self.result.problems.extend(f"指标体系：{problem}" for problem in self.rubric.problems)
 
     # matching ---------------------------------------------------------------------------------
@@ -232,28 +235,29 @@ class _Recheck:
                 self.result.problems.append(f"指标体系中的「{indicator.key}」在得分表中没有得分")
 
     # scoring ----------------------------------------------------------------------------------
-    def _leaf(self, indicator: Indicator) -> None:
+    def _leaf_line(self, indicator: Indicator) -> Line:
+        """The leaf recomputed from its metric where it can be, else its reported score kept, and why."""
         rule = indicator.rule
         assert rule is not None
         row = self.matched.get(indicator.key, {})
         reported = row.get("score")
-        self._check_reported(indicator, rule, reported)
         line = Line(indicator.key, indicator.depth, indicator.points, reported, reported, "保留报告值", rule.describe())
         if rule.computable:
             recomputed, inputs, reason = self._rescore(rule, row.get("actual") or "")
             if recomputed is None:
-                line = Line(**{**line.__dict__, "how": "无法重算", "inputs": inputs, "reason": reason})
-            else:
-                line = Line(**{**line.__dict__, "recomputed": recomputed, "how": "重算", "inputs": inputs})
-                if _differs(reported, recomputed):
-                    self._difference(indicator.key, reported, recomputed, rule.describe(), inputs, indicator.scoring)
-        elif reported is None and indicator.points == 0:
-            line = Line(**{**line.__dict__, "reason": "0 分的指标（报告只列目标与完成值）"})
-        elif reported is None:
-            line = Line(**{**line.__dict__, "how": "无法重算", "reason": "评价人员判断的指标，报告未给得分"})
-        else:
-            line = Line(**{**line.__dict__, "reason": f"{RULE_LABELS[rule.kind]}，不重算"})
-        self.recomputed[indicator.key] = line.recomputed
+                return Line(**{**line.__dict__, "how": "无法重算", "inputs": inputs, "reason": reason})
+            return Line(**{**line.__dict__, "recomputed": recomputed, "how": "重算", "inputs": inputs})
+        if reported is None and indicator.points == 0:
+            return Line(**{**line.__dict__, "reason": "0 分的指标（报告只列目标与完成值）"})
+        if reported is None:
+            return Line(**{**line.__dict__, "how": "无法重算", "reason": "评价人员判断的指标，报告未给得分"})
+        return Line(**{**line.__dict__, "reason": f"{RULE_LABELS[rule.kind]}，不重算"})
+
+    def _leaf(self, indicator: Indicator, line: Line) -> None:
+        assert indicator.rule is not None
+        self._check_reported(indicator, indicator.rule, line.reported)
+        if line.differs:  # only a recomputed score can differ: a kept one is the reported score
+            self._difference(indicator.key, line.reported, line.recomputed, line.rule, line.inputs, indicator.scoring)
         self.result.lines.append(line)
 
     def _rescore(self, rule: Rule, actual: str) -> tuple[float | None, dict[str, object], str]:
@@ -288,23 +292,22 @@ class _Recheck:
                 f"「{indicator.key}」得分 {reported:g} 不是评分规则能给出的分数（可能的得分：{options}）"
             )
 
-    def _subtotal(self, indicator: Indicator) -> None:
+    def _subtotal(self, indicator: Indicator, recomputed: Tally) -> None:
         children = self.rubric.children(indicator.path)
-        recomputed = rounded(sum(self.recomputed.get(child.key) or 0.0 for child in children))
-        self.recomputed[indicator.key] = recomputed
         reported = self.matched.get(indicator.key, {}).get("score")
         reported_children = [self._reported_sum(child) for child in children]
         if reported is not None and all(value is not None for value in reported_children):
             total = rounded(sum(reported_children))
             if abs(total - reported) > TOLERANCE:
                 self.result.problems.append(f"「{indicator.key}」报告小计 {reported:g}，但下级报告得分合计 {total:g}")
-        inputs = {child.name: self.recomputed.get(child.key) for child in children}
+        subtotal = recomputed.so_far[indicator.key]
+        inputs = {child.name: recomputed.so_far[child.key] for child in children}
         rule = "下级指标重算得分之和"
         self.result.lines.append(
-            Line(indicator.key, indicator.depth, indicator.points, reported, recomputed, "下级合计", rule, inputs)
+            Line(indicator.key, indicator.depth, indicator.points, reported, subtotal, "下级合计", rule, inputs)
         )
-        if _differs(reported, recomputed):
-            self._difference(indicator.key, reported, recomputed, rule, inputs)
+        if _differs(reported, subtotal):
+            self._difference(indicator.key, reported, subtotal, rule, inputs)
 
     def _reported_sum(self, indicator: Indicator) -> float | None:
         """The reported score, or for a group the report left blank, the sum of what it reports below."""
@@ -314,32 +317,30 @@ class _Recheck:
         below = [self._reported_sum(child) for child in self.rubric.children(indicator.path)]
         return None if any(value is None for value in below) else rounded(sum(below))
 
-    def _total(self) -> None:
+    def _total(self, recomputed: Tally) -> None:
         result, rubric = self.result, self.rubric
         level1 = [i for i in rubric.indicators if i.depth == 1]
-        recomputed = rounded(sum(self.recomputed.get(i.key) or 0.0 for i in level1))
-        result.recomputed_total = recomputed
+        result.recomputed_total = recomputed.total
         reported_level1 = [self._reported_sum(i) for i in level1]
-        inputs = {i.name: self.recomputed.get(i.key) for i in level1}
+        inputs = {i.name: recomputed.so_far[i.key] for i in level1}
         if result.reported_total is None:
-            result.problems.append(f"报告没有总分（重算为 {recomputed:g}）")
+            result.problems.append(f"报告没有总分（重算为 {recomputed.total:g}）")
         else:
             if all(value is not None for value in reported_level1):
                 total = rounded(sum(reported_level1))
                 if abs(total - result.reported_total) > TOLERANCE:
                     result.problems.append(f"报告总分 {result.reported_total:g}，但一级指标报告得分合计 {total:g}")
-            if _differs(result.reported_total, recomputed):
-                self._difference(TOTAL, result.reported_total, recomputed, "一级指标重算得分之和", inputs)
+            if _differs(result.reported_total, recomputed.total):
+                self._difference(TOTAL, result.reported_total, recomputed.total, "一级指标重算得分之和", inputs)
         self._grade(recomputed)
 
-    def _grade(self, recomputed_total: float) -> None:
+    def _grade(self, recomputed: Tally) -> None:
         result, rubric = self.result, self.rubric
-        points = rubric.total_points
-        on_100 = recomputed_total if abs(points - 100) <= TOLERANCE or points == 0 else recomputed_total / points * 100
-        result.recomputed_grade = rubric.grade(on_100)
+        result.recomputed_grade = recomputed.grade
         words = [band.grade for band in rubric.grades]
         bands = "、".join(f"{band.grade} {band.range.text}" for band in rubric.grades)
-        rule = f"等级区间：{bands}" + ("" if on_100 == recomputed_total else f"（按得分率折算为百分制：{on_100:.2f}）")
+        on_100 = "" if recomputed.on_100 == recomputed.total else f"（按得分率折算为百分制：{recomputed.on_100:.2f}）"
+        rule = f"等级区间：{bands}{on_100}"
         reported = result.reported_grade
         if not reported:
             result.problems.append("报告没有等级")
@@ -347,7 +348,7 @@ class _Recheck:
         if reported not in words:
             result.problems.append(f"报告等级「{reported}」不是等级（{'、'.join(words)}）")
         elif reported != result.recomputed_grade:
-            inputs = {"重算总分": recomputed_total}
+            inputs = {"重算总分": recomputed.total}
             self._difference(GRADE, reported, result.recomputed_grade, rule, inputs)
         if result.reported_total is not None and reported in words:
             by_reported = rubric.grade(result.reported_total)

@@ -1,31 +1,31 @@
 """Score a new evaluation with a rubric: computable leaves from the warehouse, the rest answered.
 
 `draft()` fills in every leaf (or part of a leaf) whose metric the warehouse can compute and
-lists the questions left for the evaluator — a score, a yes/no, a number of items. Once they
-are answered, `Draft.complete()` adds the tree up, grades it, and `write_sheet()` writes the
-result as an ordinary score sheet (docs/formats.md) so it is stored through the same loader
-as an uploaded one.
+lists the questions left for the evaluator — a score, a yes/no, a number of items. As they are
+answered, `Draft.progress()` adds the tree up (rubrics/engine.py); once all are, `Draft.complete()`
+gives the scored evaluation, which `save()` stores through the evaluation loader as the score
+sheet (docs/formats.md) `write_sheet()` would write.
 """
 
 from __future__ import annotations
 
 import csv
-import tempfile
+import hashlib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from access.roles import Actor
+from loaders.evaluation import SCORE_SHEET, evaluation_records, store_evaluation, validate_evaluation
+from rubrics.engine import Tally, items, tally
 from rubrics.metrics import Facts, measure
-from rubrics.model import Rubric, Rule
+from rubrics.model import Indicator, Rubric, Rule
 from rubrics.rules import rounded, score
 from warehouse.vocabulary import KIND_WORDS, PROGRAM_WORDS
 
-SHEET_HEADER = (
-    "县区代码", "项目", "年度", "评价类型", "评价机构", "总分", "等级",
-    "预算安排（万元）", "实际到位（万元）", "实际支出（万元）", "计划保障人数", "数据来源",
-    "一级指标", "二级指标", "三级指标", "四级指标",
-    "分值", "得分", "年度指标值", "实际完成值", "说明",
-)  # fmt: skip
+SHEET_HEADER = tuple(column.label for column in SCORE_SHEET.fields)
 
 
 class AnswerError(ValueError):
@@ -98,57 +98,92 @@ class Computed:
     inputs: dict[str, object]
 
 
-@dataclass
+@dataclass(frozen=True)
+class Progress:
+    """A draft as far as the answers go: the tally, and why an answer given cannot be used (by question key)."""
+
+    tally: Tally
+    problems: dict[str, str]
+
+    @property
+    def done(self) -> bool:
+        """Every question answered, every answer usable."""
+        return self.tally.complete and not self.problems
+
+
+@dataclass(frozen=True)
 class Scored:
-    rubric: Rubric
-    scores: dict[str, float]  # every indicator key → score
+    """A completed draft: every indicator scored, and how each leaf was."""
+
+    tally: Tally
     notes: dict[str, str]  # leaf key → how it was scored
     actuals: dict[str, str]  # leaf key → the reported figure an answer gave (survey rates)
-    total: float
-    grade: str | None
+
+    @property
+    def rubric(self) -> Rubric:
+        return self.tally.rubric
+
+    @property
+    def total(self) -> float:
+        return self.tally.total
+
+    @property
+    def grade(self) -> str | None:
+        return self.tally.grade
 
 
 @dataclass
 class Draft:
+    """What the warehouse computed of a county's year under a rubric, and the questions left for the evaluator."""
+
     rubric: Rubric
     facts: Facts
     computed: dict[str, Computed] = field(default_factory=dict)
     questions: list[Question] = field(default_factory=list)
 
-    def complete(self, answers: dict[str, object]) -> Scored:
-        """Add up computed and answered scores; AnswerError for a missing or impossible answer."""
-        part_scores: dict[str, float] = {key: c.score for key, c in self.computed.items()}
-        actuals: dict[str, str] = {}
+    def parts(self, leaf: Indicator) -> list[Computed | Question]:
+        """A leaf's computed parts and questions, in the rubric's order."""
+        asked = {question.key: question for question in self.questions}
+        return [self.computed.get(key) or asked[key] for key in items(leaf)]
+
+    def progress(self, answers: dict[str, object]) -> Progress:
+        """Add up the computed scores and the usable answers; an unanswered or unusable question waits."""
+        values = {key: computed.score for key, computed in self.computed.items()}
+        problems: dict[str, str] = {}
         for question in self.questions:
-            if question.key not in answers:
+            if question.key in answers:
+                try:
+                    values[question.key] = question.score(answers[question.key])
+                except AnswerError as error:
+                    problems[question.key] = str(error)
+        return Progress(tally(self.rubric, values), problems)
+
+    def complete(self, answers: dict[str, object]) -> Scored:
+        """The scored evaluation; AnswerError for the first question unanswered or answered impossibly."""
+        progress = self.progress(answers)
+        for question in self.questions:
+            if question.key in progress.problems:
+                raise AnswerError(progress.problems[question.key])
+            if question.key in progress.tally.waiting:
                 raise AnswerError(f"「{question.indicator}」{question.text}：尚未填写")
-            part_scores[question.key] = question.score(answers[question.key])
-            if question.kind == "value":
-                actuals[question.indicator] = question.shown(answers[question.key])
-        scores: dict[str, float] = {}
-        notes: dict[str, str] = {}
-        for leaf in self.rubric.leaves:
-            keys = [key for key in part_scores if key == leaf.key or key.startswith(f"{leaf.key}#")]
-            scores[leaf.key] = rounded(sum(part_scores[key] for key in keys))
-            notes[leaf.key] = _note(self, keys)
-        for indicator in sorted(self.rubric.indicators, key=lambda i: -i.depth):
-            if indicator.rule is None:
-                scores[indicator.key] = rounded(sum(scores[c.key] for c in self.rubric.children(indicator.path)))
-        total = rounded(sum(scores[i.key] for i in self.rubric.indicators if i.depth == 1))
-        points = self.rubric.total_points
-        on_100 = total if abs(points - 100) < 1e-9 or not points else total / points * 100
-        return Scored(self.rubric, scores, notes, actuals, total, self.rubric.grade(on_100))
+        actuals = {
+            question.indicator: question.shown(answers[question.key])
+            for question in self.questions
+            if question.kind == "value"
+        }
+        notes = {leaf.key: self._note(leaf) for leaf in self.rubric.leaves}
+        return Scored(progress.tally, notes, actuals)
 
-
-def _note(draft: Draft, keys: list[str]) -> str:
-    parts = []
-    for key in keys:
-        if key in draft.computed:
-            inputs = "，".join(f"{name} {value}" for name, value in draft.computed[key].inputs.items())
-            parts.append(f"由数据计算：{inputs}")
-        else:
-            parts.append("评价人员评定")
-    return "；".join(parts)
+    def _note(self, leaf: Indicator) -> str:
+        """How a leaf was scored: each computed part with its inputs, then each part the evaluator answered."""
+        keys = items(leaf)
+        computed = [
+            "由数据计算：" + "，".join(f"{name} {value}" for name, value in part.inputs.items())
+            for key, part in self.computed.items()
+            if key in keys
+        ]
+        answered = ["评价人员评定" for question in self.questions if question.key in keys]
+        return "；".join([*computed, *answered])
 
 
 def draft(rubric: Rubric, facts: Facts) -> Draft:
@@ -157,9 +192,7 @@ def draft(rubric: Rubric, facts: Facts) -> Draft:
     for leaf in rubric.leaves:
         assert leaf.rule is not None
         rules = leaf.rule.parts if leaf.rule.kind == "parts" else (leaf.rule,)
-        for index, rule in enumerate(rules, start=1):
-            key = f"{leaf.key}#{index}" if leaf.rule.kind == "parts" else leaf.key
-            text = rule.text or leaf.name
+        for key, rule in zip(items(leaf), rules, strict=True):
             reason = "评价人员判断"
             if rule.computable:
                 value = measure(rule, facts)
@@ -168,7 +201,7 @@ def draft(rubric: Rubric, facts: Facts) -> Draft:
                     result.computed[key] = Computed(key, got, dict(value.inputs))
                     continue
                 reason = value.reason or "数值不在任何分档内"
-            result.questions.append(_question(key, leaf.key, text, rule, reason))
+            result.questions.append(_question(key, leaf.key, rule.text or leaf.name, rule, reason))
     return result
 
 
@@ -189,16 +222,8 @@ def _question(key: str, indicator: str, text: str, rule: Rule, reason: str) -> Q
     return Question(key, indicator, text, "options" if options else "score", rule.points, options, reason=reason)
 
 
-def write_sheet(
-    path: Path,
-    scored: Scored,
-    *,
-    facts: Facts,
-    kind: str,
-    evaluator: str,
-    source: str = "upload",
-) -> Path:
-    """Write the scored evaluation as a score sheet the evaluation loader reads (UTF-8 with BOM)."""
+def sheet_rows(scored: Scored, *, facts: Facts, kind: str, evaluator: str, source: str = "upload") -> list[list[str]]:
+    """The scored evaluation as a score sheet's rows (docs/formats.md), one per indicator, without the header."""
     figures = facts.evaluation
     first = [
         facts.county,
@@ -217,11 +242,21 @@ def write_sheet(
         leading = first if not rows else [""] * len(first)
         note = scored.notes.get(indicator.key, "")
         actual = scored.actuals.get(indicator.key, "")
-        rows.append([*leading, *levels, f"{indicator.points:g}", f"{scored.scores[indicator.key]:g}", "", actual, note])
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(SHEET_HEADER)
-        writer.writerows(rows)
+        got = scored.tally.scores[indicator.key]
+        rows.append([*leading, *levels, f"{indicator.points:g}", f"{got:g}", "", actual, note])
+    return rows
+
+
+def sheet_bytes(rows: list[list[str]]) -> bytes:
+    """The rows under SHEET_HEADER as a CSV file in UTF-8 with a BOM."""
+    text = io.StringIO()
+    csv.writer(text).writerows([SHEET_HEADER, *rows])
+    return text.getvalue().encode("utf-8-sig")
+
+
+def write_sheet(path: Path, scored: Scored, *, facts: Facts, kind: str, evaluator: str, source: str = "upload") -> Path:
+    """Write the scored evaluation as a score sheet the evaluation loader reads."""
+    path.write_bytes(sheet_bytes(sheet_rows(scored, facts=facts, kind=kind, evaluator=evaluator, source=source)))
     return path
 
 
@@ -229,12 +264,12 @@ def _figure(value: object) -> str:
     return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def save(engine, scored: Scored, *, facts: Facts, kind: str, evaluator: str, user: Actor | str) -> int:
+def save(engine: Engine, scored: Scored, *, facts: Facts, kind: str, evaluator: str, user: Actor | str) -> int:
     """Store a scored evaluation through the evaluation loader (validation, upload log, replacing the
     same county, programme, year and kind); returns the number of evaluations stored (0: unchanged)."""
-    from loaders.evaluation import ingest_evaluation
-
-    with tempfile.TemporaryDirectory() as folder:
-        name = f"{facts.county}_{facts.year}_{facts.program}_评分.csv"
-        path = write_sheet(Path(folder) / name, scored, facts=facts, kind=kind, evaluator=evaluator)
-        return ingest_evaluation(engine, path, user=user, display_name=name)
+    rows = sheet_rows(scored, facts=facts, kind=kind, evaluator=evaluator)
+    name = f"{facts.county}_{facts.year}_{facts.program}_评分.csv"
+    # Fingerprinted as the file write_sheet writes, so saving a scoring and uploading that file are one upload.
+    digest = hashlib.sha256(sheet_bytes(rows)).hexdigest()
+    parsed = validate_evaluation(engine, evaluation_records(name, rows), digest=digest)
+    return store_evaluation(engine, parsed, user=user)

@@ -24,8 +24,18 @@ def qufu_questions(engine):
     return draft(rubric_for(county="370881", program="rural", year=2023), facts).questions
 
 
-def row(app, path_end: str) -> dict:
-    tree = table(app, "basis")
+NAMES = ("indicator", "points", "score", "how", "basis")
+TITLES = {  # the tree table's column titles → the names above
+    "zh": dict(zip(("指标", "分值", "得分", "评分方式", "计算依据"), NAMES, strict=True)),
+    "en": dict(zip(("Indicator", "Points", "Score", "Scored by", "Computed from"), NAMES, strict=True)),
+}
+
+
+def row(app, path_end: str, *, language: str = "zh") -> dict:
+    """The tree table's row of the indicator whose name ends so, by column name whatever the language."""
+    titles = TITLES[language]
+    tree = table(app, next(iter(titles))).rename(columns=titles)
+    assert tuple(tree.columns) == NAMES
     found = tree[tree["indicator"].str.strip().str.endswith(path_end)]
     assert len(found) == 1, path_end
     return found.iloc[0].to_dict()
@@ -199,5 +209,5 @@ def test_english(demo_warehouse):
     assert app.number_input(key=f"scoring-figure:{SCOPE}:budget_wan").label == "Budget (10k yuan)"
     assert app.radio(key="scoring-kind").label == "Kind"
     assert {"Score so far (incomplete)", "Grade", "Still to answer"} <= set(metrics(app))
-    assert row(app, "预算执行率")["how"] == "computed"
+    assert row(app, "预算执行率", language="en")["how"] == "computed"
     assert "Evaluation figures" in [header.value for header in app.subheader]
