@@ -187,6 +187,20 @@ _GENERIC_SURNAMES = "王王王李李李张张张刘刘陈陈杨杨赵黄周吴�
 _XINPING_NEW = _spread(577, (14, 13, 12, 11, 10, 9, 7, 6, 6, 5, 4, 3))  # 2020 intake, front-loaded
 _XINPING_OUT = _spread(223, [1] * 12)
 
+# The unnamed county of one report runs both programmes alike: one office, one calendar, one paperwork.
+_COUNTY_900001 = {
+    "county": "900001",
+    "ext": "csv",
+    "seed_year": 2023,
+    "exit_rate": 0.007,
+    "supplement_share": 0.2,
+    "pay_days": (5, 9),
+    "surnames": _GENERIC_SURNAMES,
+    "prefixes": (("900001", 1.0),),
+    "cross_in": True,
+    "protected": frozenset({59}),
+}
+
 PLANS: tuple[_Plan, ...] = (
     _Plan(
         county="370881",
@@ -264,41 +278,23 @@ PLANS: tuple[_Plan, ...] = (
         birth=(1930, 1995, 1958),
     ),
     _Plan(
-        county="900001",
+        **_COUNTY_900001,
         program="rural",
-        ext="csv",
-        seed_year=2023,
         anchors={0: 5100, 23: 4950, 47: 4720, 59: 4605, 71: 4520},
-        exit_rate=0.007,
         sizes=(0.42, 0.33, 0.14, 0.07, 0.03, 0.01),
         ratio=(4.1, 1.85),
-        supplement_share=0.2,
         legacy_share=0.004,
-        pay_days=(5, 9),
-        surnames=_GENERIC_SURNAMES,
         village_parts=_NORTH_VILLAGES,
-        prefixes=(("900001", 1.0),),
         township_weight={"城东街道": 0.2, "城西街道": 0.2, "城关镇": 0.5, "马庄乡": 1.1, "白云乡": 1.1, "李集乡": 1.1},
-        cross_in=True,
-        protected=frozenset({59}),
     ),
     _Plan(
-        county="900001",
+        **_COUNTY_900001,
         program="urban",
-        ext="csv",
-        seed_year=2023,
         anchors={0: 900, 23: 870, 47: 840, 59: 820, 71: 800},
-        exit_rate=0.007,
         sizes=(0.55, 0.29, 0.12, 0.04),
         ratio=(4.0, 2.05),
-        supplement_share=0.2,
-        pay_days=(5, 9),
-        surnames=_GENERIC_SURNAMES,
         village_parts=("东西南北新和平安康文华光明春", "城苑园居街坊门桥关", "社区", "社区"),
-        prefixes=(("900001", 1.0),),
         township_weight={"城关镇": 0.8, "河口镇": 0.2, "新集镇": 0.2, "马庄乡": 0, "白云乡": 0, "李集乡": 0},
-        cross_in=True,
-        protected=frozenset({59}),
         birth=(1930, 1996, 1960),
     ),
 )
@@ -1263,4 +1259,3 @@ def _write_share(out_dir: Path, months: list[int], counties: list[str]) -> None:
             path = _path(out_dir, stream.plan, m)
             path.parent.mkdir(parents=True, exist_ok=True)
             _WRITERS[stream.plan.county](stream, m, path)
-

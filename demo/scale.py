@@ -30,7 +30,7 @@ from demo import SEEDS
 from rubrics.load import library
 from warehouse import audit
 from warehouse.bulk import insert_frame
-from warehouse.models import County, Evaluation, Upload
+from warehouse.models import CHANGE_FIGURES, FIGURES, County, Evaluation, Upload
 
 FIRST_CODE = 800_001  # no real county-level code starts with 8
 PROVINCES = 31
@@ -317,19 +317,14 @@ def figure_rows(places: list[Place], towns: pl.DataFrame, rates: pl.DataFrame, m
             exited_persons=(pl.col("exited_households") * pl.col("size")).round(),
             source=pl.lit(SOURCE),
         )
+        .with_columns(pl.col(CHANGE_FIGURES).cast(pl.Int64))
         .select(
             "county_code",
             "program",
             "month",
             "township",
             "category",
-            "households",
-            "persons",
-            "amount_fen",
-            "on_time_households",
-            "late_households",
-            "unpaid_households",
-            pl.col("new_households", "exited_households", "new_persons", "exited_persons").cast(pl.Int64),
+            *FIGURES,
             "source",
             pl.col("yuan_per_person_month").alias("standard"),
         )

@@ -9,10 +9,9 @@ from sqlalchemy import Engine, delete
 
 from access.roles import Actor, require_admin
 from loaders.headers import Field, HeaderSpec
-from loaders.log import log_upload, seen
+from loaders.log import seen, storing_file
 from loaders.records import read_records
 from loaders.roster_parse import file_hash
-from warehouse import audit
 from warehouse.bulk import insert_frame
 from warehouse.models import County, Township
 from warehouse.vocabulary import SOURCES
@@ -68,7 +67,8 @@ def ingest_counties(engine: Engine, path: Path, *, user: Actor | str, display_na
     digest = file_hash(path)
     if seen(engine, kind="counties", file_hash=digest):
         return 0
-    with engine.begin() as conn:
+    with storing_file(engine, file_name=records.file_name, file_hash=digest, user=actor.name) as storing:
+        conn = storing.conn
         codes = counties["code"].to_list()
         conn.execute(delete(Township).where(Township.county_code.in_(codes)))
         existing = set(conn.execute(County.__table__.select().with_only_columns(County.code)).scalars())
@@ -79,10 +79,6 @@ def ingest_counties(engine: Engine, path: Path, *, user: Actor | str, display_na
             else:
                 conn.execute(County.__table__.insert().values(code=row["code"], **values))
         insert_frame(conn, Township.__tablename__, townships)
-        log_upload(
-            conn, kind="counties", file_name=records.file_name, file_hash=digest, user=actor.name, rows=frame.height
-        )
-        audit.record(
-            conn, actor=actor.name, action="upload", file_name=records.file_name, file_hash=digest, detail="县区名录"
-        )
+        storing.log_upload(kind="counties", rows=frame.height)
+        storing.record(detail="县区名录")
     return counties.height

@@ -11,21 +11,10 @@ import datetime as dt
 
 import polars as pl
 
+from warehouse.models import CHANGE_FIGURES, FIGURES, MONTH_FIGURES
+
 GROUP = ("township", "category")
-FIGURE_COLUMNS = (
-    "township",
-    "category",
-    "households",
-    "persons",
-    "amount_fen",
-    "on_time_households",
-    "late_households",
-    "unpaid_households",
-    "new_households",
-    "exited_households",
-    "new_persons",
-    "exited_persons",
-)
+FIGURE_COLUMNS = (*GROUP, *FIGURES)
 
 
 def households(rows: pl.DataFrame) -> pl.DataFrame:
@@ -54,25 +43,14 @@ def month_figures(rows: pl.DataFrame, *, deadline: dt.date, previous: pl.DataFra
     paid = rows.group_by(GROUP).agg(amount_fen=pl.col("amount_fen").sum())
     figures = counted.join(paid, on=GROUP, how="full", coalesce=True)
     if previous is None:
-        changes = pl.DataFrame(
-            schema={
-                "township": pl.String,
-                "category": pl.String,
-                "new_households": pl.Int64,
-                "new_persons": pl.Int64,
-                "exited_households": pl.Int64,
-                "exited_persons": pl.Int64,
-            }
-        )
-        figures = figures.join(changes, on=GROUP, how="left")
+        figures = figures.with_columns(pl.lit(None, pl.Int64).alias(name) for name in CHANGE_FIGURES)
     else:
         figures = figures.join(_changes(firsts, previous), on=GROUP, how="full", coalesce=True).with_columns(
-            pl.col("new_households", "new_persons", "exited_households", "exited_persons").fill_null(0)
+            pl.col(CHANGE_FIGURES).fill_null(0)
         )
-    counts = ["households", "persons", "amount_fen", "on_time_households", "late_households", "unpaid_households"]
     return (
-        figures.with_columns(pl.col(counts).fill_null(0).cast(pl.Int64))
-        .with_columns(pl.col("new_households", "new_persons", "exited_households", "exited_persons").cast(pl.Int64))
+        figures.with_columns(pl.col(MONTH_FIGURES).fill_null(0).cast(pl.Int64))
+        .with_columns(pl.col(CHANGE_FIGURES).cast(pl.Int64))
         .select(FIGURE_COLUMNS)
         .sort(GROUP)
     )

@@ -12,7 +12,6 @@ import polars as pl
 
 from loaders.values import month_end
 
-KINDS = ("invalid_id", "duplicate_household", "cross_county_duplicate", "over_standard", "late_payment", "unpaid")
 KIND_LABELS = {
     "invalid_id": "身份证号无效",
     "duplicate_household": "同一名册重复",
@@ -21,6 +20,7 @@ KIND_LABELS = {
     "late_payment": "逾期发放",
     "unpaid": "未发放",
 }
+KINDS = tuple(KIND_LABELS)
 _COLUMNS = ("kind", "sheet", "row", "id_masked", "detail")
 
 

@@ -57,53 +57,40 @@ def _mb(size: int) -> str:
     return f"{size / MB:,.1f} MB"
 
 
+def _refused(name: str, message: str, *, sheet: str = "") -> Rejected:
+    """The one problem a file is refused with, naming it (and the sheet, where one is at fault)."""
+    return Rejected([Problem(name, sheet=sheet, message=message)])
+
+
 def check_upload(name: str, size: int, settings: Settings | None = None) -> None:
     """Refuse a file larger than the 上传 page's limit."""
     limit = Limits.from_settings(settings).upload_bytes
     if size > limit:
-        raise Rejected([Problem(name, message=f"文件大小 {_mb(size)}，超过上传上限 {_mb(limit)}：请拆分后分批上传")])
+        raise _refused(name, f"文件大小 {_mb(size)}，超过上传上限 {_mb(limit)}：请拆分后分批上传")
 
 
 def check_file_size(name: str, size: int, limits: Limits) -> None:
     """Refuse a file larger than any loader reads (command line included)."""
     if size > limits.file_bytes:
-        raise Rejected(
-            [
-                Problem(
-                    name,
-                    message=f"文件大小 {_mb(size)}，超过上限 {_mb(limits.file_bytes)}（DIBAO_MAX_FILE_MB）："
-                    "请拆分后分批导入",
-                )
-            ]
+        raise _refused(
+            name, f"文件大小 {_mb(size)}，超过上限 {_mb(limits.file_bytes)}（DIBAO_MAX_FILE_MB）：请拆分后分批导入"
         )
 
 
 def check_rows(name: str, rows: int, limits: Limits, *, sheet: str = "") -> None:
     """Refuse a file holding more rows than one file may hold."""
     if rows > limits.rows:
-        raise Rejected(
-            [
-                Problem(
-                    name,
-                    sheet=sheet,
-                    message=f"文件超过 {limits.rows:,} 行的上限（DIBAO_MAX_ROWS）：请拆分后分批导入",
-                )
-            ]
-        )
+        raise _refused(name, f"文件超过 {limits.rows:,} 行的上限（DIBAO_MAX_ROWS）：请拆分后分批导入", sheet=sheet)
 
 
 def check_cells(name: str, cells: int, limits: Limits, *, sheet: str = "") -> None:
     """Refuse a workbook whose sheets hold more cells than the limit, counted as the reader counts them."""
     if cells > limits.cells:
-        raise Rejected(
-            [
-                Problem(
-                    name,
-                    sheet=sheet,
-                    message=f"工作簿的单元格（各工作表使用范围的行数 × 列数之和）达 {cells:,} 个，"
-                    f"超过上限 {limits.cells:,}（DIBAO_MAX_CELLS）：请删除多余的行列或拆分后再导入",
-                )
-            ]
+        raise _refused(
+            name,
+            f"工作簿的单元格（各工作表使用范围的行数 × 列数之和）达 {cells:,} 个，"
+            f"超过上限 {limits.cells:,}（DIBAO_MAX_CELLS）：请删除多余的行列或拆分后再导入",
+            sheet=sheet,
         )
 
 
@@ -134,7 +121,7 @@ def check_workbook(path: Path, name: str, limits: Limits) -> dict[str, SheetExte
     """
 
     def refuse(message: str, sheet: str = "") -> Rejected:
-        return Rejected([Problem(name, sheet=sheet, message=message)])
+        return _refused(name, message, sheet=sheet)
 
     try:
         archive = zipfile.ZipFile(path)

@@ -1,11 +1,16 @@
-"""The upload log for files that are not monthly rosters (counties, standards, score sheets)."""
+"""The upload log, and the transaction every loader stores a file in."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, insert, select
 
+from warehouse import audit
+from warehouse.locks import lock_counties
 from warehouse.models import Upload
 
 
@@ -49,3 +54,42 @@ def log_upload(
         )
         .returning(Upload.id)
     ).scalar_one()
+
+
+@dataclass(frozen=True)
+class StoringFile:
+    """One file being stored by one person, inside its transaction (`conn`): its upload-log row and audit events."""
+
+    conn: Connection
+    file_name: str
+    file_hash: str
+    user: str
+
+    def log_upload(self, *, kind: str, rows: int, **slot) -> int:
+        """Add the file's upload-log row (`slot`: county_code, program, month, source, status) and return its id."""
+        return log_upload(
+            self.conn, kind=kind, file_name=self.file_name, file_hash=self.file_hash, user=self.user, rows=rows, **slot
+        )
+
+    def record(self, *, detail: str, county: str | None = None, action: str = "upload") -> None:
+        """Add an audit event about the file; it commits (or not) with what was stored."""
+        audit.record(
+            self.conn,
+            actor=self.user,
+            action=action,
+            county=county,
+            file_name=self.file_name,
+            file_hash=self.file_hash,
+            detail=detail,
+        )
+
+
+@contextmanager
+def storing_file(
+    engine: Engine, *, file_name: str, file_hash: str, user: str, counties: Iterable[str] = ()
+) -> Iterator[StoringFile]:
+    """One transaction storing one file: the counties it writes are locked first (PostgreSQL), before
+    anything is read, so that two uploads of the same county never interleave; all of it commits or none."""
+    with engine.begin() as conn:
+        lock_counties(conn, counties)
+        yield StoringFile(conn, file_name=file_name, file_hash=file_hash, user=user)

@@ -18,12 +18,11 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from access.roles import Actor, require_upload
 from loaders import figures as figure_rules
 from loaders import findings as finding_rules
-from loaders.log import log_upload
+from loaders.log import storing_file
 from loaders.roster_parse import CountyInfo, RosterRows, read_roster
 from loaders.values import deadline as deadline_for
-from warehouse import audit, idkeys, partitions
+from warehouse import idkeys, partitions
 from warehouse.bulk import insert_frame
-from warehouse.locks import lock_counties
 from warehouse.models import County, Finding, HouseholdMonth, MonthlyFigure, Standard, Upload
 from warehouse.settings import Settings, current_user, get_settings
 
@@ -131,17 +130,19 @@ def store_roster(engine: Engine, roster: RosterRows, *, user: Actor | str, sourc
     actor = require_upload(user, [roster.county.code], file_name=roster.file_name, what="名册")
     partitions.ensure_month(engine, roster.month)
     try:
-        with engine.begin() as conn:
-            # Writing first takes the warehouse's write lock (SQLite), the county's lock on
-            # PostgreSQL, before anything is read: two uploads of the same month cannot both
-            # believe they replace the same version.
-            lock_counties(conn, [roster.county.code])
-            upload_id = log_upload(
-                conn,
+        # Writing first takes the warehouse's write lock (SQLite), the county's lock on
+        # PostgreSQL, before anything is read: two uploads of the same month cannot both
+        # believe they replace the same version.
+        with storing_file(
+            engine,
+            file_name=roster.file_name,
+            file_hash=roster.file_hash,
+            user=actor.name,
+            counties=[roster.county.code],
+        ) as storing:
+            conn = storing.conn
+            upload_id = storing.log_upload(
                 kind="roster",
-                file_name=roster.file_name,
-                file_hash=roster.file_hash,
-                user=actor.name,
                 rows=0,
                 county_code=roster.county.code,
                 program=roster.program,
@@ -155,13 +156,9 @@ def store_roster(engine: Engine, roster: RosterRows, *, user: Actor | str, sourc
                 raise _Unchanged(report)
             _replace(conn, roster, report, upload_id=upload_id, source=source)
             report.upload_id = upload_id
-            audit.record(
-                conn,
-                actor=actor.name,
+            storing.record(
                 action="replace" if report.replaces else "upload",
                 county=roster.county.code,
-                file_name=roster.file_name,
-                file_hash=roster.file_hash,
                 detail=f"名册 {roster.program} {roster.month:%Y-%m}，{report.rows_read} 行",
             )
             return report

@@ -9,14 +9,12 @@ from sqlalchemy import Engine, and_, delete, or_
 
 from access.roles import Actor, require_upload
 from loaders.headers import Field, HeaderSpec
-from loaders.log import log_upload, seen
+from loaders.log import seen, storing_file
 from loaders.records import ParsedSheet, read_records
 from loaders.roster_parse import file_hash
 from loaders.roster_store import county_registry
 from loaders.values import category
-from warehouse import audit
 from warehouse.bulk import insert_frame
-from warehouse.locks import lock_counties
 from warehouse.models import Standard
 from warehouse.vocabulary import PROGRAMS, SOURCES
 
@@ -72,35 +70,22 @@ def parse_standards(engine: Engine, path: Path, *, display_name: str | None = No
 def store_standards(engine: Engine, parsed: ParsedSheet, *, user: Actor | str) -> int:
     """Store parsed standards in one transaction; 0 when this file was stored before."""
     rows = parsed.rows
-    actor = require_upload(user, rows["county_code"].unique().to_list(), file_name=parsed.file_name, what="保障标准")
+    counties = sorted(rows["county_code"].unique().to_list())
+    actor = require_upload(user, counties, file_name=parsed.file_name, what="保障标准")
     if parsed.already_stored:
         return 0
-    with engine.begin() as conn:
-        lock_counties(conn, rows["county_code"].unique().to_list())
+    with storing_file(
+        engine, file_name=parsed.file_name, file_hash=parsed.file_hash, user=actor.name, counties=counties
+    ) as storing:
         keys = rows.select("county_code", "program", "category", "effective_from").unique().iter_rows()
         conditions = [
             and_(Standard.county_code == c, Standard.program == p, Standard.category == k, Standard.effective_from == d)
             for c, p, k, d in keys
         ]
         for start in range(0, len(conditions), 200):
-            conn.execute(delete(Standard).where(or_(*conditions[start : start + 200])))
-        insert_frame(conn, Standard.__tablename__, rows)
-        log_upload(
-            conn,
-            kind="standards",
-            file_name=parsed.file_name,
-            file_hash=parsed.file_hash,
-            user=actor.name,
-            rows=rows.height,
-        )
-        for county in sorted(rows["county_code"].unique().to_list()):
-            audit.record(
-                conn,
-                actor=actor.name,
-                action="upload",
-                county=county,
-                file_name=parsed.file_name,
-                file_hash=parsed.file_hash,
-                detail="保障标准",
-            )
+            storing.conn.execute(delete(Standard).where(or_(*conditions[start : start + 200])))
+        insert_frame(storing.conn, Standard.__tablename__, rows)
+        storing.log_upload(kind="standards", rows=rows.height)
+        for county in counties:
+            storing.record(county=county, detail="保障标准")
     return rows.height

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import Engine, insert
 
 from tests import postgres
 from warehouse.db import open_warehouse
@@ -176,27 +177,31 @@ def demo_database(tmp_path_factory) -> Path:
     return database
 
 
-@pytest.fixture
-def demo_warehouse(demo_database, monkeypatch):
-    """Settings pointing at the shared demo warehouse; its engine."""
-    monkeypatch.setenv("DIBAO_WAREHOUSE_URL", f"sqlite:///{demo_database}")
-    get_settings.cache_clear()
-    engine = open_warehouse()
-    yield engine
-    engine.dispose()
-    get_settings.cache_clear()
+def copy_warehouse(source: Path, target: Path) -> Path:
+    """A copy of a SQLite warehouse file, with its ID key file where it has one."""
+    shutil.copyfile(source, target)
+    if (key := source.with_suffix(".idkey")).exists():
+        shutil.copyfile(key, target.with_suffix(".idkey"))
+    return target
 
 
-@pytest.fixture
-def demo_copy(demo_database, tmp_path, monkeypatch):
-    """A private copy of the demo warehouse, for tests that store an evaluation."""
-    database = tmp_path / "warehouse.db"
-    shutil.copyfile(demo_database, database)
-    if (key := demo_database.with_suffix(".idkey")).exists():
-        shutil.copyfile(key, database.with_suffix(".idkey"))
+def _opened(database: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """Settings pointing at a SQLite warehouse file for one test; its engine."""
     monkeypatch.setenv("DIBAO_WAREHOUSE_URL", f"sqlite:///{database}")
     get_settings.cache_clear()
     engine = open_warehouse()
     yield engine
     engine.dispose()
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def demo_warehouse(demo_database, monkeypatch):
+    """Settings pointing at the shared demo warehouse; its engine."""
+    yield from _opened(demo_database, monkeypatch)
+
+
+@pytest.fixture
+def demo_copy(demo_database, tmp_path, monkeypatch):
+    """A private copy of the demo warehouse, for tests that store an evaluation."""
+    yield from _opened(copy_warehouse(demo_database, tmp_path / "warehouse.db"), monkeypatch)

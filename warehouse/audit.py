@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -60,18 +61,19 @@ def record(
         target.execute(insert(AuditEvent).values(**row))
 
 
-def events(
-    engine: Engine,
-    *,
-    actor: str | None = None,
-    action: str | None = None,
-    county: str | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    text: str | None = None,
-    limit: int = 5000,
-) -> pl.DataFrame:
-    """Events newest first, filtered; `since` and `until` are days of the bureau's calendar (ZONE), both included."""
+class Filters(TypedDict, total=False):
+    """What `events` and `counts` narrow the log to; a filter left out or empty keeps every event."""
+
+    actor: str | None
+    action: str | None
+    county: str | None
+    since: dt.date | None  # days of the bureau's calendar (ZONE), both included
+    until: dt.date | None
+    text: str | None  # in the file name, the file hash or the detail, any case
+
+
+def events(engine: Engine, *, limit: int = 5000, **filters: Unpack[Filters]) -> pl.DataFrame:
+    """Events newest first, narrowed by `filters`."""
     query = select(
         AuditEvent.id,
         AuditEvent.at,
@@ -82,24 +84,13 @@ def events(
         AuditEvent.file_hash,
         AuditEvent.detail,
     )
-    query = _filtered(query, actor=actor, action=action, county=county, since=since, until=until, text=text)
-    return read.frame(engine, query.order_by(AuditEvent.id.desc()).limit(limit))
+    return read.frame(engine, _filtered(query, filters).order_by(AuditEvent.id.desc()).limit(limit))
 
 
-def counts(
-    engine: Engine,
-    *,
-    actor: str | None = None,
-    action: str | None = None,
-    county: str | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    text: str | None = None,
-) -> pl.DataFrame:
+def counts(engine: Engine, **filters: Unpack[Filters]) -> pl.DataFrame:
     """How many events of each action the same filters find (however many `events` would list), most first."""
     query = select(AuditEvent.action, func.count().label("events")).group_by(AuditEvent.action)
-    query = _filtered(query, actor=actor, action=action, county=county, since=since, until=until, text=text)
-    found = read.frame(engine, query, {"events": pl.Int64})
+    found = read.frame(engine, _filtered(query, filters), {"events": pl.Int64})
     return found.sort(["events", "action"], descending=[True, False])
 
 
@@ -109,28 +100,20 @@ def actors(engine: Engine) -> list[str]:
         return list(conn.execute(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)).scalars())
 
 
-def _filtered(
-    query,
-    *,
-    actor: str | None,
-    action: str | None,
-    county: str | None,
-    since: dt.date | None,
-    until: dt.date | None,
-    text: str | None,
-):
-    if actor:
+def _filtered(query, filters: Filters):
+    if unknown := filters.keys() - Filters.__optional_keys__:
+        raise TypeError(f"no such audit filter: {', '.join(sorted(unknown))}")
+    if actor := filters.get("actor"):
         query = query.where(AuditEvent.actor == actor)
-    if action:
+    if action := filters.get("action"):
         query = query.where(AuditEvent.action == action)
-    if county:
+    if county := filters.get("county"):
         query = query.where(AuditEvent.county_code == county)
-    if since:
+    if since := filters.get("since"):
         query = query.where(AuditEvent.at >= _start_of(since))
-    if until:
+    if until := filters.get("until"):
         query = query.where(AuditEvent.at < _start_of(until + dt.timedelta(days=1)))
-    if text and text.strip():
-        words = text.strip()
+    if words := (filters.get("text") or "").strip():
         query = query.where(
             or_(
                 *(

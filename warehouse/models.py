@@ -1,4 +1,4 @@
-"""Every table of the warehouse, and nothing else.
+"""Every table of the warehouse, and the names of the figures a monthly figure row adds up.
 
 Amounts of money paid to households are stored in fen (分, 64-bit integer: a county's month
 passes PostgreSQL's 32-bit integer at 21.5 million 元) so that monthly and annual sums are
@@ -113,16 +113,21 @@ class HouseholdMonth(SQLModel, table=True):
     paid_on: dt.date | None = None
 
 
-class MonthlyFigure(SQLModel, table=True):
-    """Figures per county × programme × month × township × category; sum them for totals."""
+class _UploadedForSlot(SQLModel):
+    """Rows a roster upload derives for its county × programme × month: replacing the upload deletes them."""
 
-    __tablename__ = "monthly_figure"
-    __table_args__ = (Index("ix_monthly_figure_slot", "county_code", "program", "month"),)
     id: int | None = Field(default=None, primary_key=True)
     upload_id: int = Field(foreign_key="upload.id", index=True)
     county_code: str
     program: str
     month: dt.date
+
+
+class MonthlyFigure(_UploadedForSlot, table=True):
+    """Figures per county × programme × month × township × category; sum them for totals."""
+
+    __tablename__ = "monthly_figure"
+    __table_args__ = (Index("ix_monthly_figure_slot", "county_code", "program", "month"),)
     township: str
     category: str = ""
     households: int
@@ -138,13 +143,15 @@ class MonthlyFigure(SQLModel, table=True):
     source: str = "upload"
 
 
-class Finding(SQLModel, table=True):
+# MonthlyFigure's figures, in its column order: a month's own, then the changes against the month before
+# (null where none is stored). Each adds up over townships and categories.
+MONTH_FIGURES = ("households", "persons", "amount_fen", "on_time_households", "late_households", "unpaid_households")
+CHANGE_FIGURES = ("new_households", "exited_households", "new_persons", "exited_persons")
+FIGURES = MONTH_FIGURES + CHANGE_FIGURES
+
+
+class Finding(_UploadedForSlot, table=True):
     __table_args__ = (Index("ix_finding_slot", "county_code", "month"),)
-    id: int | None = Field(default=None, primary_key=True)
-    upload_id: int = Field(foreign_key="upload.id", index=True)
-    county_code: str
-    program: str
-    month: dt.date
     kind: str
     sheet: str = ""
     row: int

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.sql import sqltypes
 
 from warehouse.models import (
+    FIGURES,
     County,
     Evaluation,
     Finding,
@@ -24,17 +25,7 @@ from warehouse.models import (
     Upload,
 )
 
-_COUNT_COLUMNS = (
-    "households",
-    "persons",
-    "on_time_households",
-    "late_households",
-    "unpaid_households",
-    "new_households",
-    "exited_households",
-    "new_persons",
-    "exited_persons",
-)
+_COUNT_COLUMNS = tuple(name for name in FIGURES if name != "amount_fen")  # money is summed in yuan, as "amount"
 
 
 _POLARS_TYPES = (
@@ -112,13 +103,15 @@ def townships(engine: Engine, *, county: str) -> pl.DataFrame:
     return frame(engine, query.order_by(Township.code, Township.name))
 
 
-def _month_filters(query, *, counties: list[str] | None, program: str | None, year: int | None):
+def _of(query, table, *, counties: list[str] | None = None, program: str | None = None, year: int | None = None):
+    """The sidebar's filters on a table of county rows: no counties (or an empty list) keeps every county,
+    no programme both, no year every month."""
     if counties:
-        query = query.where(MonthlyFigure.county_code.in_(counties))
+        query = query.where(table.county_code.in_(counties))
     if program:
-        query = query.where(MonthlyFigure.program == program)
+        query = query.where(table.program == program)
     if year:
-        query = query.where(MonthlyFigure.month >= dt.date(year, 1, 1), MonthlyFigure.month < dt.date(year + 1, 1, 1))
+        query = query.where(table.month >= dt.date(year, 1, 1), table.month < dt.date(year + 1, 1, 1))
     return query
 
 
@@ -135,7 +128,7 @@ def monthly_totals(
         (func.sum(MonthlyFigure.amount_fen) / 100.0).label("amount"),
         func.max(MonthlyFigure.source).label("source"),
     ).group_by(MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month)
-    query = _month_filters(query, counties=counties, program=program, year=year)
+    query = _of(query, MonthlyFigure, counties=counties, program=program, year=year)
     schema = dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"month": pl.Date, "amount": pl.Float64}
     return frame(engine, query.order_by(MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month), schema)
 
@@ -169,10 +162,7 @@ def standards(engine: Engine, *, counties: list[str] | None = None, program: str
         Standard.source,
         Standard.note,
     )
-    if counties:
-        query = query.where(Standard.county_code.in_(counties))
-    if program:
-        query = query.where(Standard.program == program)
+    query = _of(query, Standard, counties=counties, program=program)
     order = (Standard.county_code, Standard.program, Standard.category, Standard.effective_from)
     return frame(engine, query.order_by(*order), {"effective_from": pl.Date})
 
@@ -200,8 +190,7 @@ def evaluations(
         Evaluation.planned_persons,
         Evaluation.source,
     )
-    if counties:
-        query = query.where(Evaluation.county_code.in_(counties))
+    query = _of(query, Evaluation, counties=counties)
     if program:
         query = query.where(Evaluation.program.in_([program, "all"]))
     if year:
@@ -261,12 +250,9 @@ def findings(
         Finding.detail,
         Upload.file_name,
     ).join(Upload, Upload.id == Finding.upload_id)
-    if counties:
-        query = query.where(Finding.county_code.in_(counties))
+    query = _of(query, Finding, counties=counties, year=year)
     if month:
         query = query.where(Finding.month == month)
-    if year:
-        query = query.where(Finding.month >= dt.date(year, 1, 1), Finding.month < dt.date(year + 1, 1, 1))
     if kinds:
         query = query.where(Finding.kind.in_(kinds))
     order = (Finding.county_code, Finding.month, Finding.sheet, Finding.row, Finding.kind)
@@ -342,8 +328,5 @@ def finding_counts(engine: Engine, *, counties: list[str] | None = None, year: i
     query = select(
         Finding.county_code, Finding.program, Finding.month, Finding.kind, func.count().label("findings")
     ).group_by(Finding.county_code, Finding.program, Finding.month, Finding.kind)
-    if counties:
-        query = query.where(Finding.county_code.in_(counties))
-    if year:
-        query = query.where(Finding.month >= dt.date(year, 1, 1), Finding.month < dt.date(year + 1, 1, 1))
+    query = _of(query, Finding, counties=counties, year=year)
     return frame(engine, query.order_by(Finding.county_code, Finding.month, Finding.kind), {"findings": pl.Int64})

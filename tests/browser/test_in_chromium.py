@@ -7,29 +7,13 @@ finds both in the 审计日志, and saves a screenshot per page to docs/screensh
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-from pathlib import Path
-
 import pytest
 
-from tests.browser.server import wait_until_healthy
+from tests.browser.server import CHROMIUM, ROOT, chromium, running_app
+from tests.conftest import copy_warehouse
 from tests.files import make_id, write_csv
 
-ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (scripts/test installs it as root)"
@@ -52,52 +36,17 @@ PAGES = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(demo_database, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("browser")
-    database = folder / "warehouse.db"
-    shutil.copy(demo_database, database)
-    key = demo_database.with_suffix(".idkey")
-    if key.exists():
-        shutil.copy(key, database.with_suffix(".idkey"))
-    port = free_port()
-    env = dict(os.environ, DIBAO_WAREHOUSE_URL=f"sqlite:///{database}")
+    database = copy_warehouse(demo_database, tmp_path_factory.mktemp("browser") / "warehouse.db")
     from access.accounts import add_user
     from warehouse.db import make_engine
 
     engine = make_engine(f"sqlite:///{database}")
     add_user(engine, username="browser", role="admin", password=PASSWORD, display_name="浏览器测试", by="test")
     engine.dispose()
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "streamlit"),
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_healthy(process, url)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with running_app(f"sqlite:///{database}") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +54,7 @@ def page(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        browser = chromium(playwright)
         tab = browser.new_page(viewport={"width": 1440, "height": 1500}, locale="zh-CN")
         tab.goto(f"{server}/?year=2023")  # the seed year of Qufu and Chenggong: real evaluations on screen
         tab.get_by_label("用户名").fill("browser")

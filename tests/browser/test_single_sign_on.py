@@ -3,15 +3,13 @@ with a provider on 127.0.0.1, and headless Chromium following the redirects."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.browser.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
-from tests.browser.server import wait_until_healthy
-from tests.browser.test_in_chromium import CHROMIUM, FLAGS, ROOT, SHOTS, free_port, no_exception
+from tests.browser.server import CHROMIUM, chromium, free_port, running_app
+from tests.browser.test_in_chromium import SHOTS, no_exception
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 
@@ -44,27 +42,9 @@ def signed_on(tmp_path_factory):
     add_user(engine, username="zhang@mzj.example", role="evaluator", counties=["370881"], by="test")
     port = free_port()
     with Provider() as provider:
-        process = subprocess.Popen(
-            [
-                str(ROOT / ".venv" / "bin" / "streamlit"),
-                "run",
-                str(ROOT / "app.py"),
-                "--server.headless=true",
-                "--server.address=127.0.0.1",
-                f"--server.port={port}",
-                "--browser.gatherUsageStats=false",
-                f"--secrets.files={secrets_file(folder, port, provider)}",
-            ],
-            cwd=ROOT,
-            env=dict(os.environ, DIBAO_WAREHOUSE_URL=url),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        app = f"http://127.0.0.1:{port}"
-        wait_until_healthy(process, app)
-        yield app, provider, engine
-        process.terminate()
-        process.wait(timeout=20)
+        secrets = secrets_file(folder, port, provider)
+        with running_app(url, f"--secrets.files={secrets}", port=port) as app:
+            yield app, provider, engine
     engine.dispose()
 
 
@@ -75,7 +55,7 @@ def test_signing_on_maps_the_identity_to_its_account_and_logs_out(signed_on):
 
     app, provider, engine = signed_on
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        browser = chromium(playwright)
         tab = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         tab.goto(app)
         button = tab.get_by_role("button", name="统一身份认证登录")

@@ -34,20 +34,30 @@ def seat(account: dict) -> dict:
     return account
 
 
-def open_app(page: str | None = None, *, account: dict | None = ADMIN, **query: str) -> AppTest:
-    """Run app.py logged in as `account` (None: not logged in) with `query` as the query string, then
-    switch to `page` ("app_pages/dashboard/recipients.py")."""
+def new_app() -> AppTest:
+    """app.py, not run yet, with Streamlit's caches emptied (they outlive one AppTest)."""
     st.cache_data.clear()
     st.cache_resource.clear()
-    app = AppTest.from_file(str(APP), default_timeout=90)
-    if account is not None:
-        app.session_state["account"] = seat(account)
+    return AppTest.from_file(str(APP), default_timeout=90)
+
+
+def run(app: AppTest, page: str | None = None, **query: str) -> AppTest:
+    """Run `app` with `query` as the query string, then switch to `page` ("app_pages/dashboard/recipients.py")."""
     for name, value in query.items():
         app.query_params[name] = value
     app.run()
     if page is not None:
         app.switch_page(page).run()
     return app
+
+
+def open_app(page: str | None = None, *, account: dict | None = ADMIN, **query: str) -> AppTest:
+    """Run app.py logged in as `account` (None: not logged in) with `query` as the query string, then
+    switch to `page` ("app_pages/dashboard/recipients.py")."""
+    app = new_app()
+    if account is not None:
+        app.session_state["account"] = seat(account)
+    return run(app, page, **query)
 
 
 def chart_specs(app: AppTest) -> list[dict]:

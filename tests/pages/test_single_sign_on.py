@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from access.accounts import add_user, disable_user
-from tests.pages.apptest import APP
+from tests.pages.apptest import new_app, run
 from warehouse import audit
 
 AUTH = {
@@ -19,17 +18,11 @@ AUTH = {
 
 
 def open_as(user: dict, page: str | None = None, **query: str) -> AppTest:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    app = AppTest.from_file(str(APP), default_timeout=90)
+    """The app behind the provider of AUTH, with `user` as the identity Streamlit holds for this session."""
+    app = new_app()
     app.secrets["auth"] = AUTH
     app.user = user
-    for name, value in query.items():
-        app.query_params[name] = value
-    app.run()
-    if page is not None:
-        app.switch_page(page).run()
-    return app
+    return run(app, page, **query)
 
 
 def signed_in(email: str, **claims) -> dict:

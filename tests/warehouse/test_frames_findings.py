@@ -7,17 +7,10 @@ import datetime as dt
 import polars as pl
 from polars.testing import assert_frame_equal
 
+from loaders.findings import KIND_LABELS as KIND_WORDS
 from warehouse.frames import findings as views
 
 NAMES = {"370881": "曲阜市", "440840": "湛江经济技术开发区"}
-KIND_WORDS = {
-    "invalid_id": "身份证号无效",
-    "duplicate_household": "同一名册重复",
-    "cross_county_duplicate": "跨县同月重复",
-    "over_standard": "超标准发放",
-    "late_payment": "逾期发放",
-    "unpaid": "未发放",
-}
 WORDS = KIND_WORDS | {"rural": "农村低保", "urban": "城市低保"}
 JAN, FEB = dt.date(2023, 1, 1), dt.date(2023, 2, 1)
 

@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 from polars.testing import assert_frame_equal
 
+from tests.warehouse import read_frames
 from warehouse.frames import on_time as views
 
 PROGRAMS = {"rural": "农村", "urban": "城市"}
@@ -25,32 +26,18 @@ REGISTRY = pl.DataFrame(
 
 def monthly(rows: list[tuple]) -> pl.DataFrame:
     """Rows as `read.monthly_totals` gives them, from (county, program, month, households, on time, late, unpaid)."""
-    return pl.DataFrame(
-        [
-            {
-                "county_code": county,
-                "program": program,
-                "month": dt.date.fromisoformat(f"{month}-01"),
-                "households": households,
-                "persons": 3 * households,
-                "on_time_households": on_time,
-                "late_households": late,
-                "unpaid_households": unpaid,
-                "new_households": None,
-                "exited_households": None,
-                "new_persons": None,
-                "exited_persons": None,
-                "amount": 1000.0 * households,
-                "source": "synthetic",
-            }
+    return read_frames.monthly_totals(
+        {
+            (county, program, month): read_frames.figures(
+                households,
+                persons=3 * households,
+                amount=1000.0 * households,
+                on_time=on_time,
+                late=late,
+                unpaid=unpaid,
+            )
             for county, program, month, households, on_time, late, unpaid in rows
-        ],
-        schema_overrides={
-            "new_households": pl.Int64,
-            "exited_households": pl.Int64,
-            "new_persons": pl.Int64,
-            "exited_persons": pl.Int64,
-        },
+        }
     )
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 from polars.testing import assert_frame_equal
 
+from tests.warehouse import read_frames
 from warehouse.frames import recipients as views
 
 NAMES = {"530427": "新平彝族傣族自治县", "900001": "某县"}
@@ -16,42 +17,19 @@ COUNTS = ("households", "persons", "new_households", "exited_households")
 
 def monthly(rows: list[tuple]) -> pl.DataFrame:
     """Rows as `read.monthly_totals` gives them, from (county, program, month, households, persons, new, exited, 元)."""
-    return pl.DataFrame(
-        [
-            {
-                "county_code": county,
-                "program": program,
-                "month": dt.date.fromisoformat(f"{month}-01"),
-                "households": households,
-                "persons": persons,
-                "on_time_households": households,
-                "late_households": 0,
-                "unpaid_households": 0,
-                "new_households": new,
-                "exited_households": exited,
-                "new_persons": None if new is None else 2 * new,
-                "exited_persons": None if exited is None else 2 * exited,
-                "amount": float(amount),
-                "source": "synthetic",
-            }
+    return read_frames.monthly_totals(
+        {
+            (county, program, month): read_frames.figures(
+                households,
+                persons=persons,
+                amount=amount,
+                new=new,
+                exited=exited,
+                new_persons=None if new is None else 2 * new,
+                exited_persons=None if exited is None else 2 * exited,
+            )
             for county, program, month, households, persons, new, exited, amount in rows
-        ],
-        schema={
-            "county_code": pl.String,
-            "program": pl.String,
-            "month": pl.Date,
-            "households": pl.Int64,
-            "persons": pl.Int64,
-            "on_time_households": pl.Int64,
-            "late_households": pl.Int64,
-            "unpaid_households": pl.Int64,
-            "new_households": pl.Int64,
-            "exited_households": pl.Int64,
-            "new_persons": pl.Int64,
-            "exited_persons": pl.Int64,
-            "amount": pl.Float64,
-            "source": pl.String,
-        },
+        }
     )
 
 
@@ -160,25 +138,13 @@ def test_drill_down_choices_newest_month_first():
 
 def figures(by: str, rows: list[tuple]) -> pl.DataFrame:
     """Rows as `read.figures_by` returns them, from (name, households, persons, new, exited, 元)."""
-    return pl.DataFrame(
-        [
-            {
-                by: name,
-                "households": households,
-                "persons": persons,
-                "on_time_households": households,
-                "late_households": 0,
-                "unpaid_households": 0,
-                "new_households": new,
-                "exited_households": exited,
-                "new_persons": new,
-                "exited_persons": exited,
-                "amount": float(amount),
-            }
-            for name, households, persons, new, exited, amount in rows
-        ],
-        schema_overrides={"new_households": pl.Int64, "exited_households": pl.Int64},
-    )
+    sums = {
+        name: read_frames.figures(
+            households, persons=persons, amount=amount, new=new, exited=exited, new_persons=new, exited_persons=exited
+        )
+        for name, households, persons, new, exited, amount in rows
+    }
+    return read_frames.figures_by(by, sums)
 
 
 def test_township_table_largest_first_in_wan():
