@@ -93,8 +93,31 @@ WORDS: dict[str, tuple[str, str]] = {
     "col_on_time_rate": ("按时发放率", "On-time rate"),
     # — page words (each area adds its own below its heading) —
     # dashboard
+    "month_format": ("%Y年%-m月", "%b %Y"),  # strftime and d3: a month in the dashboard's labels
+    "no_rosters": (
+        "仓库里还没有任何年度的名册。请在「上传」页导入月度发放名册。",
+        "No rosters stored yet. Import monthly rosters on the Upload page.",
+    ),
+    "no_rosters_in_year": (
+        "所选县区在 {year}年 没有发放名册。请在左侧换一个年度或县区，或在「上传」页导入名册。",
+        "The chosen counties have no rosters in {year}. Choose another year or county, or upload rosters.",
+    ),
+    "deadline": ("发放截止", "Deadline"),
+    "on_time_households": ("按时户数", "On time"),
+    "late_households": ("逾期户数", "Late"),
+    "unpaid_households": ("未发放户数", "Unpaid"),
+    "on_time_12m": ("近 12 个月按时率", "On time, 12 months"),
+    "standard_series": ("项目 · 类别", "Programme · category"),
     # performance
+    "score_basis": ("得分口径", "Score basis"),
     # data
+    "finding_invalid_id": ("身份证号无效", "Invalid ID number"),
+    "finding_duplicate_household": ("同一名册重复", "Listed twice in a roster"),
+    "finding_cross_county_duplicate": ("跨县同月重复", "Paid in two counties"),
+    "finding_over_standard": ("超标准发放", "Paid above standard"),
+    "finding_late_payment": ("逾期发放", "Paid late"),
+    "finding_unpaid": ("未发放", "Not paid"),
+    "upload_from_title": ("从文件标题识别", "from the file's title"),
     # admin
 }
 

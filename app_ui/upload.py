@@ -12,8 +12,10 @@ import streamlit as st
 
 from access.roles import Actor, require_upload
 from app_ui import data, session
+from app_ui.charts.findings import kind_words
+from app_ui.i18n import evaluation_kind_words, program_words, tr
+from app_ui.tables import Column
 from loaders.evaluation import parse_evaluation, store_evaluation
-from loaders.findings import KIND_LABELS  # noqa: F401  (the page names finding kinds)
 from loaders.limits import check_upload
 from loaders.records import ParsedSheet
 from loaders.roster_parse import RosterRows
@@ -23,6 +25,48 @@ from warehouse import audit
 from warehouse.errors import Problem, Rejected
 
 KINDS = ("roster", "evaluation", "standards")
+PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "message"]
+FINDING_COLUMNS = ["kind_name", "sheet", "row", "id_masked", "detail"]
+FIGURE_COLUMNS = [
+    "township",
+    "category",
+    "households",
+    "persons",
+    "amount",
+    Column("on_time_households", "on_time_households"),
+    Column("late_households", "late_households"),
+    Column("unpaid_households", "unpaid_households"),
+    "new_households",
+    "exited_households",
+    Column("new_persons", ("新增人数", "New persons")),
+    Column("exited_persons", ("退出人数", "Exited persons")),
+]
+SUMMARY_COLUMNS = {  # what a score sheet or a standards sheet stores, one row per item
+    "evaluation": [
+        "county",
+        "program_label",
+        "year",
+        "kind_label",
+        "total_score",
+        "grade",
+        "evaluator",
+        Column("budget_wan", ("预算资金（万元）", "Budget (10k yuan)"), "%.2f"),
+        Column("arrived_wan", ("到位资金（万元）", "Arrived (10k yuan)"), "%.2f"),
+        Column("spent_wan", ("实际支出（万元）", "Spent (10k yuan)"), "%.2f"),
+        Column("planned_persons", ("计划保障人数", "Planned persons"), "%d"),
+        Column("indicators", ("指标行数", "Indicator rows"), "%d"),
+        Column("replaces_id", ("替换的已入库评价（编号）", "Replaces stored evaluation #"), "%d"),
+    ],
+    "standards": [
+        "county",
+        "program_label",
+        "category",
+        "effective_from",
+        Column("yuan_per_person_month", ("标准（元/人/月）", "Standard (yuan/person/month)"), "%.2f"),
+        "document",
+        "note",
+    ],
+}
 
 
 @dataclass
@@ -97,3 +141,34 @@ def commit(checked: Checked, *, user: Actor) -> RosterReport | int:
         result = store_standards(data.engine(), checked.sheet, user=user)
     data.refresh()
     return result
+
+
+def findings_rows(report: RosterReport) -> pl.DataFrame:
+    """The roster's findings with each kind in words (the columns of FINDING_COLUMNS)."""
+    return report.findings.with_columns(kind_name=pl.col("kind").replace_strict(kind_words(), default=pl.col("kind")))
+
+
+def findings_count(report: RosterReport) -> str:
+    """How many findings of each kind, the most common first: 「超标准发放 2，未发放 1」."""
+    counts = report.findings.group_by("kind").len().sort("len", descending=True)
+    words = kind_words()
+    return tr("，", ", ").join(f"{words.get(kind, kind)} {n}" for kind, n in counts.iter_rows())
+
+
+def figure_rows(report: RosterReport) -> pl.DataFrame:
+    """The roster's figures by township and category, amounts in yuan (the columns of FIGURE_COLUMNS)."""
+    return report.figures.with_columns(amount=pl.col("amount_fen") / 100)
+
+
+def summary_rows(sheet: ParsedSheet) -> pl.DataFrame:
+    """What a score sheet or standards sheet stores, counties, programmes and kinds in words."""
+    named = {
+        "county_code": ("county", data.county_names()),
+        "program": ("program_label", program_words()),
+        "kind": ("kind_label", evaluation_kind_words()),
+    }
+    return sheet.summary.with_columns(
+        pl.col(code).replace_strict(words, default=pl.col(code), return_dtype=pl.String).alias(name)
+        for code, (name, words) in named.items()
+        if code in sheet.summary.columns
+    )

@@ -14,13 +14,11 @@ from sqlalchemy import Engine, delete, insert, select
 from access.roles import Actor, require_upload
 from loaders import values
 from loaders.headers import Field, HeaderSpec
-from loaders.log import log_upload, seen
+from loaders.log import seen, storing_file
 from loaders.records import ParsedSheet, Records, read_records
 from loaders.roster_parse import file_hash
 from loaders.roster_store import county_registry
-from warehouse import audit
 from warehouse.bulk import insert_frame
-from warehouse.locks import lock_counties
 from warehouse.models import Evaluation, IndicatorScore
 from warehouse.vocabulary import EVALUATED_PROGRAMS, EVALUATION_KINDS, SOURCES
 
@@ -131,15 +129,13 @@ def store_evaluation(engine: Engine, parsed: ParsedSheet, *, user: Actor | str) 
         return 0
     frame = parsed.rows
     evaluations = parsed.summary
-    with engine.begin() as conn:
-        lock_counties(conn, counties)
+    with storing_file(
+        engine, file_name=parsed.file_name, file_hash=parsed.file_hash, user=actor.name, counties=counties
+    ) as storing:
+        conn = storing.conn
         first = evaluations.row(0, named=True)
-        upload_id = log_upload(
-            conn,
+        upload_id = storing.log_upload(
             kind="evaluation",
-            file_name=parsed.file_name,
-            file_hash=parsed.file_hash,
-            user=actor.name,
             rows=frame.height,
             county_code=first["county_code"],
             program=first["program"],
@@ -157,13 +153,9 @@ def store_evaluation(engine: Engine, parsed: ParsedSheet, *, user: Actor | str) 
             ).scalar_one()
             indicators = frame.filter(*(pl.col(name) == value for name, value in key.items()))
             insert_frame(conn, IndicatorScore.__tablename__, _indicator_rows(indicators, evaluation_id))
-            audit.record(
-                conn,
-                actor=actor.name,
+            storing.record(
                 action="replace" if old is not None else "upload",
                 county=key["county_code"],
-                file_name=parsed.file_name,
-                file_hash=parsed.file_hash,
                 detail=f"评分表 {key['program']} {key['year']} {key['kind']}",
             )
     return evaluations.height

@@ -7,7 +7,7 @@ import datetime as dt
 import altair as alt
 import polars as pl
 
-from app_ui.i18n import language, tr
+from app_ui.i18n import language, t, tr
 from warehouse.frames.findings import KINDS
 
 # One colour per kind, the same on every chart (Tableau 10, in the order of KINDS).
@@ -16,20 +16,21 @@ KIND_COLOURS = ("#e15759", "#f28e2b", "#b07aa1", "#edc948", "#4e79a7", "#9c755f"
 
 def kind_words() -> dict[str, str]:
     """The name of each finding kind in the language chosen."""
-    words = {
-        "invalid_id": ("身份证号无效", "Invalid ID number"),
-        "duplicate_household": ("同一名册重复", "Listed twice in a roster"),
-        "cross_county_duplicate": ("跨县同月重复", "Paid in two counties"),
-        "over_standard": ("超标准发放", "Paid above standard"),
-        "late_payment": ("逾期发放", "Paid late"),
-        "unpaid": ("未发放", "Not paid"),
-    }
-    return {kind: tr(*words[kind]) for kind in KINDS}
+    return {kind: t(f"finding_{kind}") for kind in KINDS}
 
 
 def month_label(month: dt.date) -> str:
     """2023年1月, or Jan 2023."""
     return month.strftime("%b %Y") if language() == "en" else f"{month.year}年{month.month}月"
+
+
+def clicked_month(value) -> dt.date | None:
+    """A month as Vega-Lite sends it back: milliseconds since 1970 (UTC), or an ISO date text."""
+    if isinstance(value, int | float):
+        return (dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=value)).date()
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return None
 
 
 def findings_by_month(counts: pl.DataFrame, *, year: int, selection: str = "finding") -> alt.Chart:
@@ -43,31 +44,32 @@ def findings_by_month(counts: pl.DataFrame, *, year: int, selection: str = "find
         month_label=pl.col("month").map_elements(month_label, return_dtype=pl.String),
     )
     pick = alt.selection_point(name=selection, fields=["month", "kind", "county_code"], on="click")
+    findings = tr("问题条数", "Findings")
     return (
         alt.Chart(data)
         .mark_bar(stroke="white", strokeWidth=0.5, cursor="pointer")
         .encode(
             x=alt.X(
                 "month_label:O",
-                title=tr("月份", "Month"),
+                title=t("col_month"),
                 sort=months,
                 scale=alt.Scale(domain=months),
                 axis=alt.Axis(labelAngle=0),
             ),
-            y=alt.Y("findings:Q", title=tr("问题条数", "Findings"), stack="zero"),
+            y=alt.Y("findings:Q", title=findings, stack="zero"),
             color=alt.Color(
                 "kind_name:N",
-                title=tr("问题类型", "Kind"),
+                title=t("col_finding_kind"),
                 scale=alt.Scale(domain=[words[kind] for kind in KINDS], range=list(KIND_COLOURS)),
             ),
             order=alt.Order("kind_order:Q"),
             detail="county_code:N",
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
             tooltip=[
-                alt.Tooltip("month_label:N", title=tr("月份", "Month")),
-                alt.Tooltip("county:N", title=tr("县区", "County")),
-                alt.Tooltip("kind_name:N", title=tr("问题类型", "Kind")),
-                alt.Tooltip("findings:Q", title=tr("问题条数", "Findings"), format=","),
+                alt.Tooltip("month_label:N", title=t("col_month")),
+                alt.Tooltip("county:N", title=t("col_county")),
+                alt.Tooltip("kind_name:N", title=t("col_finding_kind")),
+                alt.Tooltip("findings:Q", title=findings, format=","),
             ],
         )
         .add_params(pick)

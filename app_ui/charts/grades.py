@@ -9,7 +9,8 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from app_ui.i18n import evaluation_kind_words, language, program_words, tr
+from app_ui import drill
+from app_ui.i18n import evaluation_kind_words, language, program_words, t, tr
 from warehouse.frames.grades import Words, grade_bands
 
 EVALUATION = "evaluation"  # the selection parameter of a clicked score point
@@ -25,7 +26,7 @@ def words() -> Words:
         sources={
             "seed": tr("评价报告", "Report"),
             "upload": tr("上传", "Upload"),
-            "synthetic": tr("演示数据", "Demo data"),
+            "synthetic": t("synthetic"),
         },
         year_suffix=tr("年", ""),
         no_score=tr("无总分", "no total"),
@@ -52,13 +53,13 @@ def score_trend(scored: pl.DataFrame, *, year: int | None, words: Words) -> alt.
         grid=False,
     )
     y_scale = alt.Scale(domain=[lowest, 100], nice=False, clamp=True)
-    score_title = tr("总分", "Total score")
+    score_title = t("col_total_score")
 
     bands = grade_bands(lowest=lowest, words=words)
     band_colour = alt.Fill(  # fill, not color: the counties own the color scale
         "grade:N", scale=alt.Scale(domain=list(BAND_COLOURS), range=list(BAND_COLOURS.values())), legend=None
     )
-    band_tooltip = [alt.Tooltip("label:N", title=tr("等级", "Grade"))]
+    band_tooltip = [alt.Tooltip("label:N", title=t("col_grade"))]
     shading = (
         alt.Chart(bands)
         .mark_rect(opacity=0.10)
@@ -78,19 +79,19 @@ def score_trend(scored: pl.DataFrame, *, year: int | None, words: Words) -> alt.
 
     x = alt.X("year:Q", title=None, scale=x_scale, axis=x_axis)
     y = alt.Y("total_score:Q", title=score_title, scale=y_scale)
-    county = alt.Color("county:N", title=tr("县区", "County"), scale=alt.Scale(scheme="tableau10"))
+    county = alt.Color("county:N", title=t("col_county"), scale=alt.Scale(scheme="tableau10"))
     kinds = [words.kinds[kind] for kind in KIND_SHAPES]
     sources = [words.sources[source] for source in ("seed", "upload", "synthetic")]
     tooltip = [
-        alt.Tooltip("year:Q", title=tr("年度", "Year"), format="d"),
-        alt.Tooltip("county:N", title=tr("县区", "County")),
-        alt.Tooltip("program_label:N", title=tr("项目", "Programme")),
-        alt.Tooltip("kind_label:N", title=tr("评价类型", "Kind")),
+        alt.Tooltip("year:Q", title=t("col_year"), format="d"),
+        alt.Tooltip("county:N", title=t("col_county")),
+        alt.Tooltip("program_label:N", title=t("col_program")),
+        alt.Tooltip("kind_label:N", title=t("col_evaluation_kind")),
         alt.Tooltip("total_score:Q", title=score_title, format=".2f"),
-        alt.Tooltip("grade:N", title=tr("等级（报告原文）", "Grade (as reported)")),
-        alt.Tooltip("band:N", title=tr("按分数应为", "Band of the score")),
-        alt.Tooltip("evaluator:N", title=tr("评价机构", "Evaluator")),
-        alt.Tooltip("source_label:N", title=tr("来源", "Source")),
+        alt.Tooltip("grade:N", title=t("col_grade_reported")),
+        alt.Tooltip("band:N", title=t("col_band")),
+        alt.Tooltip("evaluator:N", title=t("col_evaluator")),
+        alt.Tooltip("source_label:N", title=t("col_source")),
     ]
     pick = alt.selection_point(fields=["id"], name=EVALUATION, on="click")
     lines = (
@@ -110,17 +111,17 @@ def score_trend(scored: pl.DataFrame, *, year: int | None, words: Words) -> alt.
             x=x,
             y=y,
             color=county,
-            stroke=alt.Stroke("county:N", title=tr("县区", "County"), scale=alt.Scale(scheme="tableau10")),
+            stroke=alt.Stroke("county:N", title=t("col_county"), scale=alt.Scale(scheme="tableau10")),
             shape=alt.Shape(
                 "kind_label:N",
-                title=tr("评价类型", "Kind"),
+                title=t("col_evaluation_kind"),
                 scale=alt.Scale(domain=kinds, range=list(KIND_SHAPES.values())),
             ),
             # demo data lighter (with a legend) and hollow (the stroke keeps its rim); the scales must say
             # "ordinal", or Vega-Lite maps the words to the wrong opacities
             opacity=alt.Opacity(
                 "source_label:N",
-                title=tr("来源", "Source"),
+                title=t("col_source"),
                 scale=alt.Scale(type="ordinal", domain=sources, range=[1, 1, 0.45]),
                 sort=sources,
             ),
@@ -158,9 +159,6 @@ def _year_band(year: int, *, bottom: float) -> alt.LayerChart:
 
 
 def clicked_evaluation(event: Mapping[str, Any] | None) -> int | None:
-    """The id of the evaluation point clicked in `score_trend`, if any."""
-    selection = (event or {}).get("selection", {}).get(EVALUATION) or []
-    if isinstance(selection, list) and selection and isinstance(selection[0], Mapping):
-        value = selection[0].get("id")
-        return int(value) if value is not None else None
-    return None
+    """The id of the evaluation point clicked in `score_trend`, if any (Vega-Lite may send it as a float)."""
+    point = drill.clicked_point(event, EVALUATION)
+    return None if point is None or point.get("id") is None else int(point["id"])

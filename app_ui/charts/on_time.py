@@ -5,9 +5,15 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from app_ui.i18n import tr
+from app_ui.i18n import t
 
 CELL_PICK = "cell_pick"  # selection: county, programme and month of a clicked cell
+FIGURES = (  # a cell's household counts and their words, in its tooltip and on the page
+    ("households", "col_households"),
+    ("on_time_households", "on_time_households"),
+    ("late_households", "late_households"),
+    ("unpaid_households", "unpaid_households"),
+)
 
 
 def on_time_heatmap(grid: pl.DataFrame, *, rows: list[str], target: float = 0.9) -> alt.LayerChart:
@@ -33,15 +39,12 @@ def on_time_heatmap(grid: pl.DataFrame, *, rows: list[str], target: float = 0.9)
             ),
             y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=320)),
             tooltip=[
-                alt.Tooltip("county:N", title=tr("县区", "County")),
-                alt.Tooltip("programme:N", title=tr("项目", "Programme")),
-                alt.Tooltip("deadline:N", title=tr("发放截止", "Deadline")),
-                alt.Tooltip("month_label:N", title=tr("月份", "Month")),
-                alt.Tooltip("rate_text:N", title=tr("按时发放率", "On-time rate")),
-                alt.Tooltip("households:Q", title=tr("保障户数", "Households"), format=","),
-                alt.Tooltip("on_time_households:Q", title=tr("按时户数", "On time"), format=","),
-                alt.Tooltip("late_households:Q", title=tr("逾期户数", "Late"), format=","),
-                alt.Tooltip("unpaid_households:Q", title=tr("未发放户数", "Unpaid"), format=","),
+                alt.Tooltip("county:N", title=t("col_county")),
+                alt.Tooltip("programme:N", title=t("col_program")),
+                alt.Tooltip("deadline:N", title=t("deadline")),
+                alt.Tooltip("month_label:N", title=t("col_month")),
+                alt.Tooltip("rate_text:N", title=t("col_on_time_rate")),
+                *(alt.Tooltip(f"{column}:Q", title=t(word), format=",") for column, word in FIGURES),
             ],
         )
     )
@@ -50,7 +53,7 @@ def on_time_heatmap(grid: pl.DataFrame, *, rows: list[str], target: float = 0.9)
         .encode(
             color=alt.Color(
                 "rate:Q",
-                title=tr("按时发放率", "On-time rate"),
+                title=t("col_on_time_rate"),
                 scale=alt.Scale(scheme="redyellowgreen", domain=[0.5, 1.0], domainMid=target, clamp=True),
                 legend=alt.Legend(format=".0%", orient="right", gradientLength=160),
             ),

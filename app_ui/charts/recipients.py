@@ -5,10 +5,30 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from app_ui.i18n import tr
+from app_ui.i18n import label, t, tr
+from app_ui.tables import spec
 
 MONTH_PICK = "month_pick"  # selection: county, programme and month of a clicked point
 TOWNSHIP_PICK = "township_pick"  # selection: the township of a clicked bar
+FORMATS = {  # the d3 format of each figure in a tooltip
+    "households": ",",
+    "persons": ",",
+    "new_households": ",",
+    "exited_households": ",",
+    "amount_wan": ",.2f",
+}
+
+
+def _tips(*columns: str) -> list[alt.Tooltip]:
+    """Tooltips of table columns, titled as the tables title them; figures with thousands separators."""
+    return [
+        alt.Tooltip(
+            f"{column}:{'Q' if column in FORMATS else 'N'}",
+            title=label(spec(column).title),
+            format=FORMATS.get(column, alt.Undefined),
+        )
+        for column in columns
+    ]
 
 
 def _months(frame: pl.DataFrame) -> list[str]:
@@ -20,16 +40,12 @@ def _month_axis(frame: pl.DataFrame) -> alt.X:
     """Months in order, labelled without the year (one year is shown; tooltips carry 2023年1月)."""
     short = "peek(split(datum.value, '年'))"  # 2023年1月 → 1月; English labels stay whole
     return alt.X(
-        "month_label:O", sort=_months(frame), title=tr("月份", "Month"), axis=alt.Axis(labelAngle=0, labelExpr=short)
+        "month_label:O", sort=_months(frame), title=t("col_month"), axis=alt.Axis(labelAngle=0, labelExpr=short)
     )
 
 
-def _series_tooltip() -> list[alt.Tooltip]:
-    return [
-        alt.Tooltip("county:N", title=tr("县区", "County")),
-        alt.Tooltip("programme:N", title=tr("项目", "Programme")),
-        alt.Tooltip("month_label:N", title=tr("月份", "Month")),
-    ]
+def _county_colour() -> alt.Color:
+    return alt.Color("county:N", title=t("col_county"), legend=alt.Legend(orient="bottom"))
 
 
 def recipients_by_month(series: pl.DataFrame, *, measure: str) -> alt.LayerChart:
@@ -38,25 +54,20 @@ def recipients_by_month(series: pl.DataFrame, *, measure: str) -> alt.LayerChart
     Clicking a point picks its county, programme and month for the township drill-down.
     """
     pick = alt.selection_point(name=MONTH_PICK, fields=["county_code", "program", "month_key"], on="click")
-    titles = {"households": tr("保障户数", "Households"), "persons": tr("保障人数", "Persons")}
     tooltip = [
-        *_series_tooltip(),
-        alt.Tooltip("households:Q", title=tr("保障户数", "Households"), format=","),
-        alt.Tooltip("persons:Q", title=tr("保障人数", "Persons"), format=","),
+        *_tips("county", "programme", "month_label", "households", "persons"),
         alt.Tooltip("change:Q", title=tr("户数增减", "Net change (households)"), format="+,"),
-        alt.Tooltip("new_households:Q", title=tr("新增户数", "New households"), format=","),
-        alt.Tooltip("exited_households:Q", title=tr("退出户数", "Exited households"), format=","),
-        alt.Tooltip("amount_wan:Q", title=tr("发放金额（万元）", "Amount paid (10k yuan)"), format=",.2f"),
+        *_tips("new_households", "exited_households", "amount_wan"),
     ]
     base = alt.Chart(series).encode(
         x=_month_axis(series),
-        y=alt.Y(f"{measure}:Q", title=titles[measure], scale=alt.Scale(zero=False), axis=alt.Axis(format=",d")),
-        color=alt.Color("county:N", title=tr("县区", "County"), legend=alt.Legend(orient="bottom")),
+        y=alt.Y(f"{measure}:Q", title=t(f"col_{measure}"), scale=alt.Scale(zero=False), axis=alt.Axis(format=",d")),
+        color=_county_colour(),
         detail="series:N",
         tooltip=tooltip,
     )
     lines = base.mark_line(strokeWidth=2).encode(  # dashes on the lines only: the legend shows a line per programme
-        strokeDash=alt.StrokeDash("programme:N", title=tr("项目", "Programme"), legend=alt.Legend(orient="bottom"))
+        strokeDash=alt.StrokeDash("programme:N", title=t("col_program"), legend=alt.Legend(orient="bottom"))
     )
     points = base.mark_point(filled=True, cursor="pointer").encode(
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
@@ -78,10 +89,10 @@ def household_flows_by_month(flows: pl.DataFrame) -> alt.Chart:
             y=alt.Y(
                 "value:Q", title=tr("户数（退出为负）", "Households (exits below zero)"), axis=alt.Axis(format=",d")
             ),
-            color=alt.Color("county:N", title=tr("县区", "County"), legend=alt.Legend(orient="bottom")),
+            color=_county_colour(),
             opacity=alt.condition("datum.flow == 'new'", alt.value(0.95), alt.value(0.55)),
             tooltip=[
-                *_series_tooltip(),
+                *_tips("county", "programme", "month_label"),
                 alt.Tooltip("flow_label:N", title=tr("变动", "Flow")),
                 alt.Tooltip("households:Q", title=tr("户数", "Households"), format=","),
             ],
@@ -97,17 +108,10 @@ def townships_by_households(townships: pl.DataFrame) -> alt.Chart:
         alt.Chart(townships)
         .mark_bar(cursor="pointer")
         .encode(
-            x=alt.X("households:Q", title=tr("保障户数", "Households"), axis=alt.Axis(format=",d")),
-            y=alt.Y("township:N", sort="-x", title=tr("乡镇（街道）", "Township")),
+            x=alt.X("households:Q", title=t("col_households"), axis=alt.Axis(format=",d")),
+            y=alt.Y("township:N", sort="-x", title=t("col_township")),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
-            tooltip=[
-                alt.Tooltip("township:N", title=tr("乡镇（街道）", "Township")),
-                alt.Tooltip("households:Q", title=tr("保障户数", "Households"), format=","),
-                alt.Tooltip("persons:Q", title=tr("保障人数", "Persons"), format=","),
-                alt.Tooltip("amount_wan:Q", title=tr("发放金额（万元）", "Amount paid (10k yuan)"), format=",.2f"),
-                alt.Tooltip("new_households:Q", title=tr("新增户数", "New households"), format=","),
-                alt.Tooltip("exited_households:Q", title=tr("退出户数", "Exited households"), format=","),
-            ],
+            tooltip=_tips("township", "households", "persons", "amount_wan", "new_households", "exited_households"),
         )
         .add_params(pick)
         .properties(height=alt.Step(22))
@@ -120,14 +124,12 @@ def categories_by_persons(categories: pl.DataFrame) -> alt.Chart:
         alt.Chart(categories)
         .mark_bar()
         .encode(
-            x=alt.X("persons:Q", title=tr("保障人数", "Persons"), axis=alt.Axis(format=",d")),
-            y=alt.Y("category:N", title=tr("保障类别", "Category")),
+            x=alt.X("persons:Q", title=t("col_persons"), axis=alt.Axis(format=",d")),
+            y=alt.Y("category:N", title=t("col_category")),
             tooltip=[
-                alt.Tooltip("category:N", title=tr("保障类别", "Category")),
-                alt.Tooltip("households:Q", title=tr("保障户数", "Households"), format=","),
-                alt.Tooltip("persons:Q", title=tr("保障人数", "Persons"), format=","),
+                *_tips("category", "households", "persons"),
                 alt.Tooltip("persons_share:Q", title=tr("人数占比", "Share of persons"), format=".1%"),
-                alt.Tooltip("amount_wan:Q", title=tr("发放金额（万元）", "Amount paid (10k yuan)"), format=",.2f"),
+                *_tips("amount_wan"),
             ],
         )
         .properties(height=alt.Step(28))

@@ -5,11 +5,17 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from app_ui.i18n import tr
+from app_ui.i18n import evaluation_kind_words, program_words, t, tr
 from warehouse.frames.scores import COMPUTED, REPORTED
 
 FULL = "#c6dbef"  # the points available (分值): a light bar
 SCORED = "#08519c"  # the score (得分): a dark bar drawn over it
+
+
+def label_words() -> dict[str, str]:
+    """Programme, kind and demo words as they read inside an evaluation's label (lower case in English)."""
+    words = program_words() | evaluation_kind_words() | {"synthetic": t("synthetic")}
+    return {key: word.lower() for key, word in words.items()}
 
 
 def basis_words() -> dict[str, str]:
@@ -44,6 +50,16 @@ def _labelled(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _figure_tooltips() -> list[alt.Tooltip]:
+    """Points, score, score rate and where the score comes from: the tooltip of every bar."""
+    return [
+        alt.Tooltip("points:Q", title=t("col_points"), format=".2f"),
+        alt.Tooltip("score:Q", title=t("col_score"), format=".2f"),
+        alt.Tooltip("score_rate:Q", title=t("col_score_rate"), format=".1%"),
+        alt.Tooltip("score_basis_word:N", title=t("score_basis")),
+    ]
+
+
 def indicator_level(rows: pl.DataFrame, *, selection: str = "indicator") -> alt.LayerChart:
     """One level of the tree: points as a light bar, the score as a dark bar over it, the score rate beside.
 
@@ -54,11 +70,8 @@ def indicator_level(rows: pl.DataFrame, *, selection: str = "indicator") -> alt.
     )
     pick = alt.selection_point(name=selection, fields=["path"], on="click", clear="dblclick")
     tooltip = [
-        alt.Tooltip("name:N", title=tr("指标", "Indicator")),
-        alt.Tooltip("points:Q", title=tr("分值", "Points"), format=".2f"),
-        alt.Tooltip("score:Q", title=tr("得分", "Score"), format=".2f"),
-        alt.Tooltip("score_rate:Q", title=tr("得分率", "Score rate"), format=".1%"),
-        alt.Tooltip("score_basis_word:N", title=tr("得分口径", "Score basis")),
+        alt.Tooltip("name:N", title=t("col_indicator")),
+        *_figure_tooltips(),
     ]
     order = data["name"].to_list()
     base = alt.Chart(data).encode(
@@ -86,22 +99,19 @@ def level1_by_county(level1: pl.DataFrame) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("level1:N", sort=order, title=tr("一级指标", "Level-1 indicator"), axis=alt.Axis(labelAngle=0)),
+            x=alt.X("level1:N", sort=order, title=t("col_level1"), axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("series:N", sort=series),
-            y=alt.Y("score_rate:Q", title=tr("得分率", "Score rate"), axis=alt.Axis(format="%")),
+            y=alt.Y("score_rate:Q", title=t("col_score_rate"), axis=alt.Axis(format="%")),
             color=alt.Color(
                 "series:N",
-                title=tr("县区", "County"),
+                title=t("col_county"),
                 sort=series,
                 scale=alt.Scale(scheme="tableau10"),
             ),
             tooltip=[
-                alt.Tooltip("series:N", title=tr("县区", "County")),
-                alt.Tooltip("level1:N", title=tr("一级指标", "Level-1 indicator")),
-                alt.Tooltip("points:Q", title=tr("分值", "Points"), format=".2f"),
-                alt.Tooltip("score:Q", title=tr("得分", "Score"), format=".2f"),
-                alt.Tooltip("score_rate:Q", title=tr("得分率", "Score rate"), format=".1%"),
-                alt.Tooltip("score_basis_word:N", title=tr("得分口径", "Score basis")),
+                alt.Tooltip("series:N", title=t("col_county")),
+                alt.Tooltip("level1:N", title=t("col_level1")),
+                *_figure_tooltips(),
             ],
         )
         .properties(height=320)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import altair as alt
 import polars as pl
 
-from app_ui.i18n import language, tr
+from app_ui.i18n import language, program_words, t, tr
 from warehouse.frames.standards import Words
 
 RISE = "rise"  # the selection parameter of a clicked rise point
-MONTH_FORMAT = "%Y年%-m月"
 HEIGHT = 230  # of one county's panel, in pixels
 RISE_LABEL = (  # document on the first line, the rise in per cent on the second
     "datum.rise_document + '\\n' + (datum.rise_pct >= 0 ? '+' : '') + format(datum.rise_pct, '.1f') + '%'"
@@ -22,15 +18,20 @@ RISE_LABEL = (  # document on the first line, the rise in per cent on the second
 def words() -> Words:
     """The words of the standards frames in the language chosen."""
     return Words(
-        programs={"rural": tr("农村", "Rural"), "urban": tr("城市", "Urban")},
+        programs=program_words(),
         all_categories=tr("不分类", "All categories"),
-        demo=tr("演示数据", "Demo data"),
+        demo=t("synthetic"),
         no_document=tr("未注明文号", "No document number"),
     )
 
 
 def _month(title: str) -> alt.Tooltip:
-    return alt.Tooltip("month:T", title=title, format=MONTH_FORMAT if language() == "zh" else "%b %Y")
+    return alt.Tooltip("month:T", title=title, format=t("month_format"))
+
+
+def _series() -> list[alt.Tooltip]:
+    """The county and series a mark belongs to, first in each tooltip."""
+    return [alt.Tooltip("county:N", title=t("col_county")), alt.Tooltip("series:N", title=t("standard_series"))]
 
 
 def standard_steps(monthly: pl.DataFrame, *, year: int | None) -> alt.FacetChart:
@@ -38,7 +39,7 @@ def standard_steps(monthly: pl.DataFrame, *, year: int | None) -> alt.FacetChart
     yuan = tr("元/人/月", "yuan per person per month")
     series = alt.Color(
         "series:N",
-        title=tr("项目 · 类别", "Programme · category"),
+        title=t("standard_series"),
         scale=alt.Scale(scheme="tableau10"),
         legend=alt.Legend(orient="top"),
     )
@@ -49,14 +50,8 @@ def standard_steps(monthly: pl.DataFrame, *, year: int | None) -> alt.FacetChart
     )
     y = alt.Y("standard:Q", title=yuan, scale=alt.Scale(zero=False, padding=28))
     pick = alt.selection_point(fields=["key"], name=RISE, on="click")
-    line_tooltip = [
-        alt.Tooltip("county:N", title=tr("县区", "County")),
-        alt.Tooltip("series:N", title=tr("项目 · 类别", "Programme · category")),
-    ]
     steps = (
-        alt.Chart()
-        .mark_line(interpolate="step-after", strokeWidth=2)
-        .encode(x=x, y=y, color=series, tooltip=line_tooltip)
+        alt.Chart().mark_line(interpolate="step-after", strokeWidth=2).encode(x=x, y=y, color=series, tooltip=_series())
     )
     months = (
         alt.Chart()
@@ -65,24 +60,22 @@ def standard_steps(monthly: pl.DataFrame, *, year: int | None) -> alt.FacetChart
             x=x,
             y=y,
             tooltip=[
-                alt.Tooltip("county:N", title=tr("县区", "County")),
-                alt.Tooltip("series:N", title=tr("项目 · 类别", "Programme · category")),
-                _month(tr("月份", "Month")),
+                *_series(),
+                _month(t("col_month")),
                 alt.Tooltip("standard:Q", title=yuan, format=",.0f"),
-                alt.Tooltip("document:N", title=tr("文号", "Document")),
-                alt.Tooltip("demo:N", title=tr("数据", "Data")),
+                alt.Tooltip("document:N", title=t("col_document")),
+                alt.Tooltip("demo:N", title=t("col_data")),
             ],
         )
     )
     rise_tooltip = [
-        alt.Tooltip("county:N", title=tr("县区", "County")),
-        alt.Tooltip("series:N", title=tr("项目 · 类别", "Programme · category")),
+        *_series(),
         _month(tr("起始月份", "In force from")),
         alt.Tooltip("previous:Q", title=tr("原标准", "From"), format=",.0f"),
         alt.Tooltip("standard:Q", title=tr("新标准", "To"), format=",.0f"),
-        alt.Tooltip("rise_pct:Q", title=tr("增幅（%）", "Rise (%)"), format=".2f"),
-        alt.Tooltip("rise_document:N", title=tr("文号", "Document")),
-        alt.Tooltip("demo:N", title=tr("数据", "Data")),
+        alt.Tooltip("rise_pct:Q", title=t("col_rise_pct"), format=".2f"),
+        alt.Tooltip("rise_document:N", title=t("col_document")),
+        alt.Tooltip("demo:N", title=t("col_data")),
     ]
     rises = alt.Chart().transform_filter("datum.key != null")
     points = (
@@ -152,14 +145,13 @@ def year_rises(compared: pl.DataFrame, *, year: int) -> alt.Chart:
         " + format(datum.previous, ',.0f') + ' → ' + format(datum.standard, ',.0f') + '  ' + datum.documents",
     )
     tooltip = [
-        alt.Tooltip("county:N", title=tr("县区", "County")),
-        alt.Tooltip("series:N", title=tr("项目 · 类别", "Programme · category")),
+        *_series(),
         alt.Tooltip("previous:Q", title=tr(f"{year - 1}年12月", f"Dec {year - 1}"), format=",.0f"),
         alt.Tooltip("standard:Q", title=tr(f"{year}年12月", f"Dec {year}"), format=",.0f"),
         alt.Tooltip("rise:Q", title=tr("增加（元）", "Rise (yuan)"), format=",.0f"),
-        alt.Tooltip("rise_pct:Q", title=tr("增幅（%）", "Rise (%)"), format=".2f"),
-        alt.Tooltip("documents:N", title=tr("文号", "Document")),
-        alt.Tooltip("demo:N", title=tr("数据", "Data")),
+        alt.Tooltip("rise_pct:Q", title=t("col_rise_pct"), format=".2f"),
+        alt.Tooltip("documents:N", title=t("col_document")),
+        alt.Tooltip("demo:N", title=t("col_data")),
     ]
     y = alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=320))
     widest = max(rows["rise_pct"].max() or 0.0, 0.0)
@@ -172,11 +164,3 @@ def year_rises(compared: pl.DataFrame, *, year: int) -> alt.Chart:
     body = bars.mark_bar(color="#3b7dd8").encode(x=x, y=y, opacity=opacity, tooltip=tooltip)
     text = bars.mark_text(align="left", dx=4, fontSize=11).encode(x=x, y=y, text="label:N", tooltip=tooltip)
     return (body + text).properties(height=alt.Step(26))
-
-
-def clicked_rise(event: Mapping[str, Any] | None) -> str | None:
-    """The key of the rise point clicked in `standard_steps`, if any."""
-    selection = (event or {}).get("selection", {}).get(RISE) or []
-    if isinstance(selection, list) and selection and isinstance(selection[0], Mapping):
-        return selection[0].get("key")
-    return None

@@ -13,15 +13,15 @@ def test_query_string_restores_the_filters(demo_warehouse):
     assert app.selectbox(key="year").value == 2020
     assert app.query_params["county"] == "530427,440840"
     table = app.dataframe[0].value
-    assert table["name"].tolist() == ["湛江经济技术开发区", "新平彝族傣族自治县"]
+    assert table["县区"].tolist() == ["湛江经济技术开发区", "新平彝族傣族自治县"]
 
 
 def test_changing_a_filter_changes_the_url_and_the_figures(demo_warehouse):
     app = open_app(county="530427", year="2020")
-    households_2020 = app.dataframe[0].value["households"].tolist()
+    households_2020 = app.dataframe[0].value["保障户数"].tolist()
     app.selectbox(key="year").set_value(2022).run()
     assert app.query_params["year"] == "2022"
-    assert app.dataframe[0].value["households"].tolist() != households_2020
+    assert app.dataframe[0].value["保障户数"].tolist() != households_2020
     assert households_2020 == [4102]  # Xinping, December 2020, as its report says
 
 

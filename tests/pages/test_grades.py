@@ -87,7 +87,7 @@ def _datasets(app) -> list[pl.DataFrame]:
 
 def test_choosing_an_evaluation_shows_what_makes_up_its_score(demo_warehouse):
     app = open_grades(["370881"], 2023)
-    app.selectbox(key="grades-evaluation").set_value(26).run()  # Qufu 2023, the seed report
+    app.selectbox(key="grades-evaluation-zh").set_value(26).run()  # Qufu 2023, the seed report
     assert not app.exception
     assert [(metric.label, metric.value) for metric in app.metric][:3] == [
         ("总分", "92.46"),

@@ -43,8 +43,8 @@ def test_heatmap_colours_low_rates_red_with_tooltips(demo_warehouse):
 
 def test_the_worst_cell_opens_on_its_late_households_and_another_month_on_its_unpaid_one(demo_warehouse):
     app = open_with(PAGE, ALL, 2022)
-    assert app.selectbox(key="on_time_row").value == "440840:rural"
-    assert app.selectbox(key="on_time_month").value == "2022-11-01"  # 1.1 % on time: the worst month
+    assert app.selectbox(key="on_time_row-zh").value == "440840:rural"
+    assert app.selectbox(key="on_time_month-zh").value == "2022-11-01"  # 1.1 % on time: the worst month
     shown = metrics(app)
     assert (shown["按时发放率"], shown["保障户数"], shown["逾期户数"], shown["未发放户数"]) == (
         "1.1%",
@@ -57,7 +57,7 @@ def test_the_worst_cell_opens_on_its_late_households_and_another_month_on_its_un
     assert behind["身份证号（脱敏）"].str.match(r"^4408\*{10}\d{3}[\dX]$").all()  # masked, never raw
     assert behind["说明"].iloc[0].endswith("晚于截止日 2022-11-20（晚 9 天）")
 
-    app.selectbox(key="on_time_month").set_value("2022-08-01").run()
+    app.selectbox(key="on_time_month-zh").set_value("2022-08-01").run()
     assert not app.exception
     behind = table(app, "身份证号（脱敏）")
     assert behind[["问题", "文件", "行号"]].values.tolist() == [["未发放", "2022-08.csv", 1346]]
@@ -66,7 +66,7 @@ def test_the_worst_cell_opens_on_its_late_households_and_another_month_on_its_un
 
 def test_a_month_paid_on_time_has_nothing_behind_it(demo_warehouse):
     app = open_with(PAGE, ALL, 2022)
-    app.selectbox(key="on_time_month").set_value("2022-03-01").run()
+    app.selectbox(key="on_time_month-zh").set_value("2022-03-01").run()
     assert not app.exception
     assert metrics(app)["按时发放率"] == "100.0%"
     assert app.info[0].value == "该月没有逾期或未发放的记录。"

@@ -33,24 +33,26 @@ def test_overview_shows_each_county_with_its_latest_figures(tmp_path, empty_ware
     app = run_app()
     assert not app.exception
     table = app.dataframe[0].value
-    qufu = table[table["name"] == "曲阜市"].iloc[0]
-    assert (qufu["households"], qufu["persons"], qufu["on_time_rate_12m"]) == (1, 2, 1.0)
-    assert (qufu["evaluation_total_score"], qufu["evaluation_grade"]) == (92.46, "优")
+    qufu = table[table["县区"] == "曲阜市"].iloc[0]
+    assert (qufu["保障户数"], qufu["保障人数"], qufu["近 12 个月按时率"]) == (1, 2, 1.0)
+    assert (qufu["评价得分"], qufu["等级"]) == (92.46, "优")
     assert len(table) == 5
 
 
 def test_demo_overview_flags_zhanjiang_and_shows_qufu_2023(demo_warehouse):
     app = open_app(year="2023")
     assert not app.exception
-    table = app.dataframe[0].value.set_index("name")
-    assert table.loc["曲阜市", "evaluation_total_score"] == 92.46 and table.loc["曲阜市", "evaluation_grade"] == "优"
-    assert table.loc["曲阜市", "standard"] == 745.0 and round(table.loc["曲阜市", "standard_rise"], 4) == 0.0643
-    assert table["on_time_rate_12m"].idxmin() == "湛江经济技术开发区"
-    assert "按时率最低" in table.loc["湛江经济技术开发区", "attention"]
+    table = app.dataframe[0].value.set_index("县区")
+    assert table.loc["曲阜市", "评价得分"] == 92.46 and table.loc["曲阜市", "等级"] == "优"
+    assert (
+        table.loc["曲阜市", "现行标准（元/人/月）"] == 745.0 and round(table.loc["曲阜市", "标准同比提高"], 4) == 0.0643
+    )
+    assert table["近 12 个月按时率"].idxmin() == "湛江经济技术开发区"
+    assert "按时率最低" in table.loc["湛江经济技术开发区", "需关注"]
     # the rubric re-check of each county's latest evaluation (2023 seeds: Qufu 3, Chenggong 0, the unnamed county 7)
-    assert table.loc["曲阜市", "evaluation_differences"] == 3 and "评价重算有差异" in table.loc["曲阜市", "attention"]
-    assert table.loc["呈贡区", "evaluation_differences"] == 0
-    assert table.loc["某县(报告未具名)", "evaluation_differences"] == 7
-    app.selectbox(key="overview_county").set_value("新平彝族傣族自治县").run()
+    assert table.loc["曲阜市", "重算差异"] == 3 and "评价重算有差异" in table.loc["曲阜市", "需关注"]
+    assert table.loc["呈贡区", "重算差异"] == 0
+    assert table.loc["某县(报告未具名)", "重算差异"] == 7
+    app.selectbox(key="overview_county-zh").set_value("新平彝族傣族自治县").run()
     assert [metric.label for metric in app.metric][:2] == ["保障户数", "现行标准"]
     assert "每月 30 日前" in " ".join(markdown.value for markdown in app.markdown)

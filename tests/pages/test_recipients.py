@@ -53,17 +53,17 @@ def test_qufu_2023_against_its_report(demo_warehouse):
 
 def test_a_month_opens_its_townships_and_a_township_its_categories(demo_warehouse):
     app = open_with(PAGE, ["530427"], 2020)
-    assert app.selectbox(key="drill_month").value == "2020-12-01"  # the latest month by default
+    assert app.selectbox(key="drill_month-zh").value == "2020-12-01"  # the latest month by default
     townships = table(app, "乡镇（街道）")
     assert len(townships) == 12 and townships["保障户数"].sum() == 4102
 
-    app.selectbox(key="drill_month").set_value("2020-06-01").run()
+    app.selectbox(key="drill_month-zh").set_value("2020-06-01").run()
     assert not app.exception
     townships = table(app, "乡镇（街道）")
     assert townships["保障户数"].sum() == 4032  # June's households, split over the townships
     assert any("2020年6月" in caption.value for caption in app.caption)
 
-    app.selectbox(key="drill_township").set_value("桂山街道").run()
+    app.selectbox(key="drill_township-zh").set_value("桂山街道").run()
     assert not app.exception
     categories = table(app, "保障类别")
     assert categories["保障类别"].tolist() == ["A类", "B类", "C类"]
@@ -90,8 +90,8 @@ def test_several_counties_and_programmes_keep_their_lines_apart(demo_warehouse):
         ("呈贡区", "城市"),
     }
     assert len(by_month) == 36
-    app.selectbox(key="drill_county").set_value("900001").run()
-    assert app.selectbox(key="drill_program").options == ["农村", "城市"]
+    app.selectbox(key="drill_county-zh").set_value("900001").run()
+    assert app.selectbox(key="drill_program-zh").options == ["农村", "城市"]
 
 
 def test_a_county_without_rosters_says_what_to_do_and_another_shows_its_own(tmp_path, warehouse):

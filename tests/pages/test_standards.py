@@ -111,7 +111,7 @@ def test_changing_the_year_changes_the_comparison(demo_warehouse):
 
 def test_choosing_a_rise_shows_its_grounds(demo_warehouse):
     app = open_standards(["370881"], 2023)
-    app.selectbox(key="standards-rise").set_value("370881|rural||2023-01-01").run()
+    app.selectbox(key="standards-rise-zh").set_value("370881|rural||2023-01-01").run()
     assert not app.exception
     assert app.metric[0].value == "745"
     assert any("济民字〔2023〕4号" in text.value for text in app.markdown)

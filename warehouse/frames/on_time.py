@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import polars as pl
+
+from warehouse.vocabulary import PROGRAM_WORDS
 
 TARGET = 0.9  # the rubrics' on-time target (≥ 90 % of household-payments by the deadline)
 BEHIND_A_CELL = ("late_payment", "unpaid")
 
+COUNTS = ("households", "on_time_households", "late_households", "unpaid_households")  # household-payments
+ROW_COLUMNS = ("county_code", "program", "county", "programme", "deadline", "row")  # one heatmap row
 GRID_COLUMNS = (
-    "county_code",
-    "program",
-    "county",
-    "programme",
-    "deadline",
-    "row",
+    *ROW_COLUMNS,
     "month",
     "month_key",
     "month_label",
-    "households",
-    "on_time_households",
-    "late_households",
-    "unpaid_households",
+    *COUNTS,
     "rate",
     "source",
 )
@@ -31,6 +28,11 @@ GRID_COLUMNS = (
 def percent(rate: float | None) -> str:
     """A rate as 99.9 %, rounded down: a month with one household paid late never reads 100 %."""
     return "—" if rate is None else f"{math.floor(rate * 1000 + 1e-9) / 10:.1f}%"
+
+
+def _rate() -> pl.Expr:
+    """On-time households over households; none where there were no households."""
+    return pl.when(pl.col("households") > 0).then(pl.col("on_time_households") / pl.col("households"))
 
 
 def deadline_text(day: int | None, *, each_month: str = "每月{day}日前", month_end: str = "月末") -> str:
@@ -42,7 +44,7 @@ def on_time_grid(
     monthly: pl.DataFrame,
     registry: pl.DataFrame,
     *,
-    programs: dict[str, str],
+    programs: Mapping[str, str] = PROGRAM_WORDS,
     month_format: str = "%Y年%-m月",
     each_month: str = "每月{day}日前",
     month_end: str = "月末",
@@ -70,7 +72,7 @@ def on_time_grid(
             programme=pl.col("program").replace_strict(programs, default=pl.col("program"), return_dtype=pl.String),
             month_key=pl.col("month").dt.strftime("%Y-%m-%d"),
             month_label=pl.col("month").dt.strftime(month_format),
-            rate=pl.when(pl.col("households") > 0).then(pl.col("on_time_households") / pl.col("households")),
+            rate=_rate(),
         )
         .with_columns(row=pl.concat_str("county", "programme", "deadline", separator=" · "))
         .select(GRID_COLUMNS)
@@ -85,31 +87,21 @@ def ranking(
     below = pl.col("rate") < target
     return (
         grid.sort("month")
-        .group_by("county_code", "program", "county", "programme", "deadline", "row", maintain_order=True)
+        .group_by(*ROW_COLUMNS, maintain_order=True)
         .agg(
-            pl.col("households", "on_time_households", "late_households", "unpaid_households").sum(),
+            pl.col(*COUNTS).sum(),
             pl.len().cast(pl.Int64).alias("months"),
             below.sum().cast(pl.Int64).alias("months_below_target"),
             pl.col("month").filter(below).dt.strftime(month_format).str.join(separator).alias("months_below"),
             pl.col("month_label").sort_by("rate").first().alias("worst_month"),
             pl.col("rate").min().alias("worst_rate"),
         )
-        .with_columns(
-            rate=pl.when(pl.col("households") > 0).then(pl.col("on_time_households") / pl.col("households")),
-        )
+        .with_columns(rate=_rate())
         .sort(["rate", "county_code", "program"], nulls_last=True)
         .select(
-            "county_code",
-            "program",
-            "county",
-            "programme",
-            "deadline",
-            "row",
+            *ROW_COLUMNS,
             "months",
-            "households",
-            "on_time_households",
-            "late_households",
-            "unpaid_households",
+            *COUNTS,
             "rate",
             "months_below_target",
             "months_below",

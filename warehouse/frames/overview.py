@@ -11,6 +11,11 @@ def _shift_year(month: pl.Expr, years: int) -> pl.Expr:
     return month.dt.offset_by(f"{years}y")
 
 
+def _in_last_12_months() -> pl.Expr:
+    """The month is one of the 12 up to the county's latest month."""
+    return (pl.col("month") > _shift_year(pl.col("latest_month"), -1)) & (pl.col("month") <= pl.col("latest_month"))
+
+
 def county_rows(
     *,
     counties: pl.DataFrame,
@@ -38,17 +43,14 @@ def county_rows(
     before = with_latest.filter(pl.col("month") == _shift_year(pl.col("latest_month"), -1)).select(
         "county_code", pl.col("households").alias("households_year_before")
     )
-    window = with_latest.filter(
-        (pl.col("month") > _shift_year(pl.col("latest_month"), -1)) & (pl.col("month") <= pl.col("latest_month"))
-    )
-    on_time = window.group_by("county_code").agg(
-        (pl.col("on_time_households").sum() / pl.col("households").sum()).alias("on_time_rate_12m")
+    on_time = (
+        with_latest.filter(_in_last_12_months())
+        .group_by("county_code")
+        .agg((pl.col("on_time_households").sum() / pl.col("households").sum()).alias("on_time_rate_12m"))
     )
     findings = (
         finding_counts.join(latest, on="county_code")
-        .filter(
-            (pl.col("month") > _shift_year(pl.col("latest_month"), -1)) & (pl.col("month") <= pl.col("latest_month"))
-        )
+        .filter(_in_last_12_months())
         .group_by("county_code")
         .agg(pl.col("findings").sum())
     )

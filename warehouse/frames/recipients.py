@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import polars as pl
+
+from warehouse.vocabulary import PROGRAM_WORDS
 
 SERIES_COLUMNS = (
     "county_code",
@@ -34,12 +37,16 @@ def _wan(column: str = "amount") -> pl.Expr:
     return (pl.col(column) / 10_000).round(2).alias("amount_wan")
 
 
-def _label(column: str, labels: dict[str, str]) -> pl.Expr:
+def _label(column: str, labels: Mapping[str, str]) -> pl.Expr:
     return pl.col(column).replace_strict(labels, default=pl.col(column), return_dtype=pl.String)
 
 
 def monthly_series(
-    monthly: pl.DataFrame, *, names: dict[str, str], programs: dict[str, str], month_format: str = "%Y年%-m月"
+    monthly: pl.DataFrame,
+    *,
+    names: Mapping[str, str],
+    programs: Mapping[str, str] = PROGRAM_WORDS,
+    month_format: str = "%Y年%-m月",
 ) -> pl.DataFrame:
     """One row per county, programme and month, labelled for charts and tables.
 

@@ -12,18 +12,35 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from warehouse.vocabulary import PROGRAM_WORDS
+
 SERIES = ("county_code", "program", "category")  # one standard line: a county's programme and category
 LABELS = ("county_code", "county", "program", "program_label", "category", "category_label", "series")
+MONTHLY = ("county_code", "county", "program", "category", "series", "month", "standard", "document", "demo")
+MONTHLY_RISES = ("previous", "rise_pct", "rise_document", "key")  # on the month of a rise only
+GAPS = ("county_code", "county", "year", "rural", "urban", "gap", "ratio", "demo")
+# The dtype of every column above, for frames that come out empty.
+TEXT = ("county_code", "county", "program", "category", "series", "document", "demo", "rise_document", "key")
+NUMBERS = ("standard", "previous", "rise_pct", "rural", "urban", "gap", "ratio")  # yuan, per cent, a ratio
+DTYPES = dict.fromkeys(TEXT, pl.String) | dict.fromkeys(NUMBERS, pl.Float64) | {"month": pl.Date, "year": pl.Int64}
 
 
 @dataclass(frozen=True)
 class Words:
     """The words written into the frames (Chinese unless the page passes others)."""
 
-    programs: Mapping[str, str] = field(default_factory=lambda: {"rural": "农村", "urban": "城市"})
+    programs: Mapping[str, str] = field(default_factory=lambda: PROGRAM_WORDS)
     all_categories: str = "不分类"
     demo: str = "演示数据"
     no_document: str = "未注明文号"
+
+
+CHINESE = Words()
+
+
+def _typed(columns: Sequence[str]) -> dict[str, pl.DataType]:
+    """The dtypes of these columns of the frames below."""
+    return {column: DTYPES[column] for column in columns}
 
 
 def _labelled(frame: pl.DataFrame, names: Mapping[str, str], words: Words) -> pl.DataFrame:
@@ -42,6 +59,15 @@ def _demo_mark(synthetic: pl.Expr, words: Words) -> pl.Expr:
     return pl.when(synthetic).then(pl.lit(words.demo)).otherwise(pl.lit("")).alias("demo")
 
 
+def _against_previous(frame: pl.DataFrame, words: Words) -> pl.DataFrame:
+    """Add the rise over `previous` in yuan and per cent, marked demo where either standard is synthetic."""
+    return frame.with_columns(
+        rise=pl.col("yuan_per_person_month") - pl.col("previous"),
+        rise_pct=((pl.col("yuan_per_person_month") / pl.col("previous") - 1) * 100).round(2),
+        demo=_demo_mark((pl.col("source") == "synthetic") | (pl.col("previous_source") == "synthetic"), words),
+    )
+
+
 def _document(words: Words) -> pl.Expr:
     return pl.when(pl.col("document") == "").then(pl.lit(words.no_document)).otherwise(pl.col("document"))
 
@@ -56,25 +82,19 @@ def _by_month(standards: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def rises(
-    standards: pl.DataFrame, *, names: Mapping[str, str] | None = None, words: Words | None = None
-) -> pl.DataFrame:
+def rises(standards: pl.DataFrame, *, names: Mapping[str, str] | None = None, words: Words = CHINESE) -> pl.DataFrame:
     """Every change of a standard against the one before it (a cut would show as a negative rise)."""
-    words = words or Words()
-    changes = (
+    changed = (
         _by_month(standards)
         .with_columns(
             previous=pl.col("yuan_per_person_month").shift().over(SERIES),
             previous_source=pl.col("source").shift().over(SERIES),
         )
         .filter(pl.col("previous").is_not_null() & (pl.col("previous") != pl.col("yuan_per_person_month")))
-        .with_columns(
-            rise=pl.col("yuan_per_person_month") - pl.col("previous"),
-            rise_pct=((pl.col("yuan_per_person_month") / pl.col("previous") - 1) * 100).round(2),
-            document=_document(words),
-            key=pl.concat_str(*SERIES, pl.col("effective_from").cast(pl.String), separator="|"),
-        )
-        .with_columns(_demo_mark((pl.col("source") == "synthetic") | (pl.col("previous_source") == "synthetic"), words))
+    )
+    changes = _against_previous(changed, words).with_columns(
+        document=_document(words),
+        key=pl.concat_str(*SERIES, pl.col("effective_from").cast(pl.String), separator="|"),
     )
     return (
         _labelled(changes, names or {}, words)
@@ -112,30 +132,14 @@ def monthly_in_force(
     first_year: int | None = None,
     last_year: int | None = None,
     names: Mapping[str, str] | None = None,
-    words: Words | None = None,
+    words: Words = CHINESE,
 ) -> pl.DataFrame:
     """The standard in force in each month of `first_year`–`last_year`, per series; the month of a rise carries it.
 
     The years default to those of the standards themselves.
     """
-    words = words or Words()
-    schema = {
-        "county_code": pl.String,
-        "county": pl.String,
-        "program": pl.String,
-        "category": pl.String,
-        "series": pl.String,
-        "month": pl.Date,
-        "standard": pl.Float64,
-        "document": pl.String,
-        "demo": pl.String,
-        "previous": pl.Float64,
-        "rise_pct": pl.Float64,
-        "rise_document": pl.String,
-        "key": pl.String,
-    }
     if standards.is_empty():
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema=_typed((*MONTHLY, *MONTHLY_RISES)))
     first_year = first_year or standards["effective_from"].min().year
     last_year = last_year or standards["effective_from"].max().year
     months = pl.DataFrame(
@@ -155,7 +159,8 @@ def monthly_in_force(
         *SERIES, "month", "previous", "rise_pct", pl.col("document").alias("rise_document"), "key"
     )
     steps = steps.join(marked, on=[*SERIES, "month"], how="left").sort(*SERIES, "month")
-    return _labelled(steps, names or {}, words).rename({"yuan_per_person_month": "standard"}).select(list(schema))
+    labelled = _labelled(steps, names or {}, words).rename({"yuan_per_person_month": "standard"})
+    return labelled.select(*MONTHLY, *MONTHLY_RISES)
 
 
 def _in_force_on(standards: pl.DataFrame, day: dt.date) -> pl.DataFrame:
@@ -169,10 +174,9 @@ def _in_force_on(standards: pl.DataFrame, day: dt.date) -> pl.DataFrame:
 
 
 def year_on_year(
-    standards: pl.DataFrame, *, year: int, names: Mapping[str, str] | None = None, words: Words | None = None
+    standards: pl.DataFrame, *, year: int, names: Mapping[str, str] | None = None, words: Words = CHINESE
 ) -> pl.DataFrame:
     """Per series, the standard in force in December of `year` against December of the year before."""
-    words = words or Words()
     december = dt.date(year, 12, 31)
     now = _in_force_on(standards, december)
     before = _in_force_on(standards, dt.date(year - 1, 12, 31)).select(
@@ -184,16 +188,9 @@ def year_on_year(
         .group_by(SERIES, maintain_order=True)
         .agg(pl.col("document").str.join("、").alias("documents"))
     )
-    compared = (
-        now.join(before, on=list(SERIES), how="left")
-        .join(documents, on=list(SERIES), how="left")
-        .with_columns(
-            rise=pl.col("yuan_per_person_month") - pl.col("previous"),
-            rise_pct=((pl.col("yuan_per_person_month") / pl.col("previous") - 1) * 100).round(2),
-            documents=pl.col("documents").fill_null(""),
-        )
-        .with_columns(_demo_mark((pl.col("source") == "synthetic") | (pl.col("previous_source") == "synthetic"), words))
-    )
+    compared = _against_previous(
+        now.join(before, on=list(SERIES), how="left").join(documents, on=list(SERIES), how="left"), words
+    ).with_columns(pl.col("documents").fill_null(""))
     return (
         _labelled(compared, names or {}, words)
         .sort(*SERIES)
@@ -214,23 +211,12 @@ def urban_rural_gap(
     *,
     years: Sequence[int] | None = None,
     names: Mapping[str, str] | None = None,
-    words: Words | None = None,
+    words: Words = CHINESE,
 ) -> pl.DataFrame:
     """Per county with both programmes, the December standards of each year: urban − rural and urban ÷ rural.
 
     The years default to those from the first standard to the last.
     """
-    words = words or Words()
-    schema = {
-        "county_code": pl.String,
-        "county": pl.String,
-        "year": pl.Int64,
-        "rural": pl.Float64,
-        "urban": pl.Float64,
-        "gap": pl.Float64,
-        "ratio": pl.Float64,
-        "demo": pl.String,
-    }
     overall = standards.filter(pl.col("category") == "")
     if years is None and not overall.is_empty():
         years = range(overall["effective_from"].min().year, overall["effective_from"].max().year + 1)
@@ -238,7 +224,7 @@ def urban_rural_gap(
         _in_force_on(overall, dt.date(year, 12, 31)).with_columns(year=pl.lit(year, pl.Int64)) for year in years or ()
     ]
     if not rows:
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema=_typed(GAPS))
     both = pl.concat(rows, how="vertical_relaxed")
     rural = both.filter(pl.col("program") == "rural").select(
         "county_code", "year", pl.col("yuan_per_person_month").alias("rural"), pl.col("source").alias("rural_source")
@@ -258,4 +244,4 @@ def urban_rural_gap(
         )
         .sort("county_code", "year")
     )
-    return gaps.select(list(schema)).cast(schema)
+    return gaps.select(GAPS).cast(_typed(GAPS))
