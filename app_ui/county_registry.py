@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_ui import data, session
 from app_ui.i18n import tr
-from app_ui.tables import Column
+from app_ui.tables import Column, problem_rows
 from loaders.counties import COUNTIES, ingest_counties
 from loaders.log import seen
 from loaders.records import read_records
@@ -39,7 +39,6 @@ REGISTRY_COLUMNS = [
     Column("note", ("备注", "Note")),
 ]
 PREVIEW_COLUMNS = [_CODE, _NAME, _DEADLINE, _TOWNSHIPS, Column("when_stored", ("入库后", "When stored"))]
-PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "message"]
 
 
 def registry_rows() -> pl.DataFrame:
@@ -66,11 +65,7 @@ class RegistryFile:
         return bool(self.problems)
 
     def problems_frame(self) -> pl.DataFrame:
-        """The problems, one a row (the columns of PROBLEM_COLUMNS)."""
-        return pl.DataFrame(
-            [problem.as_dict() for problem in self.problems],
-            schema={"file": pl.String, "sheet": pl.String, "row": pl.Int64, "column": pl.String, "message": pl.String},
-        )
+        return problem_rows(self.problems)
 
 
 def check(name: str, content: bytes) -> RegistryFile:

@@ -48,13 +48,14 @@ def download_buttons(frame: pl.DataFrame, name: str, *, key: str) -> None:
     )
 
 
-def table(frame: pl.DataFrame, *, name: str, download_key: str, **options):
+def table(frame: pl.DataFrame, *, name: str, download_key: str, displayed=None, **options):
     """Show a table with its CSV and XLSX downloads below it; return what st.dataframe returns.
 
+    `displayed` is what the screen shows where it differs from the downloaded frame (a styled copy);
     `options` go to st.dataframe (column_config, key, on_select …); no index, full width by default.
     """
     options.setdefault("hide_index", True)
     options.setdefault("width", "stretch")
-    shown = st.dataframe(frame, **options)
+    shown = st.dataframe(frame if displayed is None else displayed, **options)
     download_buttons(frame, name, key=download_key)
     return shown

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from warehouse.vocabulary import KIND_WORDS, PROGRAM_WORDS
+from warehouse.vocabulary import FINDING_WORDS, KIND_WORDS, PROGRAM_WORDS
 
 WORDS: dict[str, tuple[str, str]] = {
     "app_title": ("低保绩效驾驶舱", "Dibao performance cockpit"),
@@ -93,6 +93,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "col_on_time_rate": ("按时发放率", "On-time rate"),
     # — page words (each area adds its own below its heading) —
     # dashboard
+    "no_earlier_month": (
+        "没有上月名册可比，无法计算新增与退出。",
+        "No earlier month stored to compare with: no new or exited figures.",
+    ),
     "month_format": ("%Y年%-m月", "%b %Y"),  # strftime and d3: a month in the dashboard's labels
     "no_rosters": (
         "仓库里还没有任何年度的名册。请在「上传」页导入月度发放名册。",
@@ -111,14 +115,18 @@ WORDS: dict[str, tuple[str, str]] = {
     # performance
     "score_basis": ("得分口径", "Score basis"),
     # data
-    "finding_invalid_id": ("身份证号无效", "Invalid ID number"),
-    "finding_duplicate_household": ("同一名册重复", "Listed twice in a roster"),
-    "finding_cross_county_duplicate": ("跨县同月重复", "Paid in two counties"),
-    "finding_over_standard": ("超标准发放", "Paid above standard"),
-    "finding_late_payment": ("逾期发放", "Paid late"),
-    "finding_unpaid": ("未发放", "Not paid"),
+    "finding_invalid_id": (FINDING_WORDS["invalid_id"], "Invalid ID number"),
+    "finding_duplicate_household": (FINDING_WORDS["duplicate_household"], "Listed twice in a roster"),
+    "finding_cross_county_duplicate": (FINDING_WORDS["cross_county_duplicate"], "Paid in two counties"),
+    "finding_over_standard": (FINDING_WORDS["over_standard"], "Paid above standard"),
+    "finding_late_payment": (FINDING_WORDS["late_payment"], "Paid late"),
+    "finding_unpaid": (FINDING_WORDS["unpaid"], "Not paid"),
     "upload_from_title": ("从文件标题识别", "from the file's title"),
     # admin
+    "audit_nothing_logged": (
+        "所选范围内没有记录。可放宽日期或去掉条件。",
+        "Nothing logged in this range; widen the dates or clear a filter.",
+    ),
 }
 
 

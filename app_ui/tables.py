@@ -9,7 +9,7 @@ titled from the i18n catalogue) or a `Column` of its own where the title is the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,8 +18,10 @@ import streamlit as st
 
 from app_ui import export
 from app_ui.i18n import Label, label
+from warehouse.errors import Problem
 
-DATE, DATETIME = "date", "datetime"
+DATE, DATETIME, RATE = "date", "datetime", "{:.1%}"
+SHADE = "background-color: #fde2e1"  # a row that calls for attention (points lost)
 ROW_HEIGHT, HEADER_HEIGHT = 35, 38  # pixels of st.dataframe's rows, for a height that fits `rows` rows
 
 
@@ -29,11 +31,19 @@ class Column:
 
     key: str  # the frame's column
     title: Label
-    format: str | None = None  # a NumberColumn format ("%.0f", "%+.2f", "percent", "localized"), DATE or DATETIME
+    # A NumberColumn format ("%.0f", "%+.2f", "localized"), DATE, DATETIME, or a Python format such as
+    # RATE ("{:.1%}": 0.975 shows as 97.5%, which no NumberColumn format can) applied through a Styler.
+    format: str | None = None
     width: str | int | None = None  # "small", "medium", "large" or pixels
+
+    @property
+    def styled(self) -> bool:
+        return bool(self.format) and self.format.startswith("{")
 
     def config(self) -> Any:
         """The st.column_config entry, or None where Streamlit's default is right."""
+        if self.styled:
+            return st.column_config.Column(width=self.width) if self.width else None
         if self.format == DATE:
             return st.column_config.DateColumn(format="YYYY-MM-DD", width=self.width)
         if self.format == DATETIME:
@@ -95,6 +105,15 @@ COLUMNS: dict[str, Column] = _shared(
 )
 
 
+PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "message")  # where a file is wrong, as a person opening it sees
+
+
+def problem_rows(problems: Iterable[Problem]) -> pl.DataFrame:
+    """A rejected file's problems, one a row, for show_table(…, PROBLEM_COLUMNS, …)."""
+    schema = {"file": pl.String, "sheet": pl.String, "row": pl.Int64, "column": pl.String, "message": pl.String}
+    return pl.DataFrame([problem.as_dict() for problem in problems], schema=schema)
+
+
 def spec(column: str | Column) -> Column:
     """A shared column by name, or the page's own Column as it is."""
     if isinstance(column, Column):
@@ -110,12 +129,19 @@ def retitled(column: str, title: Label, **changes: Any) -> Column:
 
 
 def show_table(
-    frame: pl.DataFrame, columns: Sequence[str | Column], *, name: Label, key: str, rows: int | None = None, **options
+    frame: pl.DataFrame,
+    columns: Sequence[str | Column],
+    *,
+    name: Label,
+    key: str,
+    rows: int | None = None,
+    shade: str | None = None,
+    **options,
 ):
     """Show `columns` of `frame` titled and formatted, with CSV and XLSX downloads below; return st.dataframe's event.
 
-    `rows` fixes the height to that many rows (a long table scrolls); `options` go to st.dataframe
-    (key, on_select, selection_mode …)."""
+    `rows` fixes the height to that many rows (a long table scrolls); `shade` names a boolean column
+    of `frame` (shown or not) whose true rows are shaded; `options` go to st.dataframe (on_select …)."""
     specs = [spec(column) for column in columns]
     titles = {column.key: label(column.title) for column in specs}
     shown = frame.select(list(titles)).rename(titles)
@@ -123,4 +149,15 @@ def show_table(
     options["column_config"] = {title: config for title, config in configs.items() if config is not None}
     if rows is not None:
         options.setdefault("height", HEADER_HEIGHT + ROW_HEIGHT * max(1, min(shown.height, rows)))
-    return export.table(shown, name=label(name), download_key=key, **options)
+    styles = {titles[column.key]: column.format for column in specs if column.styled}
+    shaded = frame[shade].to_list() if shade else None
+    displayed = _styled(shown, styles, shaded) if styles or shaded else shown
+    return export.table(shown, name=label(name), download_key=key, displayed=displayed, **options)
+
+
+def _styled(shown: pl.DataFrame, styles: dict[str, str], shaded: list[bool] | None):
+    """A pandas Styler (what st.dataframe takes for row colours and Python formats): rows shaded, cells formatted."""
+    styler = shown.to_pandas().style.format(styles, na_rep="")
+    if shaded:
+        styler = styler.apply(lambda row: [SHADE if shaded[row.name] else ""] * len(row), axis=1)
+    return styler

@@ -14,7 +14,7 @@ from access.roles import Actor, require_upload
 from app_ui import data, session
 from app_ui.charts.findings import kind_words
 from app_ui.i18n import evaluation_kind_words, program_words, tr
-from app_ui.tables import Column
+from app_ui.tables import Column, problem_rows
 from loaders.evaluation import parse_evaluation, store_evaluation
 from loaders.limits import check_upload
 from loaders.records import ParsedSheet
@@ -25,7 +25,6 @@ from warehouse import audit
 from warehouse.errors import Problem, Rejected
 
 KINDS = ("roster", "evaluation", "standards")
-PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "message"]
 FINDING_COLUMNS = ["kind_name", "sheet", "row", "id_masked", "detail"]
 FIGURE_COLUMNS = [
     "township",
@@ -83,10 +82,7 @@ class Checked:
         return bool(self.problems)
 
     def problems_frame(self) -> pl.DataFrame:
-        return pl.DataFrame(
-            [problem.as_dict() for problem in self.problems],
-            schema={"file": pl.String, "sheet": pl.String, "row": pl.Int64, "column": pl.String, "message": pl.String},
-        )
+        return problem_rows(self.problems)
 
 
 def check(

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from loaders.roster_store import RosterReport
 from loaders.values import month_label
 from warehouse import read
+from warehouse.vocabulary import FINDING_WORDS, PROGRAM_WORDS
 
 _MONTH_FIELDS = (
     "households",
@@ -103,7 +104,7 @@ def roster_report(report: RosterReport, *, as_json: bool) -> str:
     if report.unchanged:
         return f"{report.file_name}：与已入库版本相同，未作改动"
     replaced = f"，替换了第 {data['replaced_upload']} 号上传" if data["replaced_upload"] else ""
-    found = "，".join(f"{kind} {count}" for kind, count in data["findings"].items()) or "无"
-    program = "农村" if report.program == "rural" else "城市"
+    found = "，".join(f"{FINDING_WORDS.get(kind, kind)} {count}" for kind, count in data["findings"].items()) or "无"
+    program = PROGRAM_WORDS[report.program]
     figures = f"{report.rows_read} 行，{report.households} 户 {report.persons} 人，{report.amount_fen / 100:,.2f} 元"
     return f"{report.file_name}：{report.county_name} {data['month']} {program}低保，{figures}{replaced}；发现：{found}"

@@ -8,7 +8,7 @@ import unicodedata
 import polars as pl
 
 from loaders.values import month_label
-from warehouse.vocabulary import KIND_WORDS, PROGRAM_WORDS
+from warehouse.vocabulary import FINDING_WORDS, KIND_WORDS, PROGRAM_WORDS
 
 
 def summary_text(summary: dict) -> str:
@@ -54,7 +54,8 @@ def findings_text(findings: pl.DataFrame, *, county: str, month: dt.date | None)
         if finding["sheet"]:  # a workbook numbers its rows afresh on each sheet
             row = f"{finding['sheet']} {row}"
         masked = finding["id_masked"] or "—"
-        rows.append((finding["kind"], month_label(finding["month"]), row, masked, finding["detail"]))
+        kind = FINDING_WORDS.get(finding["kind"], finding["kind"])
+        rows.append((kind, month_label(finding["month"]), row, masked, finding["detail"]))
     return "\n".join([f"{scope} 共 {findings.height:,} 条发现", "", *_table(rows, align="llrll")])
 
 

@@ -12,15 +12,6 @@ import polars as pl
 
 from loaders.values import month_end
 
-KIND_LABELS = {
-    "invalid_id": "身份证号无效",
-    "duplicate_household": "同一名册重复",
-    "cross_county_duplicate": "跨县同月重复",
-    "over_standard": "超标准发放",
-    "late_payment": "逾期发放",
-    "unpaid": "未发放",
-}
-KINDS = tuple(KIND_LABELS)
 _COLUMNS = ("kind", "sheet", "row", "id_masked", "detail")
 
 

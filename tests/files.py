@@ -10,6 +10,7 @@ from pathlib import Path
 import xlsxwriter
 
 from loaders.idcard import check_digit
+from loaders.roster_store import ingest_roster
 
 
 def make_id(region: str = "370881", born: str = "19600101", sequence: int = 1, *, valid: bool = True) -> str:
@@ -84,4 +85,14 @@ def write_xlsx(
             # merged township cells: (first row, last row) 0-based in the sheet, column 0
             sheet.merge_range(first, column, last, column, value)
     workbook.close()
+    return path
+
+
+PLAIN_HEADER = ["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"]  # the five columns every roster needs
+
+
+def store_plain_roster(engine, folder: Path, rows: list[list[str]], *, county: str, month: str) -> Path:
+    """Write `rows` as a plain UTF-8 rural roster and store it through the loader, as an upload would."""
+    path = write_csv(folder / f"{county}-{month}.csv", rows, header=PLAIN_HEADER)
+    ingest_roster(engine, path, county=county, month=month, program="rural")
     return path

@@ -185,3 +185,28 @@ def test_no_pages_folder():
     """A pages/ folder switches Streamlit to its legacy routing for a link's first request."""
     assert not (ROOT / "pages").exists()
     assert len(list((ROOT / "app_pages").rglob("*.py"))) == 12
+
+
+def top_level_lines(path: Path) -> int:
+    """Lines of code outside any def or class: what runs as a script, top to bottom."""
+    source = path.read_text(encoding="utf-8")
+    text = source.splitlines()
+    lines = set()
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            lines.update(range(node.lineno, node.end_lineno + 1))
+    return sum(1 for number in lines if text[number - 1].strip() and not text[number - 1].strip().startswith("#"))
+
+
+def test_pages_read_as_named_sections():
+    """A page is a few calls of named sections; a long script at the top level is a page that needs them."""
+    long = {str(page.relative_to(ROOT)): top_level_lines(page) for page in (ROOT / "app_pages").rglob("*.py")}
+    assert {page: lines for page, lines in long.items() if lines > 120} == {}
+
+
+def test_cli_modules_stay_small():
+    sizes = {
+        str(module.relative_to(ROOT)): len(module.read_text(encoding="utf-8").splitlines())
+        for module in (ROOT / "cli").glob("*.py")
+    }
+    assert {module: size for module, size in sizes.items() if size > 200} == {}

@@ -125,8 +125,8 @@ def test_summary_and_findings_print_aligned_text_unless_json(tmp_path, empty_war
     assert found.output.splitlines() == [
         "县区 370881 共 1 条发现",
         "",
-        "类型          月份     行号  身份证号            说明",
-        f"late_payment  2023-01     4  {masked}  于 2023-02-03 发放，晚于截止日 2023-01-31（晚 3 天）",
+        "类型      月份     行号  身份证号            说明",
+        f"逾期发放  2023-01     4  {masked}  于 2023-02-03 发放，晚于截止日 2023-01-31（晚 3 天）",
     ]
     none = runner.invoke(main, ["findings", "--county", "370881", "--month", "2023-02"])
     assert none.exit_code == 0 and none.output == "县区 370881 2023-02 没有发现问题\n"

@@ -15,3 +15,14 @@ SOURCES = {"seed": "seed", "synthetic": "synthetic", "upload": "upload", "演示
 # The other way: the word a score sheet or a report writes for each key.
 PROGRAM_WORDS = {"rural": "农村", "urban": "城市", "all": "城乡"}
 KIND_WORDS = {"self": "自评", "department": "部门评价", "finance": "财政评价"}
+
+# The kinds of finding a roster can raise, in the order pages list them, with their Chinese names.
+FINDING_WORDS = {
+    "invalid_id": "身份证号无效",
+    "duplicate_household": "同一名册重复",
+    "cross_county_duplicate": "跨县同月重复",
+    "over_standard": "超标准发放",
+    "late_payment": "逾期发放",
+    "unpaid": "未发放",
+}
+FINDING_KINDS = tuple(FINDING_WORDS)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_ui import audit_log
 from app_ui.filters import ADMINS, Filters, page_start
-from app_ui.i18n import tr
+from app_ui.i18n import t, tr
 from app_ui.tables import show_table
 
 LIMIT = 2000  # rows listed; the counts and the note cover the whole filtered range
@@ -35,7 +35,7 @@ def filter_bar(filters: Filters) -> audit_log.AuditFilters:
         tr("操作", "Action"), ["", *words], format_func=lambda key: words[key] if key else everyone, key="audit-action"
     )
     county = place.selectbox(
-        tr("县区", "County"),
+        t("col_county"),
         ["", *filters.names],
         format_func=lambda code: filters.names[code] if code else everyone,
         key="audit-county",
@@ -88,11 +88,6 @@ st.caption(
 chosen = filter_bar(filters)
 counts = audit_log.counts(chosen)
 if counts.is_empty():
-    st.info(
-        tr(
-            "所选范围内没有记录。可放宽日期或去掉条件。",
-            "Nothing logged in this range; widen the dates or clear a filter.",
-        )
-    )
+    st.info(t("audit_nothing_logged"))
     st.stop()
 event_table(chosen, counts_by_action(counts), filters)

@@ -5,7 +5,7 @@ import streamlit as st
 from app_ui import after_change, county_registry, rubric_library
 from app_ui.filters import ADMINS, Filters, page_start
 from app_ui.i18n import tr
-from app_ui.tables import show_table
+from app_ui.tables import PROBLEM_COLUMNS, show_table
 
 REGISTRY_FILE = "registry-file"  # the file picker, empty again after an import
 
@@ -50,7 +50,7 @@ def import_section() -> None:
         )
         show_table(
             checked.problems_frame(),
-            county_registry.PROBLEM_COLUMNS,
+            PROBLEM_COLUMNS,
             name=(f"校验报告-{file.name}", f"problems-{file.name}"),
             key="registry-problems",
         )

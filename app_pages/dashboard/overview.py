@@ -88,9 +88,9 @@ def county_picker(table: pl.DataFrame, event) -> str | None:
     """The county whose detail is shown: a clicked row, or the same choice from a list."""
     names = table["name"].to_list()
     rows = event.selection.rows if event else []
-    return drill.pick(
-        tr("查看县区详情", "County detail"), names, key="overview_county", clicked=names[rows[0]] if rows else None
-    )
+    clicked = names[rows[0]] if rows else None
+    hint = ("选择县区", "Choose a county")
+    return drill.pick(tr("查看县区详情", "County detail"), names, key="overview_county", clicked=clicked, hint=hint)
 
 
 def county_detail(row: dict) -> None:

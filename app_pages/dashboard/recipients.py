@@ -74,12 +74,7 @@ def household_flows(series: pl.DataFrame, *, year: int) -> None:
     st.subheader(tr(f"{year}年逐月新增与退出户数", f"New and exited households by month, {year}"))
     flows = views.household_flows(series)
     if flows.is_empty():
-        st.info(
-            tr(
-                "没有上月名册可比，无法计算新增与退出。",
-                "No earlier month stored to compare with: no new or exited figures.",
-            )
-        )
+        st.info(t("no_earlier_month"))
     else:
         st.altair_chart(charts.household_flows_by_month(flows), width="stretch")
 

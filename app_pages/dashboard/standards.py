@@ -60,17 +60,10 @@ def standard_steps(filters: Filters, stored: pl.DataFrame, *, years: list[int], 
 
 def rise_grounds(rises: pl.DataFrame, event) -> None:
     """A clicked rise point, or the same choice from a list: the new and old standard and the document behind it."""
-    keys = rises["key"].to_list()
-    chosen = drill.pick(
-        tr("查看一次提标的依据", "Grounds of one rise"),
-        keys,
-        key="standards-rise",
-        titles=dict(zip(keys, rises["title"].to_list(), strict=True)),
-        clicked=(drill.clicked_point(event, charts.RISE) or {}).get("key"),
-    )
-    if chosen is None:
+    clicked = (drill.clicked_point(event, charts.RISE) or {}).get("key")
+    rise = drill.pick_row(tr("查看一次提标的依据", "Grounds of one rise"), rises, key="standards-rise", clicked=clicked)
+    if rise is None:
         return
-    rise = rises.row(keys.index(chosen), named=True)
     with st.container(border=True):
         left, middle, right = st.columns(3)
         left.metric(

@@ -5,7 +5,7 @@ import streamlit as st
 from app_ui import after_change, session, upload
 from app_ui.filters import UPLOADERS, Filters, page_start
 from app_ui.i18n import t, tr
-from app_ui.tables import show_table
+from app_ui.tables import PROBLEM_COLUMNS, show_table
 
 FILE = "upload-file"  # the file picker, empty again once its file is stored
 
@@ -65,7 +65,7 @@ def rejection(checked: upload.Checked) -> None:
     )
     name = checked.file_name
     show_table(
-        checked.problems_frame(), upload.PROBLEM_COLUMNS, name=(f"校验报告-{name}", f"problems-{name}"), key="problems"
+        checked.problems_frame(), PROBLEM_COLUMNS, name=(f"校验报告-{name}", f"problems-{name}"), key="problems"
     )
 
 

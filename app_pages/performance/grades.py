@@ -76,17 +76,10 @@ def unscored_table(unscored: pl.DataFrame) -> None:
 
 def one_evaluation(evaluations: pl.DataFrame, *, clicked: int | None) -> None:
     """A clicked point, or the same choice from a list: its score, grade and level-1 scores."""
-    ids = evaluations["id"].to_list()
-    chosen = drill.pick(
-        tr("查看一次评价的一级指标得分", "Level-1 scores of one evaluation"),
-        ids,
-        key="grades-evaluation",
-        titles=dict(zip(ids, evaluations["title"].to_list(), strict=True)),
-        clicked=clicked,
-    )
-    if chosen is None:
+    label = tr("查看一次评价的一级指标得分", "Level-1 scores of one evaluation")
+    picked = drill.pick_row(label, evaluations, key="grades-evaluation", clicked=clicked, by="id")
+    if picked is None:
         return
-    picked = evaluations.row(ids.index(chosen), named=True)
     with st.container(border=True):
         st.markdown(f"**{picked['title']}**")
         score, grade, band, spent = st.columns(4)
@@ -101,7 +94,7 @@ def one_evaluation(evaluations: pl.DataFrame, *, clicked: int | None) -> None:
         st.caption(
             f"{t('col_evaluator')}{colon}{picked['evaluator']} · {t('col_source')}{colon}{picked['source_label']}"
         )
-        level1_scores(chosen)
+        level1_scores(picked["id"])
 
 
 def level1_scores(evaluation_id: int) -> None:

@@ -7,7 +7,7 @@ from app_ui import data, drill
 from app_ui.charts import scores as charts
 from app_ui.filters import Filters, page_start
 from app_ui.i18n import evaluation_kind_words, label, t, tr
-from app_ui.tables import Column, retitled, show_table, spec
+from app_ui.tables import RATE, Column, retitled, show_table, spec
 from warehouse.frames import recheck as recheck_views
 from warehouse.frames import scores as views
 
@@ -20,7 +20,7 @@ LEVEL_COLUMNS = [
     "points",
     "score",
     Column("score_basis", "score_basis", width="medium"),
-    retitled("score_rate", "col_score_rate", format="percent"),
+    retitled("score_rate", "col_score_rate", format=RATE),
     LOST,
     *TARGETS,
     NOTE,
@@ -128,11 +128,13 @@ def tree_section(tree: pl.DataFrame, *, evaluation_id: int) -> None:
             open_node(node_key, opened)
             st.rerun()
     level = views.indicator_table(rows, basis_words=charts.basis_words())
-    show_table(level, LEVEL_COLUMNS, name=("指标得分", "indicator-scores"), key="scores-level", placeholder="")
+    name = ("指标得分", "indicator-scores")
+    show_table(level, LEVEL_COLUMNS, name=name, key="scores-level", shade="lost_points", placeholder="")
     st.caption(
         tr(
-            "「合计（计算）」是下级得分之和，报告本身未给出该小计。",
-            "'Computed' is the sum of the children: the report gives no subtotal there.",
+            "扣分的行以红色标出。「合计（计算）」是下级得分之和，报告本身未给出该小计。",
+            "Rows that lost points are shaded. 'Computed' is the sum of the children: "
+            "the report gives no subtotal there.",
         )
     )
 
@@ -239,7 +241,7 @@ def side_by_side(evaluations: pl.DataFrame, *, filters: Filters) -> None:
     level1 = views.level1_side_by_side(evaluations, every_tree, names=filters.names, words=charts.label_words())
     st.altair_chart(charts.level1_by_county(level1), width="stretch")
     side = views.side_by_side_table(level1)
-    rates = [Column(name, (name, name), "percent") for name in side.columns[1:]]
+    rates = [Column(name, (name, name), RATE) for name in side.columns[1:]]
     show_table(
         side,
         [Column("series", "col_county"), *rates],

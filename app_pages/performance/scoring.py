@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_ui import scoring, session
 from app_ui.filters import Filters, page_start
-from app_ui.i18n import evaluation_kind_words, program_words, tr
+from app_ui.i18n import evaluation_kind_words, program_words, t, tr
 from app_ui.tables import show_table
 
 COLON = ("：", ": ")
@@ -30,7 +30,7 @@ def which_evaluation(filters: Filters) -> scoring.Chosen:
     codes = list(filters.names)
     county_col, year_col, evaluator_col = st.columns([2, 1, 2])
     county = county_col.selectbox(
-        tr("县区", "County"),
+        t("col_county"),
         codes,
         index=codes.index(filters.counties[0]),
         format_func=filters.names.get,

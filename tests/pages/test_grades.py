@@ -7,8 +7,7 @@ import pyarrow as pa
 
 from demo import SEEDS
 from loaders.evaluation import ingest_evaluation
-from loaders.roster_store import ingest_roster
-from tests.files import make_id, write_csv
+from tests.files import make_id, store_plain_roster
 from tests.pages.apptest import chart_specs, open_app
 
 PAGE = "app_pages/performance/grades.py"
@@ -125,12 +124,9 @@ def test_changing_counties_changes_the_lines(demo_warehouse):
 
 def test_a_year_without_evaluation_says_so_and_still_draws_the_others(tmp_path, warehouse):
     ingest_evaluation(warehouse, SEEDS / "evaluations" / "370881_2023_rural.csv", user="t")
-    roster = write_csv(
-        tmp_path / "r.csv",
-        [["鲁城街道", make_id(), "2", "1400", "2022-12-10"]],
-        header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
+    store_plain_roster(
+        warehouse, tmp_path, [["鲁城街道", make_id(), "2", "1400", "2022-12-10"]], county="370881", month="2022-12"
     )
-    ingest_roster(warehouse, roster, county="370881", month="2022-12", program="rural")
     app = open_grades(["370881"], 2022)
     assert not app.exception
     assert "2022年没有评价" in app.info[0].value

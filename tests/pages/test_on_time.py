@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from loaders.roster_store import ingest_roster
-from tests.files import make_id, write_csv
+from tests.files import make_id, store_plain_roster, write_csv
 from tests.pages.apptest import chart_specs, metrics, open_with, table
 
 PAGE = "app_pages/dashboard/on_time.py"
@@ -103,12 +103,13 @@ def test_a_small_roster_paid_late_after_the_20th(tmp_path, warehouse):
 
 
 def test_a_county_without_rosters_says_what_to_do(tmp_path, warehouse):
-    roster = write_csv(
-        tmp_path / "r.csv",
+    store_plain_roster(
+        warehouse,
+        tmp_path,
         [["鲁城街道", make_id(sequence=1), "2", "1490", "2023-12-10"]],
-        header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
+        county="370881",
+        month="2023-12",
     )
-    ingest_roster(warehouse, roster, county="370881", month="2023-12", program="rural")
     app = open_with(PAGE, ["440840"], 2023)
     assert not app.exception
     assert "没有发放名册" in app.info[0].value
@@ -116,12 +117,8 @@ def test_a_county_without_rosters_says_what_to_do(tmp_path, warehouse):
 
 
 def test_every_county_on_target_says_so(tmp_path, warehouse):
-    roster = write_csv(
-        tmp_path / "r.csv",
-        [["鲁城街道", make_id(sequence=1), "2", "1490", "2023-12-31"]],  # Qufu pays by month end
-        header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
-    )
-    ingest_roster(warehouse, roster, county="370881", month="2023-12", program="rural")
+    paid_at_month_end = [["鲁城街道", make_id(sequence=1), "2", "1490", "2023-12-31"]]  # Qufu pays by month end
+    store_plain_roster(warehouse, tmp_path, paid_at_month_end, county="370881", month="2023-12")
     app = open_with(PAGE, ["370881"], 2023)
     assert not app.exception
     assert "达到 90% 目标" in app.success[0].value

@@ -5,8 +5,7 @@ from __future__ import annotations
 from demo import SEEDS
 from loaders.counties import ingest_counties
 from loaders.evaluation import ingest_evaluation
-from loaders.roster_store import ingest_roster
-from tests.files import make_id, write_csv
+from tests.files import make_id, store_plain_roster
 from tests.pages.apptest import open_app
 
 
@@ -24,12 +23,13 @@ def test_empty_warehouse_says_what_to_do(empty_warehouse):
 def test_overview_shows_each_county_with_its_latest_figures(tmp_path, empty_warehouse):
     ingest_counties(empty_warehouse, SEEDS / "counties.csv", user="t")
     ingest_evaluation(empty_warehouse, SEEDS / "evaluations" / "370881_2023_rural.csv", user="t")
-    roster = write_csv(
-        tmp_path / "r.csv",
+    store_plain_roster(
+        empty_warehouse,
+        tmp_path,
         [["鲁城街道", make_id(), "2", "1490", "2023-12-10"]],
-        header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
+        county="370881",
+        month="2023-12",
     )
-    ingest_roster(empty_warehouse, roster, county="370881", month="2023-12", program="rural")
     app = run_app()
     assert not app.exception
     table = app.dataframe[0].value

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from loaders.roster_store import ingest_roster
-from tests.files import make_id, write_csv
+from tests.files import make_id, store_plain_roster
 from tests.pages.apptest import chart_specs, metrics, open_with, table
 
 PAGE = "app_pages/dashboard/recipients.py"
@@ -95,12 +94,13 @@ def test_several_counties_and_programmes_keep_their_lines_apart(demo_warehouse):
 
 
 def test_a_county_without_rosters_says_what_to_do_and_another_shows_its_own(tmp_path, warehouse):
-    roster = write_csv(
-        tmp_path / "r.csv",
+    store_plain_roster(
+        warehouse,
+        tmp_path,
         [["鲁城街道", make_id(sequence=1), "2", "1490", "2023-12-10"], ["吴村镇", make_id(sequence=2), "1", "745", ""]],
-        header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
+        county="370881",
+        month="2023-12",
     )
-    ingest_roster(warehouse, roster, county="370881", month="2023-12", program="rural")
     app = open_with(PAGE, ["530427"], 2023)
     assert not app.exception
     assert "没有发放名册" in app.info[0].value and "上传" in app.info[0].value

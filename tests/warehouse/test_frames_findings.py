@@ -7,8 +7,8 @@ import datetime as dt
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from loaders.findings import KIND_LABELS as KIND_WORDS
 from warehouse.frames import findings as views
+from warehouse.vocabulary import FINDING_WORDS as KIND_WORDS
 
 NAMES = {"370881": "曲阜市", "440840": "湛江经济技术开发区"}
 WORDS = KIND_WORDS | {"rural": "农村低保", "urban": "城市低保"}

@@ -148,6 +148,7 @@ def test_the_level_table_names_the_basis_of_each_score():
             "target": [""],
             "actual": [""],
             "note": [""],
+            "lost_points": [True],
         }
     )
     assert_frame_equal(table, expected)

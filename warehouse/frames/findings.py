@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-KINDS = ("invalid_id", "duplicate_household", "cross_county_duplicate", "over_standard", "late_payment", "unpaid")
+from warehouse.vocabulary import FINDING_KINDS as KINDS
 
 _ROW_KEY = ("program", "sheet", "row")
 _FLAGGED_SCHEMA = {

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from warehouse.vocabulary import PROGRAM_WORDS
+
 BANDS = (("优", 90.0, 100.0), ("良", 80.0, 90.0), ("中", 60.0, 80.0), ("差", 0.0, 60.0))  # grade, from, below
 
 
@@ -18,7 +20,7 @@ BANDS = (("优", 90.0, 100.0), ("良", 80.0, 90.0), ("中", 60.0, 80.0), ("差",
 class Words:
     """The words written into the frames (Chinese unless the page passes others)."""
 
-    programs: Mapping[str, str] = field(default_factory=lambda: {"rural": "农村", "urban": "城市", "all": "城乡"})
+    programs: Mapping[str, str] = field(default_factory=lambda: PROGRAM_WORDS)
     kinds: Mapping[str, str] = field(
         default_factory=lambda: {"self": "自评", "department": "部门评价", "finance": "财政评价"}
     )

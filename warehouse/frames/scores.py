@@ -124,7 +124,7 @@ def children(tree: pl.DataFrame, parent: str = "") -> pl.DataFrame:
 
 
 def indicator_table(rows: pl.DataFrame, *, basis_words: Mapping[str, str]) -> pl.DataFrame:
-    """The rows of one level as a table: figures, where they come from (in words), target, actual, note.
+    """The rows of one level as a table: figures, where they come from (in words), target, actual, note, lost or not.
 
     `basis_words` names `reported` and `computed` (the score's basis) and `points_computed`,
     added when the points too are the sum of the children.
@@ -141,6 +141,7 @@ def indicator_table(rows: pl.DataFrame, *, basis_words: Mapping[str, str]) -> pl
         "target",
         "actual",
         "note",
+        (pl.col("lost") > 0).fill_null(False).alias("lost_points"),  # the rows to look at first
     )
 
 
