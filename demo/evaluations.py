@@ -44,11 +44,10 @@ from rubrics.ranges import Range, Test
 from rubrics.rules import MAX_COMBINATIONS, rounded
 from rubrics.score import SHEET_HEADER as HEADER
 from rubrics.score import AnswerError, Draft, Question, Scored, draft, write_sheet
-from warehouse.vocabulary import EVALUATION_KINDS
+from warehouse.vocabulary import EVALUATED_PROGRAMS, EVALUATION_KINDS
 
 _EVALUATION_COLUMNS = HEADER[:12]
 _LEVEL_COLUMNS = HEADER[12:16]
-_PROGRAMS = {"农村": "rural", "城市": "urban", "城乡": "all"}
 _DEMO_MARK = "演示数据"
 _SOURCE = "synthetic"
 
@@ -114,7 +113,7 @@ class SeedSheet:
 
     @property
     def program(self) -> str:
-        return _PROGRAMS[self.evaluation["项目"]]
+        return EVALUATED_PROGRAMS[self.evaluation["项目"]]
 
 
 def grade(total: Decimal) -> str:

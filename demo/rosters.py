@@ -32,12 +32,12 @@ from pathlib import Path
 import polars as pl
 
 from loaders.idcard import check_digit
+from warehouse.vocabulary import PROGRAMS
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 FIRST_YEAR = 2019
 LAST_YEAR = 2024
 MONTHS = (LAST_YEAR - FIRST_YEAR + 1) * 12  # month index 0 = 2019-01
-PROGRAMS = {"农村": "rural", "城市": "urban"}
 
 
 @dataclass(frozen=True)

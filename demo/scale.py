@@ -31,12 +31,12 @@ from rubrics.load import library
 from warehouse import audit
 from warehouse.bulk import insert_frame
 from warehouse.models import CHANGE_FIGURES, FIGURES, County, Evaluation, Upload
+from warehouse.vocabulary import PROGRAM_WORDS
 
 FIRST_CODE = 800_001  # no real county-level code starts with 8
 PROVINCES = 31
 BATCH = 25  # counties a transaction: about 140,000 figure rows for 10 years
 CATEGORIES = {"A类": (0.2, 1.0), "B类": (0.5, 0.7), "C类": (0.3, 0.45)}  # share of households, share of the standard
-PROGRAMS = {"rural": "农村", "urban": "城市"}
 SOURCE = "synthetic"
 TEMPLATE = SEEDS / "evaluations" / "370881_2023_rural.csv"  # the indicator tree every synthetic evaluation uses
 
@@ -243,7 +243,7 @@ def standard_rows(places: list[Place], years: range) -> pl.DataFrame:
                         "category": "",
                         "effective_from": dt.date(year, 1, 1),
                         "yuan_per_person_month": float(round(first * (1 + place.raise_per_year) ** offset / 5) * 5),
-                        "document": f"{place.name}民政局关于调整{year}年{PROGRAMS[program]}低保标准的通知（演示）",
+                        "document": f"{place.name}民政局关于调整{year}年{PROGRAM_WORDS[program]}低保标准的通知（演示）",
                     }
                 )
     return pl.DataFrame(rows).with_columns(source=pl.lit(SOURCE), note=pl.lit(""))
@@ -339,7 +339,7 @@ def upload_rows(figures: pl.DataFrame, *, first_id: int, user: str) -> pl.DataFr
         .agg(pl.col("households", "persons", "amount_fen").sum())
         .sort("county_code", "program", "month")
     )
-    word = pl.col("program").replace_strict(PROGRAMS)
+    word = pl.col("program").replace_strict(PROGRAM_WORDS)
     name = pl.format("{}年{}月{}低保发放名册.xlsx", pl.col("month").dt.year(), pl.col("month").dt.month(), word)
     return slots.with_columns(
         id=pl.int_range(pl.len()) + first_id,

@@ -65,7 +65,7 @@ def chosen_evaluation(evaluations: pl.DataFrame, *, filters: Filters) -> dict:
     if st.session_state.get(f"{EVALUATION}-value") not in ids:
         drill.choose(EVALUATION, ids[views.default_option(options)])
     titles = dict(zip(ids, options["label"].to_list(), strict=True))
-    chosen = drill.pick(tr("评价", "Evaluation"), ids, key=EVALUATION, titles=titles)
+    chosen = drill.pick(tr("评价", "Evaluation"), ids, key=EVALUATION, titles=titles, first=True)
     return evaluations.row(ids.index(chosen), named=True)
 
 
@@ -81,7 +81,7 @@ def header_metrics(evaluation: dict, *, tree: pl.DataFrame, checked) -> None:
     grade_col.metric(t("col_grade"), evaluation["grade"] or "—", help=tr("报告所写的等级", "As the report writes it"))
     colon = tr("：", ": ")
     about_col.markdown(
-        f"{t('col_evaluation_kind')}{colon}{evaluation_kind_words()[evaluation['kind']]}  \n"
+        f"{tr('评价方式', 'Kind')}{colon}{evaluation_kind_words()[evaluation['kind']]}  \n"
         f"{t('col_evaluator')}{colon}{evaluation['evaluator'] or '—'}"
     )
     if checked is None or not checked.rubric:
@@ -121,6 +121,7 @@ def tree_section(tree: pl.DataFrame, *, evaluation_id: int) -> None:
             tr("展开下一级（或点击图中的条形）", "Open the next level (or click a bar)"),
             openable,
             key=opener(evaluation_id, node),
+            hint=("选择指标", "Choose an indicator"),
             titles=lambda path: path.rsplit("/", 1)[-1],
             clicked=(drill.clicked_point(event, "indicator") or {}).get("path"),
         )

@@ -166,13 +166,10 @@ def test_the_audit_log_shows_the_upload_and_the_new_account(page):
     page.screenshot(path=str(SHOTS / "admin_audit.png"), full_page=True)
 
 
-def test_a_shared_link_opens_its_page_once_logged_in(server):
+def test_a_shared_link_opens_its_page_once_logged_in(server, page):
     """A link to 保障人数 for 新平 2020, opened before logging in, shows that page and view after the login."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = chromium(playwright)
-        tab = browser.new_page(viewport={"width": 1440, "height": 1200}, locale="zh-CN")
+    tab = page.context.browser.new_page(viewport={"width": 1440, "height": 1200}, locale="zh-CN")  # a new session
+    try:
         tab.goto(f"{server}/recipients?county=530427&year=2020")
         tab.get_by_label("用户名").fill("browser")
         tab.get_by_label("密码").fill(PASSWORD)
@@ -184,4 +181,5 @@ def test_a_shared_link_opens_its_page_once_logged_in(server):
         assert tab.url.split("?")[0].endswith("/recipients")
         assert "county=530427" in tab.url and "year=2020" in tab.url
         assert tab.get_by_text("新平彝族傣族自治县 · 农村").count() > 0  # the township drill-down of the linked county
-        browser.close()
+    finally:
+        tab.close()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from warehouse.vocabulary import PROGRAM_WORDS
+from warehouse.vocabulary import KIND_WORDS, PROGRAM_WORDS
 
 BANDS = (("优", 90.0, 100.0), ("良", 80.0, 90.0), ("中", 60.0, 80.0), ("差", 0.0, 60.0))  # grade, from, below
 
@@ -21,9 +21,7 @@ class Words:
     """The words written into the frames (Chinese unless the page passes others)."""
 
     programs: Mapping[str, str] = field(default_factory=lambda: PROGRAM_WORDS)
-    kinds: Mapping[str, str] = field(
-        default_factory=lambda: {"self": "自评", "department": "部门评价", "finance": "财政评价"}
-    )
+    kinds: Mapping[str, str] = field(default_factory=lambda: KIND_WORDS)
     sources: Mapping[str, str] = field(
         default_factory=lambda: {"seed": "评价报告", "upload": "上传", "synthetic": "演示数据"}
     )
