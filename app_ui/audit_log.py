@@ -16,8 +16,8 @@ COLUMNS = [
     Column("at", ("时间（北京时间）", "Time (Beijing)"), DATETIME),
     Column("actor", ("操作人", "Who")),
     Column("action", ("操作", "Action")),
-    Column("county", ("县区", "County")),
-    Column("detail", ("说明", "Detail")),
+    "county",
+    "detail",
     Column("file_name", ("文件名", "File")),
     Column("file_hash", ("文件哈希", "File hash")),
 ]
