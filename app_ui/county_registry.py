@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 import streamlit as st
@@ -15,6 +11,7 @@ import streamlit as st
 from app_ui import data, session
 from app_ui.i18n import tr
 from app_ui.tables import Column, problem_rows
+from app_ui.upload import as_file
 from loaders.counties import COUNTIES, ingest_counties
 from loaders.log import seen
 from loaders.records import read_records
@@ -80,7 +77,7 @@ def check(name: str, content: bytes) -> RegistryFile:
         return remembered
     checked = RegistryFile(name, content, digest)
     try:
-        with _as_file(name, content) as path:
+        with as_file(name, content) as path:
             records = read_records(path, COUNTIES, display_name=name)
         known = set(read.county_registry(data.engine())["code"].to_list())
         checked.preview = _preview(records.frame, known)
@@ -97,7 +94,7 @@ def store(checked: RegistryFile) -> int | None:
     Returns the number of counties stored, or None when the loader rejects it (the problems are in `checked`).
     """
     try:
-        with _as_file(checked.name, checked.content) as path:
+        with as_file(checked.name, checked.content) as path:
             stored = ingest_counties(data.engine(), path, user=session.require_admin(), display_name=checked.name)
     except Rejected as rejected:
         _reject(checked, rejected)
@@ -140,12 +137,3 @@ def _reject(checked: RegistryFile, rejected: Rejected) -> None:
         file_hash=checked.digest,
         detail=f"县区名录：{len(rejected.problems)} 个问题：{rejected.problems[0].message[:200]}",
     )
-
-
-@contextmanager
-def _as_file(name: str, content: bytes) -> Iterator[Path]:
-    """The uploaded bytes as a temporary file with the upload's extension (the readers go by it)."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / ("upload" + Path(name).suffix.lower())
-        path.write_bytes(content)
-        yield path

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,9 +91,7 @@ def check(
     kind: str, name: str, content: bytes, *, county: str | None, month: str | None, program: str | None
 ) -> Checked:
     """Validate an uploaded file against the warehouse; nothing is written."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / ("upload" + Path(name).suffix.lower())
-        path.write_bytes(content)
+    with as_file(name, content) as path:
         try:
             check_upload(name, len(content))
             if kind == "roster":
@@ -168,3 +168,12 @@ def summary_rows(sheet: ParsedSheet) -> pl.DataFrame:
         for code, (name, words) in named.items()
         if code in sheet.summary.columns
     )
+
+
+@contextmanager
+def as_file(name: str, content: bytes) -> Iterator[Path]:
+    """The uploaded bytes as a temporary file with the upload's extension (the readers go by it)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("upload" + Path(name).suffix.lower())
+        path.write_bytes(content)
+        yield path

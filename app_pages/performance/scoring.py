@@ -37,7 +37,7 @@ def which_evaluation(filters: Filters) -> scoring.Chosen:
         key="scoring-county",
     )
     year = year_col.number_input(
-        tr("年度", "Year"), min_value=2000, max_value=2100, value=filters.year, step=1, key="scoring-year"
+        t("col_year"), min_value=2000, max_value=2100, value=filters.year, step=1, key="scoring-year"
     )
     evaluator = evaluator_col.text_input(
         tr("评价机构或评价人", "Evaluator (body or person)"),
@@ -46,7 +46,7 @@ def which_evaluation(filters: Filters) -> scoring.Chosen:
     )
     program_col, kind_col = st.columns(2)
     program = program_col.radio(
-        tr("项目", "Programme"),
+        t("col_program"),
         scoring.PROGRAMS,
         index=scoring.PROGRAMS.index(scoring.default_program(county, int(year), filters.program)),
         format_func=program_words().get,
@@ -55,7 +55,7 @@ def which_evaluation(filters: Filters) -> scoring.Chosen:
     )
     kinds = evaluation_kind_words()
     kind = kind_col.radio(
-        tr("评价类型", "Kind"), scoring.KINDS, format_func=kinds.get, horizontal=True, key="scoring-kind"
+        t("col_evaluation_kind"), scoring.KINDS, format_func=kinds.get, horizontal=True, key="scoring-kind"
     )
     return scoring.Chosen(county, filters.names.get(county, county), program, int(year), kind, evaluator)
 
