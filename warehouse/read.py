@@ -103,7 +103,7 @@ def townships(engine: Engine, *, county: str) -> pl.DataFrame:
     return frame(engine, query.order_by(Township.code, Township.name))
 
 
-def _of(query, table, *, counties: list[str] | None = None, program: str | None = None, year: int | None = None):
+def _filtered(query, table, *, counties: list[str] | None = None, program: str | None = None, year: int | None = None):
     """The sidebar's filters on a table of county rows: no counties (or an empty list) keeps every county,
     no programme both, no year every month."""
     if counties:
@@ -128,7 +128,7 @@ def monthly_totals(
         (func.sum(MonthlyFigure.amount_fen) / 100.0).label("amount"),
         func.max(MonthlyFigure.source).label("source"),
     ).group_by(MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month)
-    query = _of(query, MonthlyFigure, counties=counties, program=program, year=year)
+    query = _filtered(query, MonthlyFigure, counties=counties, program=program, year=year)
     schema = dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"month": pl.Date, "amount": pl.Float64}
     return frame(engine, query.order_by(MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month), schema)
 
@@ -162,7 +162,7 @@ def standards(engine: Engine, *, counties: list[str] | None = None, program: str
         Standard.source,
         Standard.note,
     )
-    query = _of(query, Standard, counties=counties, program=program)
+    query = _filtered(query, Standard, counties=counties, program=program)
     order = (Standard.county_code, Standard.program, Standard.category, Standard.effective_from)
     return frame(engine, query.order_by(*order), {"effective_from": pl.Date})
 
@@ -190,7 +190,7 @@ def evaluations(
         Evaluation.planned_persons,
         Evaluation.source,
     )
-    query = _of(query, Evaluation, counties=counties)
+    query = _filtered(query, Evaluation, counties=counties)
     if program:
         query = query.where(Evaluation.program.in_([program, "all"]))
     if year:
@@ -250,7 +250,7 @@ def findings(
         Finding.detail,
         Upload.file_name,
     ).join(Upload, Upload.id == Finding.upload_id)
-    query = _of(query, Finding, counties=counties, year=year)
+    query = _filtered(query, Finding, counties=counties, year=year)
     if month:
         query = query.where(Finding.month == month)
     if kinds:
@@ -328,5 +328,5 @@ def finding_counts(engine: Engine, *, counties: list[str] | None = None, year: i
     query = select(
         Finding.county_code, Finding.program, Finding.month, Finding.kind, func.count().label("findings")
     ).group_by(Finding.county_code, Finding.program, Finding.month, Finding.kind)
-    query = _of(query, Finding, counties=counties, year=year)
+    query = _filtered(query, Finding, counties=counties, year=year)
     return frame(engine, query.order_by(Finding.county_code, Finding.month, Finding.kind), {"findings": pl.Int64})
