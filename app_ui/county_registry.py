@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -15,6 +14,7 @@ from app_ui.upload import as_file
 from loaders.counties import COUNTIES, ingest_counties
 from loaders.log import seen
 from loaders.records import read_records
+from loaders.roster_parse import content_hash
 from warehouse import audit, read
 from warehouse.errors import Problem, Rejected
 
@@ -71,7 +71,7 @@ def check(name: str, content: bytes) -> RegistryFile:
     Checked once per file in a session (a rerun does not read it, or audit its rejection, again).
     The full checks (required values, deadline days) run again when it is stored.
     """
-    digest = hashlib.sha256(content).hexdigest()
+    digest = content_hash(content)
     remembered = st.session_state.get(CHECKED)
     if remembered is not None and (remembered.name, remembered.digest) == (name, digest):
         return remembered

@@ -56,7 +56,13 @@ class RosterRows:
     key_fingerprint: str  # the ID-key chain the pseudonyms were made with (warehouse.idkeys)
 
 
+def content_hash(content: bytes) -> str:
+    """The fingerprint `file_hash` gives a file holding these bytes (the upload log's file_hash)."""
+    return hashlib.sha256(content).hexdigest()
+
+
 def file_hash(path: Path) -> str:
+    """A file's fingerprint, read in blocks so a large roster is never held whole."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -10,7 +10,6 @@ sheet (docs/formats.md) `write_sheet()` would write.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from access.roles import Actor
 from loaders.evaluation import SCORE_SHEET, evaluation_records, store_evaluation, validate_evaluation
+from loaders.roster_parse import content_hash
 from rubrics.engine import Tally, items, tally
 from rubrics.metrics import Facts, measure
 from rubrics.model import Indicator, Rubric, Rule
@@ -270,6 +270,6 @@ def save(engine: Engine, scored: Scored, *, facts: Facts, kind: str, evaluator: 
     rows = sheet_rows(scored, facts=facts, kind=kind, evaluator=evaluator)
     name = f"{facts.county}_{facts.year}_{facts.program}_评分.csv"
     # Fingerprinted as the file write_sheet writes, so saving a scoring and uploading that file are one upload.
-    digest = hashlib.sha256(sheet_bytes(rows)).hexdigest()
+    digest = content_hash(sheet_bytes(rows))
     parsed = validate_evaluation(engine, evaluation_records(name, rows), digest=digest)
     return store_evaluation(engine, parsed, user=user)
