@@ -63,6 +63,7 @@ figures_by = cached(read.figures_by, "by", "county", "program", "month", "townsh
 standards = cached(read.standards, "counties", "program")
 evaluations = cached(read.evaluations, "counties", "program", "year")
 indicators = cached(read.indicator_scores, "evaluation_ids", "depth")
+targets = cached(read.performance_targets, "evaluation_ids")
 findings = cached(read.findings, "counties", "year", "month")
 finding_counts = cached(read.finding_counts, "counties", "year")
 household_rows = cached(read.household_rows, "county", "program", "month")

@@ -1,10 +1,13 @@
 """The 评分 page's calls: the rubric that applies, the draft the warehouse can fill in, the evaluator's
-answers (kept across page switches), the tree as far as they go, and saving through the evaluation loader.
+answers (kept across page switches), the tree as far as they go, the report's performance targets with
+their actuals, and saving through the evaluation loader.
 
 All the adding up is rubrics' (rubrics/score.py, rubrics/engine.py); this module holds the widgets and their state."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -20,6 +23,7 @@ from rubrics.model import Indicator, Rubric
 from rubrics.score import AnswerError, Computed, Draft, Progress, Question, Scored
 from rubrics.score import draft as _draft
 from rubrics.score import save as _save
+from rubrics.targets import Target
 from warehouse.errors import Rejected
 from warehouse.settings import get_settings
 
@@ -27,6 +31,7 @@ PROGRAMS = ("rural", "urban", "all")
 KINDS = ("self", "department", "finance")
 FIGURES = ("budget_wan", "arrived_wan", "spent_wan", "planned_persons")
 KEPT = "scoring-kept"  # widget key → value, so answers survive a visit to another page
+TARGETS_KEPT = "scoring-targets-kept"  # target editor key → KeptTargets, so edits survive a page switch
 
 
 @dataclass(frozen=True)
@@ -312,6 +317,154 @@ def tree_table(draft: Draft, progress: Progress) -> pl.DataFrame:
     )
 
 
+# ── performance targets ───────────────────────────────────────────────────────
+TARGET_SCHEMA = {"name": pl.String, "path": pl.String, "target": pl.String, "actual": pl.String, "score": pl.Float64}
+
+TARGET_CHECK_COLUMNS = [
+    Column("name", ("绩效指标", "Performance target"), width="medium"),
+    Column("target", ("年度指标值", "Annual target")),
+    Column("actual", ("实际完成值", "Actual")),
+    Column("met", ("是否达到", "Met?")),
+]
+
+
+def stored_targets(chosen: Chosen) -> list[Target]:
+    """The performance targets of the stored evaluation a save would replace (none if there is none)."""
+    old = existing(chosen.county, chosen.program, chosen.year, chosen.kind)
+    if old is None:
+        return []
+    rows = data.targets((old["id"],)).iter_rows(named=True)
+    return [Target(row["path"], row["name"], row["target"], row["actual"], row["score"]) for row in rows]
+
+
+def target_frame(targets: Sequence[Target]) -> pl.DataFrame:
+    """Targets as the editor's rows."""
+    rows = [{"name": t.name, "path": t.path, "target": t.target, "actual": t.actual, "score": t.score} for t in targets]
+    return pl.DataFrame(rows, schema=TARGET_SCHEMA)
+
+
+def edited_targets(frame: pl.DataFrame) -> list[Target]:
+    """The editor's rows as targets, text trimmed: a row without a 绩效指标 is left out; a 年度指标值 in
+    words (「应保尽保」) is kept, and cannot be tested."""
+    targets = []
+    for row in frame.iter_rows(named=True):
+        if name := _text(row.get("name")):
+            score = row.get("score")
+            got = None if score is None or math.isnan(score) else float(score)
+            path, target, actual = (_text(row.get(column)) for column in ("path", "target", "actual"))
+            targets.append(Target(path, name, target, actual, got))
+    return targets
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def met_word(target: Target) -> str:
+    """达到 / 未达到 by the target's own comparator; 无法判断 where the target or the actual is not a figure."""
+    met = target.met
+    if met is None:
+        return tr("无法判断", "cannot tell")
+    return tr("达到", "met") if met else tr("未达到", "not met")
+
+
+def target_checks(targets: Sequence[Target]) -> pl.DataFrame:
+    """Each target with whether its actual meets it (column `met`), and `missed` for the rows to shade."""
+    return pl.DataFrame(
+        [
+            {
+                "name": target.name,
+                "target": target.target,
+                "actual": target.actual,
+                "met": met_word(target),
+                "missed": target.met is False,
+            }
+            for target in targets
+        ],
+        schema=dict.fromkeys(("name", "target", "actual", "met"), pl.String) | {"missed": pl.Boolean},
+    )
+
+
+def target_paths(rubric: Rubric, stored: Sequence[Target]) -> list[str]:
+    """What 所属指标 offers: none (""), every indicator of the rubric, groups too, and any stored path it lacks."""
+    paths = [indicator.key for indicator in rubric.indicators]
+    return ["", *paths, *sorted({target.path for target in stored if target.path and target.path not in paths})]
+
+
+def target_columns(paths: Sequence[str]) -> dict[str, object]:
+    """The editor's columns, titled in the language chosen."""
+    return {
+        "name": st.column_config.TextColumn(tr("绩效指标", "Performance target"), width="medium"),
+        "path": st.column_config.SelectboxColumn(
+            tr("所属指标", "Held by indicator"),
+            options=list(paths),
+            default="",
+            format_func=lambda path: path.replace("/", " › ") if path else tr("（无）", "(none)"),
+            width="large",
+            help=tr(
+                "该绩效指标所在的评分指标；不属于任何指标则留空",
+                "The scored indicator holding the target; blank if none",
+            ),
+        ),
+        "target": st.column_config.TextColumn(
+            tr("年度指标值", "Annual target"),
+            help=tr(
+                "连同比较符号照报告填写，如 ≥90%、＝400元、不低于8321人", "As the report writes it: ≥90%, ＝400元 …"
+            ),
+        ),
+        "actual": st.column_config.TextColumn(tr("实际完成值", "Actual")),
+        "score": st.column_config.NumberColumn(
+            tr("得分", "Score"),
+            min_value=0.0,
+            format="%.2f",
+            help=tr(
+                "报告给该绩效指标行的得分；只给所属指标打分时留空", "The report's score for the target row, if any"
+            ),
+        ),
+    }
+
+
+@dataclass
+class KeptTargets:
+    """What a target editor was drawn from, with which columns, and its rows as edited on the last run."""
+
+    start: pl.DataFrame
+    columns: tuple[str, ...]
+    rows: pl.DataFrame
+
+
+def targets_input(rubric: Rubric, chosen: Chosen) -> list[Target]:
+    """An editor of the report's targets, prefilled from the stored evaluation; the targets as edited.
+
+    st.data_editor keeps its edits as changes to the frame it was drawn from, so that frame stays the same
+    while the editor lives. When the editor is drawn afresh (after a visit to another page, or with new
+    columns: the language switched), it starts from the rows as last edited, so no edit is lost."""
+    key = f"scoring-targets:{chosen.scope}:{chosen.kind}"
+    stored = stored_targets(chosen)
+    paths = target_paths(rubric, stored)
+    signature = (tr("zh", "en"), *paths)
+    kept = st.session_state.setdefault(TARGETS_KEPT, {})
+    before: KeptTargets | None = kept.get(key)
+    if before is None:
+        start = target_frame(stored)
+    elif key not in st.session_state or before.columns != signature:
+        start = before.rows
+    else:
+        start = before.start
+    edited = st.data_editor(
+        start,
+        key=key,
+        num_rows="dynamic",
+        column_config=target_columns(paths),
+        column_order=list(TARGET_SCHEMA),
+        hide_index=True,
+        width="stretch",
+        placeholder="",  # a blank score is blank, not "None"
+    )
+    kept[key] = KeptTargets(start, signature, edited)
+    return edited_targets(edited)
+
+
 # ── saving ────────────────────────────────────────────────────────────────────
 @dataclass
 class Saved:
@@ -320,15 +473,22 @@ class Saved:
     error: str = ""
 
 
-def save(draft: Draft, given: dict[str, object], *, kind: str, evaluator: str) -> Saved:
-    """Complete and store the evaluation; nothing is stored when an answer is missing or impossible."""
+def save(draft: Draft, given: dict[str, object], *, kind: str, evaluator: str, targets: Sequence[Target] = ()) -> Saved:
+    """Complete and store the evaluation with its performance targets; nothing is stored when an answer
+    is missing or impossible."""
     try:
         scored = draft.complete(given)
     except AnswerError as error:
         return Saved(error=str(error))
     try:
         stored = _save(
-            data.engine(), scored, facts=draft.facts, kind=kind, evaluator=evaluator.strip(), user=session.acting()
+            data.engine(),
+            scored,
+            facts=draft.facts,
+            kind=kind,
+            evaluator=evaluator.strip(),
+            user=session.acting(),
+            targets=targets,
         )
     except Rejected as rejected:
         return Saved(scored, error="；".join(str(problem) for problem in rejected.problems))

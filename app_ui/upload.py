@@ -56,6 +56,7 @@ SUMMARY_COLUMNS = {  # what a score sheet or a standards sheet stores, one row p
         Column("spent_wan", ("实际支出（万元）", "Spent (10k yuan)"), "%.2f"),
         Column("planned_persons", ("计划保障人数", "Planned persons"), "%d"),
         Column("indicators", ("指标行数", "Indicator rows"), "%d"),
+        Column("targets", ("绩效目标行数", "Target rows"), "%d"),
         Column("replaces_id", ("替换的已入库评价（编号）", "Replaces stored evaluation #"), "%d"),
     ],
     "standards": [

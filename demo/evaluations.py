@@ -48,6 +48,7 @@ from warehouse.vocabulary import EVALUATED_PROGRAMS, EVALUATION_KINDS
 
 _EVALUATION_COLUMNS = HEADER[:12]
 _LEVEL_COLUMNS = HEADER[12:16]
+_TARGET_NAME = "绩效指标"  # the column after the levels: set on a report's performance-target rows
 _DEMO_MARK = "演示数据"
 _SOURCE = "synthetic"
 
@@ -137,14 +138,14 @@ def read_seed(path: Path) -> SeedSheet:
     if not rows:
         raise ValueError(f"{path.name}: 文件为空")
     positions = {_header_key(name): index for index, name in enumerate(rows[0])}
-    missing = [name for name in HEADER if _header_key(name) not in positions]
+    missing = [name for name in HEADER if _header_key(name) not in positions and name != _TARGET_NAME]
     if missing:
         raise ValueError(f"{path.name}: 缺少列 {'、'.join(missing)}")
     if len(rows) < 2:
         raise ValueError(f"{path.name}: 没有指标行")
 
     def cell(row: list[str], name: str) -> str:
-        index = positions[_header_key(name)]
+        index = positions.get(_header_key(name), len(row))
         return row[index].strip() if index < len(row) else ""
 
     evaluation = {name: cell(rows[1], name) for name in _EVALUATION_COLUMNS}
@@ -156,6 +157,7 @@ def read_seed(path: Path) -> SeedSheet:
             target=cell(row, "年度指标值"),
         )
         for row in rows[1:]
+        if not cell(row, _TARGET_NAME)  # a performance-target row is the report's, not a year's score
     )
     return SeedSheet(source=path, evaluation=evaluation, indicators=indicators)
 
@@ -229,7 +231,7 @@ def synthetic_sheet(seed: SeedSheet, year: int) -> list[list[str]]:
         levels = list(row.path) + [""] * (len(_LEVEL_COLUMNS) - len(row.path))
         lead = first if index == 0 else [""] * len(_EVALUATION_COLUMNS)
         note = _DEMO_MARK if index == 0 else ""
-        rows.append([*lead, *levels, row.points, score, row.target, "", note])
+        rows.append([*lead, *levels, "", row.points, score, row.target, "", note])
     return rows
 
 

@@ -19,7 +19,7 @@ from loaders.records import ParsedSheet, Records, read_records
 from loaders.roster_parse import file_hash
 from loaders.roster_store import county_registry
 from warehouse.bulk import insert_frame
-from warehouse.models import Evaluation, IndicatorScore
+from warehouse.models import Evaluation, IndicatorScore, PerformanceTarget
 from warehouse.vocabulary import EVALUATED_PROGRAMS, EVALUATION_KINDS, SOURCES
 
 LEVELS = ("level1", "level2", "level3", "level4")
@@ -42,6 +42,7 @@ SCORE_SHEET = HeaderSpec(
         Field("level2", "二级指标", ("二级指标",)),
         Field("level3", "三级指标", ("三级指标",)),
         Field("level4", "四级指标", ("四级指标",)),
+        Field("target_name", "绩效指标", ("绩效指标", "绩效指标名称", "绩效目标")),
         Field("points", "分值", ("分值", "指标分值", "权重")),
         Field("score", "得分", ("得分",)),
         Field("target", "年度指标值", ("年度指标值", "目标值", "指标值")),
@@ -89,7 +90,8 @@ def validate_evaluation(engine: Engine, records: Records, *, digest: str) -> Par
         pl.col(_DETAILS).forward_fill().over(_KEY)
     )
     records.frame = records.frame.with_columns(pl.col("source").fill_null("upload"))
-    records.required(*_KEY, "level1")
+    records.required(*_KEY)
+    _check_indicator_names(records)
     for key in _DETAILS:
         conflicting = records.frame.filter(pl.col(key).n_unique().over(_KEY) > 1)
         for sheet, row in conflicting.select("sheet", "row").iter_rows():
@@ -98,9 +100,13 @@ def validate_evaluation(engine: Engine, records: Records, *, digest: str) -> Par
     _check_paths(records)
     records.check()
     frame = records.frame.with_columns(
-        pl.col(*LEVELS[1:], "target", "actual", "note", "evaluator", "grade").fill_null("")
+        pl.col(*LEVELS, "target_name", "target", "actual", "note", "evaluator", "grade").fill_null("")
     )
-    evaluations = frame.group_by(_KEY, maintain_order=True).agg(pl.col(_DETAILS).first(), pl.len().alias("indicators"))
+    evaluations = frame.group_by(_KEY, maintain_order=True).agg(
+        pl.col(_DETAILS).first(),
+        (pl.col("target_name") == "").sum().alias("indicators"),
+        (pl.col("target_name") != "").sum().alias("targets"),
+    )
     with engine.connect() as conn:
         stored = conn.execute(select(Evaluation.id, *(getattr(Evaluation, name) for name in _KEY))).all()
     replaces = pl.DataFrame(
@@ -146,13 +152,16 @@ def store_evaluation(engine: Engine, parsed: ParsedSheet, *, user: Actor | str) 
             old = conn.execute(select(Evaluation.id).filter_by(**key)).scalar()
             if old is not None:
                 conn.execute(delete(IndicatorScore).where(IndicatorScore.evaluation_id == old))
+                conn.execute(delete(PerformanceTarget).where(PerformanceTarget.evaluation_id == old))
                 conn.execute(delete(Evaluation).where(Evaluation.id == old))
             details = {name: evaluation[name] for name in _DETAILS}
             evaluation_id = conn.execute(
                 insert(Evaluation).values(upload_id=upload_id, **key, **details).returning(Evaluation.id)
             ).scalar_one()
-            indicators = frame.filter(*(pl.col(name) == value for name, value in key.items()))
-            insert_frame(conn, IndicatorScore.__tablename__, _indicator_rows(indicators, evaluation_id))
+            rows = frame.filter(*(pl.col(name) == value for name, value in key.items()))
+            is_target = pl.col("target_name") != ""
+            insert_frame(conn, IndicatorScore.__tablename__, _indicator_rows(rows.filter(~is_target), evaluation_id))
+            insert_frame(conn, PerformanceTarget.__tablename__, _target_rows(rows.filter(is_target), evaluation_id))
             storing.record(
                 action="replace" if old is not None else "upload",
                 county=key["county_code"],
@@ -178,6 +187,27 @@ def _indicator_rows(frame: pl.DataFrame, evaluation_id: int) -> pl.DataFrame:
     )
 
 
+def _target_rows(frame: pl.DataFrame, evaluation_id: int) -> pl.DataFrame:
+    names = [pl.col(level) for level in LEVELS]
+    return frame.with_row_index("position").select(
+        pl.lit(evaluation_id).alias("evaluation_id"),
+        pl.col("position").cast(pl.Int64),
+        pl.concat_list(names).list.eval(pl.element().filter(pl.element() != "")).list.join("/").alias("path"),
+        pl.col("target_name").alias("name"),
+        "target",
+        "actual",
+        "score",
+        "note",
+    )
+
+
+def _check_indicator_names(records) -> None:
+    """An indicator row names its indicator; a target row (绩效指标 filled) may stand under none."""
+    unnamed = records.frame.filter(pl.col("level1").is_null() & pl.col("target_name").is_null())
+    for sheet, row in unnamed.select("sheet", "row").iter_rows():
+        records.problem(sheet, row, "level1", "不能为空")
+
+
 def _check_paths(records) -> None:
     """Deeper levels need the levels above them; a path appears once per evaluation."""
     frame = records.frame
@@ -185,7 +215,7 @@ def _check_paths(records) -> None:
         gap = frame.filter(pl.col(upper).is_null() & pl.col(lower).is_not_null())
         for sheet, row in gap.select("sheet", "row").iter_rows():
             records.problem(sheet, row, upper, f"{records.labels.get(lower, lower)}已填写，但上一级指标为空")
-    path = pl.concat_str([pl.col(level).fill_null("") for level in LEVELS], separator="/")
+    path = pl.concat_str([pl.col(level).fill_null("") for level in (*LEVELS, "target_name")], separator="/")
     repeated = frame.filter(pl.struct(*_KEY, path.alias("_p")).is_duplicated())
     for sheet, row in repeated.select("sheet", "row").iter_rows():
         records.problem(sheet, row, "level1", "同一指标在本次评价中出现了两次")

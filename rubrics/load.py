@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rubrics.metrics import METRICS
-from rubrics.model import Applies, Band, GradeBand, Indicator, Rubric, Rule
+from rubrics.model import Alternative, Applies, Band, GradeBand, Indicator, Rubric, Rule
 from rubrics.ranges import coverage_faults, parse_range, parse_test
 
 HERE = Path(__file__).parent
@@ -45,11 +45,17 @@ class _RuleSpec(_Strict):
     test: str | None = None
     no: float = 0.0
     options: list[float] = []
+    rounding: int | None = None
 
 
 class _PartSpec(_RuleSpec):
     points: float
     text: str = ""
+
+
+class _AlternativeSpec(_RuleSpec):
+    reading: str
+    parts: list[_PartSpec] = []
 
 
 class _IndicatorSpec(_RuleSpec):
@@ -59,6 +65,8 @@ class _IndicatorSpec(_RuleSpec):
     explanation: str = ""
     scoring: str = ""
     parts: list[_PartSpec] = []
+    reading: str = ""
+    alternative: list[_AlternativeSpec] = []
 
 
 class _GradeSpec(_Strict):
@@ -176,7 +184,7 @@ class _Builder:
         points = self._points(specs, paths, is_parent)
         built = []
         for spec, path in zip(specs, paths, strict=True):
-            rule = None
+            rule, alternatives = None, ()
             if path in is_parent:
                 if spec.rule is not None:
                     self.error(spec.path, "有下级指标，不能再有评分规则（rule）")
@@ -184,6 +192,7 @@ class _Builder:
                 self.error(spec.path, "末级指标缺少评分规则（rule）")
             else:
                 rule = self._rule(spec.path, spec, points.get(path, 0.0), spec.parts)
+                alternatives = self._alternatives(spec, points.get(path, 0.0))
             built.append(
                 Indicator(
                     path=path,
@@ -192,8 +201,23 @@ class _Builder:
                     explanation=spec.explanation,
                     scoring=spec.scoring,
                     rule=rule,
+                    reading=spec.reading,
+                    alternatives=alternatives,
                 )
             )
+        return tuple(built)
+
+    def _alternatives(self, spec: _IndicatorSpec, points: float) -> tuple[Alternative, ...]:
+        """The rule under each other reading; a reading names itself and is named by the leaf."""
+        if spec.alternative and not spec.reading:
+            self.error(spec.path, "列出了其他读法（[[indicator.alternative]]），但没有写明所用的读法（reading）")
+        built = []
+        for index, other in enumerate(spec.alternative, start=1):
+            where = f"{spec.path}（第 {index} 种其他读法）"
+            if other.rule is None:
+                self.error(where, "缺少评分规则（rule）")
+                continue
+            built.append(Alternative(other.reading, self._rule(where, other, points, other.parts)))
         return tuple(built)
 
     def _points(self, specs, paths, is_parent) -> dict[tuple[str, ...], float]:
@@ -254,6 +278,7 @@ class _Builder:
             test=test,
             no=spec.no,
             options=tuple(spec.options),
+            rounding=spec.rounding,
         )
 
     def _part(self, where: str, index: int, part: _PartSpec) -> Rule:

@@ -38,6 +38,7 @@ class Rule:
     no: float = 0.0
     options: tuple[float, ...] = ()
     parts: tuple[Rule, ...] = ()
+    rounding: int | None = None  # decimal places the metric's value is rounded to before scoring
 
     @property
     def computable(self) -> bool:
@@ -67,6 +68,14 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Another reading of words the rule rests on, and the rule they give when read that way."""
+
+    reading: str
+    rule: Rule
+
+
+@dataclass(frozen=True)
 class Indicator:
     path: tuple[str, ...]
     points: float
@@ -74,6 +83,8 @@ class Indicator:
     explanation: str = ""
     scoring: str = ""
     rule: Rule | None = None  # None for a parent
+    reading: str = ""  # how ambiguous words of the rule are read, where they are
+    alternatives: tuple[Alternative, ...] = ()  # the rule under each other reading
 
     @property
     def key(self) -> str:

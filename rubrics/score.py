@@ -4,13 +4,15 @@
 lists the questions left for the evaluator — a score, a yes/no, a number of items. As they are
 answered, `Draft.progress()` adds the tree up (rubrics/engine.py); once all are, `Draft.complete()`
 gives the scored evaluation, which `save()` stores through the evaluation loader as the score
-sheet (docs/formats.md) `write_sheet()` would write.
+sheet (docs/formats.md) `write_sheet()` would write, with the report's performance targets (绩效指标)
+as target rows after the indicators.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from rubrics.engine import Tally, items, tally
 from rubrics.metrics import Facts, measure
 from rubrics.model import Indicator, Rubric, Rule
 from rubrics.rules import rounded, score
+from rubrics.targets import Target
 from warehouse.vocabulary import KIND_WORDS, PROGRAM_WORDS
 
 SHEET_HEADER = tuple(column.label for column in SCORE_SHEET.fields)
@@ -222,8 +225,17 @@ def _question(key: str, indicator: str, text: str, rule: Rule, reason: str) -> Q
     return Question(key, indicator, text, "options" if options else "score", rule.points, options, reason=reason)
 
 
-def sheet_rows(scored: Scored, *, facts: Facts, kind: str, evaluator: str, source: str = "upload") -> list[list[str]]:
-    """The scored evaluation as a score sheet's rows (docs/formats.md), one per indicator, without the header."""
+def sheet_rows(
+    scored: Scored,
+    *,
+    facts: Facts,
+    kind: str,
+    evaluator: str,
+    source: str = "upload",
+    targets: Sequence[Target] = (),
+) -> list[list[str]]:
+    """The scored evaluation as a score sheet's rows (docs/formats.md), without the header: one per
+    indicator, then one per performance target (绩效指标 filled, under the indicator that holds it)."""
     figures = facts.evaluation
     first = [
         facts.county,
@@ -236,14 +248,19 @@ def sheet_rows(scored: Scored, *, facts: Facts, kind: str, evaluator: str, sourc
         *(_figure(figures.get(name)) for name in ("budget_wan", "arrived_wan", "spent_wan", "planned_persons")),
         source,
     ]
+    blank = [""] * len(first)
     rows = []
     for indicator in scored.rubric.indicators:
         levels = [*indicator.path, "", "", "", ""][:4]
-        leading = first if not rows else [""] * len(first)
+        leading = first if not rows else blank
         note = scored.notes.get(indicator.key, "")
         actual = scored.actuals.get(indicator.key, "")
         got = scored.tally.scores[indicator.key]
-        rows.append([*leading, *levels, f"{indicator.points:g}", f"{got:g}", "", actual, note])
+        rows.append([*leading, *levels, "", f"{indicator.points:g}", f"{got:g}", "", actual, note])
+    for target in targets:
+        levels = [*target.path.split("/"), "", "", ""][:4]  # "" (held by no indicator): four blanks
+        got = "" if target.score is None else f"{target.score:g}"
+        rows.append([*blank, *levels, target.name, "", got, target.target, target.actual, ""])
     return rows
 
 
@@ -254,9 +271,19 @@ def sheet_bytes(rows: list[list[str]]) -> bytes:
     return text.getvalue().encode("utf-8-sig")
 
 
-def write_sheet(path: Path, scored: Scored, *, facts: Facts, kind: str, evaluator: str, source: str = "upload") -> Path:
-    """Write the scored evaluation as a score sheet the evaluation loader reads."""
-    path.write_bytes(sheet_bytes(sheet_rows(scored, facts=facts, kind=kind, evaluator=evaluator, source=source)))
+def write_sheet(
+    path: Path,
+    scored: Scored,
+    *,
+    facts: Facts,
+    kind: str,
+    evaluator: str,
+    source: str = "upload",
+    targets: Sequence[Target] = (),
+) -> Path:
+    """Write the scored evaluation, and its performance targets, as a score sheet the evaluation loader reads."""
+    rows = sheet_rows(scored, facts=facts, kind=kind, evaluator=evaluator, source=source, targets=targets)
+    path.write_bytes(sheet_bytes(rows))
     return path
 
 
@@ -264,10 +291,20 @@ def _figure(value: object) -> str:
     return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def save(engine: Engine, scored: Scored, *, facts: Facts, kind: str, evaluator: str, user: Actor | str) -> int:
-    """Store a scored evaluation through the evaluation loader (validation, upload log, replacing the
-    same county, programme, year and kind); returns the number of evaluations stored (0: unchanged)."""
-    rows = sheet_rows(scored, facts=facts, kind=kind, evaluator=evaluator)
+def save(
+    engine: Engine,
+    scored: Scored,
+    *,
+    facts: Facts,
+    kind: str,
+    evaluator: str,
+    user: Actor | str,
+    targets: Sequence[Target] = (),
+) -> int:
+    """Store a scored evaluation and its performance targets through the evaluation loader (validation,
+    upload log, replacing the same county, programme, year and kind); returns the number of evaluations
+    stored (0: unchanged)."""
+    rows = sheet_rows(scored, facts=facts, kind=kind, evaluator=evaluator, targets=targets)
     name = f"{facts.county}_{facts.year}_{facts.program}_评分.csv"
     # Fingerprinted as the file write_sheet writes, so saving a scoring and uploading that file are one upload.
     digest = content_hash(sheet_bytes(rows))

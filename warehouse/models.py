@@ -196,6 +196,25 @@ class IndicatorScore(SQLModel, table=True):
     note: str = ""
 
 
+class PerformanceTarget(SQLModel, table=True):
+    """A row of a report's performance-target table (绩效指标): target and actual as written.
+
+    `path` is the scored indicator that holds the target ("" where none does); `score` is what
+    the report gave the target row itself (None where it scored only the holding indicator).
+    """
+
+    __tablename__ = "performance_target"
+    id: int | None = Field(default=None, primary_key=True)
+    evaluation_id: int = Field(foreign_key="evaluation.id", index=True)
+    position: int
+    path: str = ""
+    name: str
+    target: str = ""
+    actual: str = ""
+    score: float | None = None
+    note: str = ""
+
+
 class Account(SQLModel, table=True):
     """A person who may log in: a role, the counties an evaluator may upload for, an argon2 hash."""
 

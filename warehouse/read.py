@@ -20,6 +20,7 @@ from warehouse.models import (
     HouseholdMonth,
     IndicatorScore,
     MonthlyFigure,
+    PerformanceTarget,
     Standard,
     Township,
     Upload,
@@ -228,6 +229,25 @@ def indicator_scores(engine: Engine, *, evaluation_ids: list[int], depth: int | 
         query = query.where(IndicatorScore.depth == depth)
     query = query.order_by(IndicatorScore.evaluation_id, IndicatorScore.position)
     return frame(engine, query, {"points": pl.Float64, "score": pl.Float64})
+
+
+def performance_targets(engine: Engine, *, evaluation_ids: list[int]) -> pl.DataFrame:
+    """The performance-target rows (绩效指标) of evaluations, in report order."""
+    query = (
+        select(
+            PerformanceTarget.evaluation_id,
+            PerformanceTarget.position,
+            PerformanceTarget.path,
+            PerformanceTarget.name,
+            PerformanceTarget.target,
+            PerformanceTarget.actual,
+            PerformanceTarget.score,
+            PerformanceTarget.note,
+        )
+        .where(PerformanceTarget.evaluation_id.in_(evaluation_ids))
+        .order_by(PerformanceTarget.evaluation_id, PerformanceTarget.position)
+    )
+    return frame(engine, query, {"score": pl.Float64})
 
 
 def findings(

@@ -30,8 +30,11 @@ RECHECK_COLUMNS = [
     "indicator",
     "points",
     Column("reported", ("报告得分", "Reported"), "%.2f"),
-    Column("recomputed", ("重算得分", "Recomputed"), "%.2f"),
+    Column("report_basis", ("按报告数字重算", "On the report's figures"), "%.2f"),
+    Column("recomputed", ("全部计入", "All bases"), "%.2f"),
     Column("mark", ("核对", "Check")),
+    Column("basis", ("差异依据", "Rests on")),
+    Column("other", ("其他读法 · 仓库数据", "Other readings · warehouse"), width="large"),
     Column("how", ("重算方式", "How")),
     Column("rule", ("评分规则", "Rule"), width="large"),
     Column("inputs", ("依据数据", "Inputs"), width="large"),
@@ -86,20 +89,48 @@ def header_metrics(evaluation: dict, *, tree: pl.DataFrame, checked) -> None:
     )
     if checked is None or not checked.rubric:
         return
-    recomputed_col, regrade_col, differences_col, _ = st.columns([1, 1, 1, 3])
-    recomputed = checked.recomputed_total
-    recomputed_col.metric(
-        tr("重算总分", "Recomputed total"),
-        figure(recomputed),
-        delta=f"{recomputed - total:+.2f}" if None not in (total, recomputed) and recomputed != total else None,
+    recheck_metrics(checked, total=total)
+
+
+def recheck_metrics(checked, *, total: float | None) -> None:
+    """The re-check on the report's own figures first; readings and warehouse data beside it, labelled."""
+    totals, grades = checked.totals, checked.grades
+    proven_col, grade_col, differences_col, others_col = st.columns([1, 1, 1, 3])
+    proven = totals["report_basis"]
+    proven_col.metric(
+        tr("按报告数字重算", "Recomputed on the report's figures"),
+        figure(proven),
+        delta=f"{proven - total:+.2f}" if None not in (total, proven) and abs(proven - total) > 0.005 else None,
         delta_color="off",
         help=tr(
-            "按指标体系由仓库数据重算可计算的指标，其余保留报告得分",
-            "Computable leaves rescored from the warehouse; the others keep the reported score",
+            "只计入由报告自身所写的数字就能证明的差异；取决于解读或仓库数据的，列在右侧",
+            "Only the differences the report's own figures prove; those resting on a reading or warehouse data "
+            "are listed on the right",
         ),
     )
-    regrade_col.metric(tr("重算等级", "Recomputed grade"), checked.recomputed_grade or "—")
-    differences_col.metric(tr("与报告不一致", "Differences"), len(checked.differences))
+    grade_col.metric(tr("重算等级", "Recomputed grade"), grades["report_basis"] or "—")
+    proven_count = sum(1 for d in checked.differences if d.basis == "report")
+    differences_col.metric(tr("报告数字证明的差异", "Proven differences"), proven_count)
+    others_col.markdown(
+        "  \n".join(
+            f"{tr(words, english)}{tr('：', ': ')}**{figure(totals[key])}** {grades[key] or '—'}"
+            for key, words, english in (
+                ("report_and_readings", "另计入解读", "With readings"),
+                (
+                    "report_and_warehouse",
+                    "另计入名册数据（合成演示数据）" if synthetic_data(checked) else "另计入仓库数据",
+                    "With roster data (synthetic demo data)" if synthetic_data(checked) else "With warehouse data",
+                ),
+                ("all", "全部计入", "All of them"),
+            )
+        )
+    )
+    if checked.grade_note:
+        st.warning(tr(f"等级：{checked.grade_note}", f"Grade: {checked.grade_note}"))
+
+
+def synthetic_data(checked) -> bool:
+    return any(d.synthetic for d in checked.differences if d.basis == "warehouse")
 
 
 def tree_section(tree: pl.DataFrame, *, evaluation_id: int) -> None:
@@ -196,18 +227,70 @@ def recheck_section(checked, *, evaluation_id: int) -> None:
         placeholder="",
         column_order=[label(spec(column).title) for column in RECHECK_COLUMNS[:-1]],
     )
-    for difference in checked.differences:
-        if difference.indicator in ("合计", "等级"):
-            reported, recomputed = recheck_views.shown(difference.reported), recheck_views.shown(difference.recomputed)
-            st.warning(
-                tr(
-                    f"{difference.indicator}：报告 {reported}，重算 {recomputed}",
-                    f"{difference.indicator}: reported {reported}, recomputed {recomputed}",
-                )
-            )
+    differences_by_basis(checked, evaluation_id=evaluation_id)
+    missed_targets(checked, evaluation_id=evaluation_id)
     if checked.problems:
         st.markdown(tr("**评价与指标体系本身的问题**", "**Problems of the sheet or the rubric itself**"))
         st.markdown("\n".join(f"- {problem}" for problem in checked.problems))
+
+
+BASIS_SECTIONS = (
+    ("report", ("报告自身数字证明的差异", "Proven by the report's own figures")),
+    ("reading", ("取决于解读的差异", "Resting on a reading of ambiguous rubric words")),
+    ("warehouse", ("仓库数据的第二意见", "Second opinion from warehouse data")),
+)
+DIFFERENCE_COLUMNS = [
+    Column("indicator", "col_indicator", width="medium"),
+    Column("reported", ("报告", "Reported")),
+    Column("recomputed", ("重算", "Recomputed")),
+    Column("basis_words", ("依据", "Basis")),
+    Column("reading", ("所用读法", "Reading used"), width="large"),
+    Column("alternatives", ("其他读法的得分", "Score under the other readings"), width="large"),
+    Column("inputs", ("依据数据", "Inputs"), width="large"),
+]
+MISSED_COLUMNS = [
+    Column("target", ("绩效目标", "Target"), width="medium"),
+    Column("written", ("年度指标值", "Target value")),
+    Column("actual", ("实际完成值", "Actual")),
+    Column("indicator", ("所在指标", "Held by"), width="medium"),
+    Column("score", ("报告得分", "Reported score"), "%.2f"),
+    Column("points", ("分值", "Points"), "%.2f"),
+]
+
+
+def differences_by_basis(checked, *, evaluation_id: int) -> None:
+    """Every difference under what it rests on, never mixed: the report's figures, a reading, the warehouse."""
+    differences = checked.differences_frame()
+    for basis, title in BASIS_SECTIONS:
+        shown = recheck_views.resting_on(differences, basis)
+        if shown.is_empty():
+            continue
+        words = tr(*title)
+        if basis == "warehouse" and synthetic_data(checked):
+            words += tr("（合成演示数据，不是该县的真实名册）", " (synthetic demo data, not the county's rosters)")
+        st.markdown(f"**{words}**")
+        columns = DIFFERENCE_COLUMNS if basis == "reading" else [c for c in DIFFERENCE_COLUMNS if c.key != "reading"]
+        show_table(
+            shown,
+            columns,
+            name=(title[0], f"differences-{basis}"),
+            key=f"scores-{basis}-{evaluation_id}",
+            placeholder="",
+        )
+
+
+def missed_targets(checked, *, evaluation_id: int) -> None:
+    """Targets the report's own actual misses while the indicator holding them got full marks."""
+    missed = checked.missed_targets_frame()
+    if missed.is_empty():
+        return
+    st.markdown(
+        tr(
+            "**未达到目标却得满分**（报告自身的目标值与实际完成值）",
+            "**Missed targets scored in full** (the report's own figures)",
+        )
+    )
+    show_table(missed, MISSED_COLUMNS, name=("未达目标", "missed-targets"), key=f"scores-missed-{evaluation_id}")
 
 
 def lost_points(tree: pl.DataFrame) -> None:

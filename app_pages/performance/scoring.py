@@ -1,5 +1,6 @@
 """评分: score a county's year with the rubric that applies — the leaves the warehouse can compute are
-filled in, the evaluator answers the rest — and save it as an evaluation."""
+filled in, the evaluator answers the rest and enters the report's performance targets with their
+actuals — and save it as an evaluation."""
 
 import streamlit as st
 
@@ -171,6 +172,39 @@ def total_section(draft: scoring.Draft, progress: scoring.Progress, chosen: scor
     )
 
 
+def targets_section(rubric: scoring.Rubric, chosen: scoring.Chosen) -> list[scoring.Target]:
+    """The report's performance targets and their actuals, prefilled from the evaluation a save would replace;
+    under the editor, whether each actual meets its target as the rows now stand."""
+    st.subheader(tr("绩效目标与实际完成值", "Performance targets and actuals"))
+    st.caption(
+        tr(
+            "每行一个绩效指标：年度指标值连同比较符号照报告填写（≥90%、＝400元、不低于8321人）；"
+            "所属指标为该指标所在的评分指标，可留空。未填写绩效指标名称的行不保存。",
+            "One performance target a row: the annual target as the report writes it, with its comparator "
+            "(≥90%, ＝400元, 不低于8321人); the holding indicator may be left blank. "
+            "Rows without a name are not saved.",
+        )
+    )
+    targets = scoring.targets_input(rubric, chosen)
+    if not targets:
+        return targets
+    # data_editor cannot compute a column as cells change: the check is its own table, redrawn on each rerun
+    show_table(
+        scoring.target_checks(targets),
+        scoring.TARGET_CHECK_COLUMNS,
+        name=(f"绩效目标-{chosen.place}-{chosen.year}", f"targets-{chosen.county}-{chosen.year}"),
+        key="scoring-target-check",
+        shade="missed",
+    )
+    st.caption(
+        tr(
+            "是否达到按各自的比较符号判断；年度指标值或实际完成值不是数字的（如「应保尽保」）无法判断。",
+            "Met or not by each target's own comparator; a target or actual in words (e.g. 应保尽保) cannot be tested.",
+        )
+    )
+    return targets
+
+
 def replace_warning(chosen: scoring.Chosen) -> bool:
     """Warn when a save would replace a stored evaluation; True once there is none or the replacing is confirmed."""
     old = scoring.existing(chosen.county, chosen.program, chosen.year, chosen.kind)
@@ -192,15 +226,17 @@ def replace_warning(chosen: scoring.Chosen) -> bool:
     return st.checkbox(replace, key=f"scoring-replace:{chosen.scope}:{chosen.kind}")
 
 
-def save_section(draft: scoring.Draft, given: dict[str, object], chosen: scoring.Chosen) -> None:
-    """Save the evaluation (validated and logged like an upload), or say why it was not saved."""
+def save_section(
+    draft: scoring.Draft, given: dict[str, object], targets: list[scoring.Target], chosen: scoring.Chosen
+) -> None:
+    """Save the evaluation and its targets (validated and logged like an upload), or say why it was not saved."""
     st.subheader(tr("保存", "Save"))
     confirmed = replace_warning(chosen)
     if not st.button(tr("保存评价", "Save the evaluation"), type="primary", disabled=not confirmed, key="scoring-save"):
         return
     if not chosen.evaluator.strip():
         st.error(tr("未保存：请填写评价机构或评价人。", "Not saved: enter the evaluator."))
-    elif (result := scoring.save(draft, given, kind=chosen.kind, evaluator=chosen.evaluator)).error:
+    elif (result := scoring.save(draft, given, kind=chosen.kind, evaluator=chosen.evaluator, targets=targets)).error:
         st.error(tr("未保存：", "Not saved: ") + result.error)
     elif result.stored == 0:
         st.info(tr("与已保存的评价完全相同，未重复保存。", "Identical to the stored evaluation; nothing to save."))
@@ -226,4 +262,5 @@ draft = scoring.draft(rubric, chosen.county, chosen.program, chosen.year, figure
 indicators_section(draft, chosen.scope)
 given = scoring.answers(draft, chosen.scope)
 total_section(draft, draft.progress(given), chosen)
-save_section(draft, given, chosen)
+targets = targets_section(rubric, chosen)
+save_section(draft, given, targets, chosen)

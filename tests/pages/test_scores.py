@@ -40,9 +40,9 @@ def test_qufu_2023_level_one_as_reported(demo_warehouse):
     assert [(metric.label, metric.value) for metric in app.metric] == [
         ("总分", "92.46"),
         ("等级", "优"),
-        ("重算总分", "93.46"),
+        ("按报告数字重算", "93.46"),
         ("重算等级", "优"),
-        ("与报告不一致", "3"),
+        ("报告数字证明的差异", "3"),
     ]
     level1 = table(app)
     assert level1["指标"].tolist() == ["决策", "过程", "产出", "效益"]
@@ -53,7 +53,7 @@ def test_qufu_2023_level_one_as_reported(demo_warehouse):
 
 def test_where_qufu_lost_points_in_2023(demo_warehouse):
     app = open_scores(["370881"], 2023)
-    lost = table(app, 2)
+    lost = [frame.value for frame in app.dataframe if "扣分" in frame.value.columns][-1]
     assert list(zip(lost["指标"], lost["扣分"], strict=True)) == [
         ("过程/资金管理/项目资金到位率", 2.0),
         ("过程/资金管理/预算执行率", 2.0),
@@ -102,7 +102,7 @@ def test_xinping_2020_seed_is_the_default_and_counties_sit_side_by_side(demo_war
     assert chosen_label(app) == "新平彝族傣族自治县 2020 农村 财政评价 88.00 良"  # the first real report
     assert "（演示数据）" in app.selectbox(key="scores-evaluation-zh").options[0]  # Qufu 2020 is synthetic and says so
     assert table(app)["得分"].tolist() == [9.0, 20.0, 44.0, 15.0]  # 决策 9/10, 过程 20/20, 产出 44/50, 效益 15/20
-    side = table(app, 3).set_index("县区")
+    side = next(frame.value for frame in app.dataframe if "县区" in frame.value.columns).set_index("县区")
     assert side.columns.tolist() == ["决策", "过程", "产出", "效益"]
     assert side.loc["新平彝族傣族自治县"].round(4).tolist() == [0.9, 1.0, 0.88, 0.75]
     comparison = chart_specs(app)[1]
@@ -169,7 +169,16 @@ def test_a_programme_without_an_evaluation_says_so(demo_warehouse):
 
 
 def recheck_table(app):
-    return next(frame.value for frame in app.dataframe if "重算得分" in frame.value.columns)
+    return next(frame.value for frame in app.dataframe if "全部计入" in frame.value.columns)
+
+
+def differences_table(app, title: str):
+    """The differences listed under one basis: the table right after its bold title."""
+    titles = [block.value for block in app.markdown if block.value.startswith("**")]
+    assert any(title in found for found in titles), titles
+    frames = [frame.value for frame in app.dataframe if "依据" in frame.value.columns]
+    order = [found for found in titles if any(words in found for words in ("差异", "第二意见"))]
+    return frames[next(i for i, found in enumerate(order) if title in found)]
 
 
 def test_qufu_2023_reported_and_recomputed_side_by_side(demo_warehouse):
@@ -179,17 +188,63 @@ def test_qufu_2023_reported_and_recomputed_side_by_side(demo_warehouse):
     marked = rows[rows["核对"] != ""]
     assert list(marked.index) == ["过程", "过程/资金管理/预算执行率"]
     execution = rows.loc["过程/资金管理/预算执行率"]
-    assert (execution["报告得分"], execution["重算得分"], execution["重算方式"]) == (1.0, 2.0, "重算")
+    assert (execution["报告得分"], execution["按报告数字重算"], execution["全部计入"]) == (1.0, 2.0, 2.0)
+    assert (execution["重算方式"], execution["差异依据"]) == ("重算", "报告数字")
     assert "实际支出（万元）：6,615.24" in execution["依据数据"] and "100.0009%" in execution["依据数据"]
-    assert rows.loc["产出/产出时效/补助资金及时发放率", "重算得分"] == 10
+    assert "先取整到 0.01%" in execution["其他读法 · 仓库数据"] and "3 分" in execution["其他读法 · 仓库数据"]
+    assert rows.loc["产出/产出时效/补助资金及时发放率", "全部计入"] == 10
     assert rows.loc["决策/资金投入/预算编制科学性", "重算方式"] == "保留报告值"
-    assert [warning.value for warning in app.warning] == ["合计：报告 92.46，重算 93.46"]
+    assert not app.warning  # the grade does not change on any basis
+    proven = differences_table(app, "报告自身数字证明的差异")
+    assert proven["指标"].tolist() == ["过程", "过程/资金管理/预算执行率", "合计"]
+    assert proven["重算"].tolist() == ["17", "2", "93.46"]
     app.toggle(key=f"scores-only-differences-{app.selectbox(key='scores-evaluation-zh').value}").set_value(True).run()
     assert list(recheck_table(app)["指标路径"]) == ["过程", "过程/资金管理/预算执行率"]
 
 
-def test_xinping_2020_grade_differs_and_the_rubrics_own_gap_is_listed(demo_warehouse):
+def test_xinping_2020_grade_changes_only_on_a_reading_and_says_so(demo_warehouse):
     app = open_scores(["530427"], 2020)
-    assert [warning.value for warning in app.warning] == ["合计：报告 88，重算 91", "等级：报告 良，重算 优"]
+    assert [warning.value for warning in app.warning] == [
+        "等级：按解读（农村低保发放人数覆盖率）重算，等级由「良」变为「优」。只按报告自身的数字重算，等级为「良」。"
+    ]
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert (metrics["按报告数字重算"], metrics["重算等级"], metrics["报告数字证明的差异"]) == ("88.00", "良", "0")
+    readings = differences_table(app, "取决于解读的差异").set_index("指标")
+    coverage = readings.loc["产出/产出质量/农村低保发放人数覆盖率"]
+    assert (coverage["报告"], coverage["重算"]) == ("5", "8")
+    assert coverage["所用读法"].startswith("照公式字面，按金额")
+    assert "按人数" in coverage["其他读法的得分"] and "5 分" in coverage["其他读法的得分"]
+    assert readings.loc["等级", "重算"] == "优"
+    assert any("另计入解读：**91.00** 优" in block.value for block in app.markdown)
     assert any("60%≤资金到位率<60%" in block.value for block in app.markdown)
-    assert ("重算等级", "优") in [(metric.label, metric.value) for metric in app.metric]
+
+
+def test_the_unnamed_county_says_which_change_rests_on_synthetic_rosters(demo_warehouse):
+    app = open_scores(["900001"], 2023)
+    assert not app.exception
+    (warning,) = [warning.value for warning in app.warning]
+    assert "按合成演示数据（名册）重算，等级由「优」变为「良」" in warning
+    assert "只按报告自身的数字重算，等级为「优」" in warning
+    second = differences_table(app, "仓库数据的第二意见").set_index("指标")
+    assert any("合成演示数据，不是该县的真实名册" in block.value for block in app.markdown)
+    rural = second.loc["产出指标/质量指标/农村低保人均补差"]
+    assert (rural["报告"], rural["重算"], rural["依据"]) == ("8", "0", "仓库数据（合成演示数据）")
+    assert "报告的实际完成值：400" in rural["依据数据"] and "413.39" in rural["依据数据"]
+    strict = differences_table(app, "取决于解读的差异")
+    assert len(strict[strict["指标"].str.contains("/")]) == 5
+
+
+def test_zhanjiang_2022_lists_the_missed_target_scored_in_full(demo_warehouse):
+    app = open_scores(["440840"], 2022)
+    assert not app.exception
+    missed = next(frame.value for frame in app.dataframe if "绩效目标" in frame.value.columns)
+    assert missed.to_dict("records") == [
+        {
+            "绩效目标": "困难群众基本生活救助和孤儿基本生活费按时发放率",
+            "年度指标值": "≥90%",
+            "实际完成值": "60%",
+            "所在指标": "产出/效率性/完成进度",
+            "报告得分": 22.0,
+            "分值": 22.0,
+        }
+    ]

@@ -1,14 +1,21 @@
 """The 评分 page on the demo warehouse: computed leaves with their inputs, questions for the rest,
-a live total, saving through the evaluation loader (on a copy of the demo), and plain messages."""
+a live total, saving through the evaluation loader (on a copy of the demo), and plain messages; the
+performance targets on a warehouse holding one scored evaluation."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
+import polars as pl
 import pytest
 
+from app_ui.scoring import edited_targets
 from rubrics.load import rubric_for
 from rubrics.metrics import Facts
 from rubrics.score import draft
+from rubrics.score import save as save_scoring
+from rubrics.targets import Target
 from tests.pages.apptest import metrics, open_with, table
 from warehouse import read
 
@@ -211,3 +218,125 @@ def test_english(demo_warehouse):
     assert {"Score so far (incomplete)", "Grade", "Still to answer"} <= set(metrics(app))
     assert row(app, "预算执行率", language="en")["how"] == "computed"
     assert "Evaluation figures" in [header.value for header in app.subheader]
+
+
+# ── performance targets ───────────────────────────────────────────────────────
+ON_TIME = "产出/产出时效/补助资金及时发放率"
+TARGETS = (  # as the stored self-evaluation holds them: the first missed, the second met
+    Target(ON_TIME, "按时发放率", "≥90%", "60%"),
+    Target("", "补助人数", "≥12000人", "12302人", score=2.0),
+)
+EDITOR = f"scoring-targets:{SCOPE}:self"
+STORED_FIGURES = {"budget_wan": 7207.2, "arrived_wan": 6615.18, "spent_wan": 6615.24, "planned_persons": 13000}
+
+
+def drafted_on(engine):
+    """曲阜市 rural 2023 as the page drafts it on `engine`, with the stored figures."""
+    facts = Facts(engine, "370881", "rural", 2023, evaluation=STORED_FIGURES)
+    return draft(rubric_for(county="370881", program="rural", year=2023), facts)
+
+
+@pytest.fixture
+def with_targets(warehouse):
+    """A warehouse (counties, no rosters) holding 曲阜市's 2023 rural self-evaluation with TARGETS."""
+    drafted = drafted_on(warehouse)
+    given = {}
+    for question in drafted.questions:  # every answer the best (a reported rate 90 %)
+        if question.kind == "options":
+            given[question.key] = question.options[0]
+        else:
+            given[question.key] = {"yes_no": True, "items": 0, "value": 0.9}.get(question.kind, question.points)
+    scored = drafted.complete(given)
+    save_scoring(
+        warehouse, scored, facts=drafted.facts, kind="self", evaluator="曲阜市民政局", user="测试员", targets=TARGETS
+    )
+    return warehouse
+
+
+def editor(app):
+    return next(element for element in app.data_editor if element.key == EDITOR)
+
+
+def checks(app) -> list[tuple[str, str]]:
+    """The check table under the editor: (绩效指标, 是否达到) a row."""
+    shown = table(app, "是否达到")
+    return list(zip(shown["绩效指标"], shown["是否达到"], strict=True))
+
+
+def test_editor_rows_become_targets_blank_names_left_out_words_kept():
+    rows = pl.DataFrame(
+        {
+            "name": [" 按时发放率 ", None, "  ", "低保对象人数", "补助人数"],
+            "path": [ON_TIME, ON_TIME, "", None, ""],
+            "target": ["≥90%", "≥95%", "≥1", "应保尽保", "不低于12000人"],
+            "actual": ["60%", "99%", "2", "应保尽保", None],
+            "score": [math.nan, 3.0, None, None, 2.0],
+        }
+    )
+    assert edited_targets(rows) == [
+        Target(ON_TIME, "按时发放率", "≥90%", "60%"),
+        Target("", "低保对象人数", "应保尽保", "应保尽保"),
+        Target("", "补助人数", "不低于12000人", "", 2.0),
+    ]
+    assert [target.met for target in edited_targets(rows)] == [False, None, None]
+
+
+def test_the_stored_targets_are_prefilled_and_a_missed_one_is_marked(with_targets):
+    app = open_with(PAGE, ["370881"], 2023)
+    assert not app.exception
+    assert "绩效目标与实际完成值" in [header.value for header in app.subheader]
+    prefilled = editor(app)
+    assert prefilled.editing_mode == "dynamic"
+    shown = prefilled.value
+    assert shown["name"].tolist() == ["按时发放率", "补助人数"]
+    assert shown["path"].tolist() == [ON_TIME, ""] and shown["target"].tolist() == ["≥90%", "≥12000人"]
+    assert shown["actual"].tolist() == ["60%", "12302人"] and shown["score"].iloc[1] == 2.0
+    assert checks(app) == [("按时发放率", "未达到"), ("补助人数", "达到")]
+
+
+def test_edited_targets_are_checked_on_the_rerun_and_saved(with_targets):
+    app = open_with(PAGE, ["370881"], 2023)
+    app.session_state[EDITOR] = {  # what the browser sends after these edits
+        "edited_rows": {"1": {"actual": "11800人"}},
+        "added_rows": [
+            {"name": "低保对象人数", "path": "", "target": "应保尽保", "actual": "应保尽保"},
+            {"name": "", "path": ON_TIME, "target": "≥1", "actual": "2"},  # no name: not a target
+        ],
+        "deleted_rows": [],
+    }
+
+    app.run()
+    assert not app.exception
+    assert checks(app) == [("按时发放率", "未达到"), ("补助人数", "未达到"), ("低保对象人数", "无法判断")]
+
+    app.text_input(key="scoring-evaluator").input("曲阜市民政局")
+    for question in drafted_on(with_targets).questions:
+        answer(app, question)
+    app.checkbox(key=f"scoring-replace:{SCOPE}:self").check().run()
+    app.button(key="scoring-save").click().run()
+    assert not app.exception and not app.error
+    (stored,) = read.evaluations(with_targets, counties=["370881"], year=2023).iter_rows(named=True)
+    saved = read.performance_targets(with_targets, evaluation_ids=[stored["id"]])
+    assert saved["name"].to_list() == ["按时发放率", "补助人数", "低保对象人数"]
+    assert saved["actual"].to_list() == ["60%", "11800人", "应保尽保"]
+    assert saved["score"].to_list() == [None, 2.0, None]
+
+
+def test_edited_targets_survive_a_visit_to_another_page_and_a_language_switch(with_targets):
+    app = open_with(PAGE, ["370881"], 2023)
+    app.session_state[EDITOR] = {"edited_rows": {0: {"actual": "95%"}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    assert checks(app) == [("按时发放率", "达到"), ("补助人数", "达到")]
+    app.switch_page("app_pages/performance/scores.py").run()
+    app.switch_page(PAGE).run()
+    assert not app.exception
+    assert editor(app).value["actual"].tolist() == ["95%", "12302人"]  # drawn afresh from the rows as edited
+    assert checks(app) == [("按时发放率", "达到"), ("补助人数", "达到")]
+
+    app.radio(key="lang").set_value("en").run()
+    assert not app.exception
+    shown = table(app, "Met?")
+    assert list(zip(shown["Performance target"], shown["Met?"], strict=True)) == [
+        ("按时发放率", "met"),
+        ("补助人数", "met"),
+    ]

@@ -32,10 +32,10 @@ def row_of(rows, *levels: str) -> list[str]:
 @pytest.fixture
 def broken(tmp_path, warehouse):
     def edit(rows):
-        row_of(rows, "决策")[17] = "18.00"  # its leaves add up to 19 (after the next edit)
-        row_of(rows, "决策", "项目立项", "立项程序规范性")[17] = "1.5"  # two yes/no clauses of 1: 0, 1 or 2
-        row_of(rows, "产出", "产出数量", "享受低保对象发放率")[16] = "12"  # the rubric says 10
-        extra = ["", *[""] * 11, "效益", "项目效益", "额外指标", "", "1", "1", "", "", ""]
+        row_of(rows, "决策")[18] = "18.00"  # its leaves add up to 19 (after the next edit)
+        row_of(rows, "决策", "项目立项", "立项程序规范性")[18] = "1.5"  # two yes/no clauses of 1: 0, 1 or 2
+        row_of(rows, "产出", "产出数量", "享受低保对象发放率")[17] = "12"  # the rubric says 10
+        extra = ["", *[""] * 11, "效益", "项目效益", "额外指标", "", "", "1", "1", "", "", ""]
         rows.append(extra)
         rows[1][6] = "优秀"  # not a grade word
 
@@ -64,15 +64,18 @@ def test_judgement_scores_are_kept_and_the_total_recomputed_from_them(broken):
     assert found["合计"] == (92.46, 92.96)
 
 
-def test_without_rosters_the_roster_metrics_say_why(broken):
-    unchecked = {line.path: line.reason for line in broken.unchecked}
-    assert unchecked["产出/产出时效/补助资金及时发放率"] == "仓库中没有 2023 年的发放名册"
-    assert unchecked["产出/产出数量/享受低保对象发放率"] == "仓库中没有 2023 年的发放名册"
-    # evaluation figures and standards are in the warehouse, so these still recompute
+def test_without_rosters_the_reports_own_actuals_still_score_and_the_rest_say_why(broken):
     lines = {line.path: line for line in broken.lines}
+    # the report states these actuals, so they are scored on its own figures, rosters or not
+    on_time = lines["产出/产出时效/补助资金及时发放率"]
+    assert (on_time.recomputed, on_time.basis) == (10, "")
+    assert lines["产出/产出时效/补助资金及时发放率"].inputs["报告的实际完成值"] == "100%"
+    assert lines["产出/产出数量/享受低保对象发放率"].inputs["报告的实际完成值"] == "12,302.00人,实际完成率94.63%"
+    assert lines["效益/项目效益/农村低保标准提高"].inputs["报告的实际完成值"] == "由每人每月700元提高到745元"
+    # a roster metric the report states nothing for says why it waits
+    unchecked = {line.path: line.reason for line in broken.unchecked}
+    assert unchecked["产出/产出质量/单人补助标准发放合格率"] == "仓库中没有 2023 年的发放名册"
     assert lines["过程/资金管理/预算执行率"].recomputed == 2
-    assert lines["效益/项目效益/农村低保标准提高"].recomputed == 3  # 700 (2022) → 745 (2023)
-    assert lines["效益/项目效益/农村低保标准提高"].inputs["文号"] == "济民字〔2023〕4号"
 
 
 def test_an_evaluation_without_a_rubric_says_so(tmp_path, warehouse):

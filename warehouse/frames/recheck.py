@@ -6,13 +6,28 @@ import polars as pl
 
 INDENT = "　"  # an ideographic space per level, so the tree reads in one column
 
-COLUMNS = ("indicator", "points", "reported", "recomputed", "mark", "how", "rule", "inputs", "reason", "path")
+COLUMNS = (
+    "indicator",
+    "points",
+    "reported",
+    "report_basis",
+    "recomputed",
+    "mark",
+    "basis",
+    "other",
+    "how",
+    "rule",
+    "inputs",
+    "reason",
+    "path",
+)
+NUMBERS = ("points", "reported", "report_basis", "recomputed")
 
 
 def comparison(lines: pl.DataFrame, *, marks: tuple[str, str] = ("≠ 不一致", "")) -> pl.DataFrame:
     """One row per indicator, indented by level, with a mark where reported and recomputed differ."""
     if lines.is_empty():
-        return pl.DataFrame(schema=dict.fromkeys(COLUMNS, pl.String) | {"points": pl.Float64})
+        return pl.DataFrame(schema=dict.fromkeys(COLUMNS, pl.String) | dict.fromkeys(NUMBERS, pl.Float64))
     differs, same = marks
     return lines.with_columns(
         indicator=pl.concat_str(
@@ -20,22 +35,16 @@ def comparison(lines: pl.DataFrame, *, marks: tuple[str, str] = ("≠ 不一致"
             pl.col("path").str.split("/").list.last(),
         ),
         mark=pl.when(pl.col("differs")).then(pl.lit(differs)).otherwise(pl.lit(same)),
-    ).select(
-        "indicator",
-        "points",
-        "reported",
-        "recomputed",
-        "mark",
-        "how",
-        "rule",
-        "inputs",
-        "reason",
-        "path",
-    )
+    ).select(COLUMNS)
 
 
 def only_differences(table: pl.DataFrame, *, mark: str = "≠ 不一致") -> pl.DataFrame:
     return table.filter(pl.col("mark") == mark)
+
+
+def resting_on(differences: pl.DataFrame, basis: str) -> pl.DataFrame:
+    """The differences that rest on one basis (report | reading | warehouse), in the check's order."""
+    return differences.filter(pl.col("basis") == basis)
 
 
 def shown(value: object) -> str:
