@@ -76,14 +76,26 @@ def refresh() -> None:
 
 
 def recheck_counts(evaluation_ids: tuple[int, ...]) -> pl.DataFrame:
-    """Differences and problems per evaluation, for tables that list evaluations."""
+    """Differences per evaluation — those the report's own figures prove apart from those resting on a
+    reading or on warehouse data — and problems, for tables that list evaluations."""
     checks = [recheck(evaluation_id) for evaluation_id in evaluation_ids]
+
+    def counted(check, bases: tuple[str, ...]) -> int | None:
+        return None if check is None else sum(1 for d in check.differences if d.basis in bases)
+
     return pl.DataFrame(
         {
             "evaluation_id": list(evaluation_ids),
-            "differences": [len(c.differences) if c else None for c in checks],
+            "differences": [counted(c, ("report",)) for c in checks],
+            "other_differences": [counted(c, ("reading", "warehouse")) for c in checks],
             "problems": [len(c.problems) if c else None for c in checks],
             "rubric": [c.rubric if c else "" for c in checks],
         },
-        schema={"evaluation_id": pl.Int64, "differences": pl.Int64, "problems": pl.Int64, "rubric": pl.String},
+        schema={
+            "evaluation_id": pl.Int64,
+            "differences": pl.Int64,
+            "other_differences": pl.Int64,
+            "problems": pl.Int64,
+            "rubric": pl.String,
+        },
     )

@@ -288,7 +288,7 @@ class Recheck:
             self.result.problems.append(
                 f"绩效目标「{target.name}」年度指标值 {target.target}、实际完成值 {target.actual}，"
                 "按其自身的比较未达到；"
-                f"而{'它' if holder.key == target.path else '所在的'}「{holder.key}」得满分 {got:g}/{holder.points:g}"
+                f"而{'它' if target.own_row else '所在的'}「{holder.key}」得满分 {got:g}/{holder.points:g}"
             )
 
     def _reported_marks(self, indicator: Indicator) -> float | None:

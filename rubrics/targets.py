@@ -91,7 +91,7 @@ def goal(text: str) -> Test | None:
     sign, figure, is_percent, rest = match.groups()
     symbol = symbol or _SIGNS.get(sign or "", "")
     if not symbol:
-        symbol = "<=" if rest.startswith(("以下", "以内")) else ">="
+        symbol = "<=" if rest.endswith(("以下", "以内")) else ">="  # 「5人以下」; 「100%」 and 「12000人以上」 are ≥
     value = float(figure.replace(",", ""))
     return Test(symbol, value / 100 if is_percent else value, bool(is_percent), text)
 

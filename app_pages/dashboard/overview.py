@@ -34,14 +34,23 @@ def county_table(filters: Filters) -> pl.DataFrame:
         year=filters.year,
     )
     rechecks = data.recheck_counts(evaluation_ids(table))
-    return with_rechecks(table, rechecks, flag=tr("评价重算有差异", "re-check differs"))
+    return with_rechecks(
+        table,
+        rechecks,
+        flag=tr("评价重算有差异（报告数字）", "re-check differs (report's figures)"),
+        other_flag=tr("评价重算另有差异（解读或仓库数据）", "re-check differs on a reading or warehouse data"),
+    )
 
 
 def table_columns() -> list[Column]:
     """The table's columns, worst values named last under 需关注."""
     differences = tr(
-        "按指标体系重算这份评价，与报告不一致的指标、小计、总分和等级的个数（详见「指标得分」页）",
-        "Indicators, subtotals, total and grade where the rubric re-check differs from the report",
+        "按指标体系、只用报告自身的数字重算这份评价，与报告不一致的指标、小计、总分和等级的个数（详见「指标得分」页）",
+        "Indicators, subtotals, total and grade where the re-check on the report's own figures differs",
+    )
+    others = tr(
+        "取决于解读或仓库数据（演示中为合成数据）的差异个数，另列，不与上一列相加",
+        "Differences resting on a reading or warehouse data (synthetic in the demo), kept apart",
     )
     return [
         Column("name", "col_county"),
@@ -61,8 +70,13 @@ def table_columns() -> list[Column]:
         "evaluation_grade",
         Drawn(
             "evaluation_differences",
-            ("重算差异", "Re-check differences"),
+            ("重算差异（报告数字）", "Re-check differences (report's figures)"),
             drawn=st.column_config.NumberColumn(format="%d", help=differences),
+        ),
+        Drawn(
+            "evaluation_other_differences",
+            ("其他依据的差异", "On readings or warehouse data"),
+            drawn=st.column_config.NumberColumn(format="%d", help=others),
         ),
         Column("findings", ("近 12 个月数据问题", "Findings, 12 months"), "localized"),
         Column("attention", ("需关注", "Attention")),

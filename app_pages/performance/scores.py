@@ -239,15 +239,17 @@ BASIS_SECTIONS = (
     ("reading", ("取决于解读的差异", "Resting on a reading of ambiguous rubric words")),
     ("warehouse", ("仓库数据的第二意见", "Second opinion from warehouse data")),
 )
-DIFFERENCE_COLUMNS = [
-    Column("indicator", "col_indicator", width="medium"),
-    Column("reported", ("报告", "Reported")),
-    Column("recomputed", ("重算", "Recomputed")),
-    Column("basis_words", ("依据", "Basis")),
-    Column("reading", ("所用读法", "Reading used"), width="large"),
-    Column("alternatives", ("其他读法的得分", "Score under the other readings"), width="large"),
-    Column("inputs", ("依据数据", "Inputs"), width="large"),
-]
+INDICATOR = Column("indicator", "col_indicator", width="medium")
+REPORTED = Column("reported", ("报告", "Reported"))
+RECOMPUTED = Column("recomputed", ("重算", "Recomputed"))
+INPUTS = Column("inputs", ("依据数据", "Inputs"), width="large")
+OTHERS = Column("alternatives", ("其他读法的得分", "Score under the other readings"), width="large")
+READING = Column("reading", ("所用读法", "Reading used"), width="large")
+DIFFERENCE_COLUMNS = {  # what each basis needs said: the reading and its alternatives; whose data
+    "report": [INDICATOR, REPORTED, RECOMPUTED, INPUTS, OTHERS],
+    "reading": [INDICATOR, REPORTED, RECOMPUTED, READING, OTHERS],
+    "warehouse": [INDICATOR, REPORTED, RECOMPUTED, Column("basis_words", ("数据", "Data")), INPUTS],
+}
 MISSED_COLUMNS = [
     Column("target", ("绩效目标", "Target"), width="medium"),
     Column("written", ("年度指标值", "Target value")),
@@ -269,10 +271,9 @@ def differences_by_basis(checked, *, evaluation_id: int) -> None:
         if basis == "warehouse" and synthetic_data(checked):
             words += tr("（合成演示数据，不是该县的真实名册）", " (synthetic demo data, not the county's rosters)")
         st.markdown(f"**{words}**")
-        columns = DIFFERENCE_COLUMNS if basis == "reading" else [c for c in DIFFERENCE_COLUMNS if c.key != "reading"]
         show_table(
             shown,
-            columns,
+            DIFFERENCE_COLUMNS[basis],
             name=(title[0], f"differences-{basis}"),
             key=f"scores-{basis}-{evaluation_id}",
             placeholder="",

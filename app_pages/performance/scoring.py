@@ -169,6 +169,7 @@ def total_section(draft: scoring.Draft, progress: scoring.Progress, chosen: scor
         scoring.TREE_COLUMNS,
         name=(f"评分-{chosen.place}-{chosen.year}", f"scoring-{chosen.county}-{chosen.year}"),
         key="scoring-tree",
+        placeholder="",  # a leaf still waiting has no score yet: blank, not "None"
     )
 
 

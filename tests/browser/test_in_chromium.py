@@ -102,7 +102,7 @@ def test_a_drill_down_opens_the_next_level(page):
     settle(page)
     shown = page.locator("body").inner_text()
     assert "92.46" in shown and "曲阜市财政局" in shown  # the default: Qufu's 2023 finance evaluation
-    assert "重算总分" in shown and "93.46" in shown and "报告与重算对照" in shown  # the rubric re-check
+    assert "按报告数字重算" in shown and "93.46" in shown and "报告与重算对照" in shown  # the rubric re-check
     page.get_by_test_id("stSelectbox").filter(has_text="展开下一级").click()
     page.get_by_role("option", name="过程").click()
     page.get_by_text("资金管理").first.wait_for(timeout=60_000)
@@ -110,6 +110,28 @@ def test_a_drill_down_opens_the_next_level(page):
     no_exception(page)
     assert "组织实施" in page.locator("body").inner_text()
     page.screenshot(path=str(SHOTS / "scores_drill_down.png"))
+
+
+def test_a_grade_that_changes_only_on_a_reading_says_so_on_screen(server, page):
+    """指标得分 for 新平 2020: 88 良 on the report's own figures; 91 优 only on a reading, said in words."""
+    tab = page.context.browser.new_page(viewport={"width": 1440, "height": 1500}, locale="zh-CN")  # a new session
+    try:
+        tab.goto(f"{server}/scores?county=530427&year=2020")
+        tab.get_by_label("用户名").fill("browser")
+        tab.get_by_label("密码").fill(PASSWORD)
+        tab.get_by_role("button", name="登录").click()
+        tab.get_by_text("只按报告自身的数字重算").first.wait_for(timeout=90_000)
+        settle(tab)
+        no_exception(tab)
+        tab.screenshot(path=str(SHOTS / "scores_basis.png"), full_page=True)
+        shown = tab.locator("body").inner_text()
+        assert "按报告数字重算" in shown and "88.00" in shown
+        assert "取决于解读的差异" in shown  # the table under it is drawn on a canvas: its cells are not text
+        tab.get_by_text("取决于解读的差异").first.scroll_into_view_if_needed()
+        tab.wait_for_timeout(300)
+        tab.screenshot(path=str(SHOTS / "scores_basis_differences.png"))
+    finally:
+        tab.close()
 
 
 def test_upload_a_roster_and_confirm(page, tmp_path):

@@ -50,9 +50,13 @@ def test_demo_overview_flags_zhanjiang_and_shows_qufu_2023(demo_warehouse):
     assert table["近 12 个月按时率"].idxmin() == "湛江经济技术开发区"
     assert "按时率最低" in table.loc["湛江经济技术开发区", "需关注"]
     # the rubric re-check of each county's latest evaluation (2023 seeds: Qufu 3, Chenggong 0, the unnamed county 7)
-    assert table.loc["曲阜市", "重算差异"] == 3 and "评价重算有差异" in table.loc["曲阜市", "需关注"]
-    assert table.loc["呈贡区", "重算差异"] == 0
-    assert table.loc["某县(报告未具名)", "重算差异"] == 7
+    qufu, unnamed = table.loc["曲阜市"], table.loc["某县(报告未具名)"]
+    assert (qufu["重算差异（报告数字）"], qufu["其他依据的差异"]) == (3, 0)
+    assert "评价重算有差异（报告数字）" in qufu["需关注"]
+    assert (table.loc["呈贡区", "重算差异（报告数字）"], table.loc["呈贡区", "其他依据的差异"]) == (0, 0)
+    # the unnamed county's differences all rest on readings (5) or synthetic rosters (2): never shown as proven
+    assert (unnamed["重算差异（报告数字）"], unnamed["其他依据的差异"]) == (0, 7)
+    assert "评价重算另有差异（解读或仓库数据）" in unnamed["需关注"] and "报告数字" not in unnamed["需关注"]
     app.selectbox(key="overview_county-zh").set_value("新平彝族傣族自治县").run()
     assert [metric.label for metric in app.metric][:2] == ["保障户数", "现行标准"]
     assert "每月 30 日前" in " ".join(markdown.value for markdown in app.markdown)

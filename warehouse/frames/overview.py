@@ -121,12 +121,29 @@ def evaluation_ids(rows: pl.DataFrame) -> tuple[int, ...]:
     return tuple(rows["evaluation_id"].drop_nulls().to_list())
 
 
-def with_rechecks(rows: pl.DataFrame, counts: pl.DataFrame, *, flag: str = "评价重算有差异") -> pl.DataFrame:
-    """Add the number of differences the rubric re-check finds in each county's latest evaluation."""
-    counted = counts.select(pl.col("evaluation_id"), pl.col("differences").alias("evaluation_differences"))
+def with_rechecks(
+    rows: pl.DataFrame,
+    counts: pl.DataFrame,
+    *,
+    flag: str = "评价重算有差异（报告数字）",
+    other_flag: str = "评价重算另有差异（解读或仓库数据）",
+) -> pl.DataFrame:
+    """Add the differences the rubric re-check finds in each county's latest evaluation: those the report's
+    own figures prove (`evaluation_differences`) apart from those resting on a reading or warehouse data."""
+    counted = counts.select(
+        pl.col("evaluation_id"),
+        pl.col("differences").alias("evaluation_differences"),
+        pl.col("other_differences").alias("evaluation_other_differences"),
+    )
     joined = rows.join(counted, on="evaluation_id", how="left")
+    word = (
+        pl.when(pl.col("evaluation_differences") > 0)
+        .then(pl.lit(flag))
+        .when(pl.col("evaluation_other_differences") > 0)
+        .then(pl.lit(other_flag))
+    )
     return joined.with_columns(
-        attention=pl.when(pl.col("evaluation_differences") > 0)
-        .then(pl.concat_str(pl.col("attention"), pl.lit(flag), separator="；").str.strip_chars("；"))
+        attention=pl.when(word.is_not_null())
+        .then(pl.concat_str(pl.col("attention"), word, separator="；").str.strip_chars("；"))
         .otherwise(pl.col("attention"))
     )
