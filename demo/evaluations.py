@@ -43,7 +43,7 @@ from rubrics.model import Rubric
 from rubrics.ranges import Range, Test
 from rubrics.rules import MAX_COMBINATIONS, rounded
 from rubrics.score import SHEET_HEADER as HEADER
-from rubrics.score import AnswerError, Draft, Question, Scored, draft, write_sheet
+from rubrics.score import AnswerError, Draft, Question, Scored, draft, sheet_rows, write_sheet
 from warehouse.vocabulary import EVALUATED_PROGRAMS, EVALUATION_KINDS
 
 _EVALUATION_COLUMNS = HEADER[:12]
@@ -392,24 +392,20 @@ def evaluation_figures(cells: dict[str, str]) -> dict[str, object]:
 
 
 def write_scored_sheet(path: Path, seed: SeedSheet, year: int, scored: Scored, facts: Facts) -> Path:
-    """Write a rubric-scored synthetic evaluation (`rubrics.score.write_sheet`: source synthetic,
+    """Write a rubric-scored synthetic evaluation (`rubrics.score.sheet_rows`: source synthetic,
     evaluator 「演示数据」, the seed's kind), keeping the story's figures as the seed writes them
     (7207.20, not 7207.2) and the seed's 年度指标值 for the indicators it states one for."""
     kind = EVALUATION_KINDS[seed.evaluation["评价类型"]]
-    write_sheet(path, scored, facts=facts, kind=kind, evaluator=_DEMO_MARK, source=_SOURCE)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
+    rows = sheet_rows(scored, facts=facts, kind=kind, evaluator=_DEMO_MARK, source=_SOURCE)
     figures = _funds(seed, year)
     for name in _FIGURES.values():
-        rows[1][_FIGURE_COLUMN[name]] = figures[name]
+        rows[0][_FIGURE_COLUMN[name]] = figures[name]
     targets = _seed_targets(scored.rubric, seed)
-    for row in rows[1:]:
+    for row in rows:
         indicator = scored.rubric.find(_path(row[_LEVELS_AT]))
         if indicator is not None and indicator.key in targets:
             row[_FIGURE_COLUMN["年度指标值"]] = targets[indicator.key]
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(rows)
-    return path
+    return write_sheet(path, rows)
 
 
 def _seed_targets(rubric: Rubric, seed: SeedSheet) -> dict[str, str]:

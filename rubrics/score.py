@@ -271,18 +271,8 @@ def sheet_bytes(rows: list[list[str]]) -> bytes:
     return text.getvalue().encode("utf-8-sig")
 
 
-def write_sheet(
-    path: Path,
-    scored: Scored,
-    *,
-    facts: Facts,
-    kind: str,
-    evaluator: str,
-    source: str = "upload",
-    targets: Sequence[Target] = (),
-) -> Path:
-    """Write the scored evaluation, and its performance targets, as a score sheet the evaluation loader reads."""
-    rows = sheet_rows(scored, facts=facts, kind=kind, evaluator=evaluator, source=source, targets=targets)
+def write_sheet(path: Path, rows: list[list[str]]) -> Path:
+    """Write a scored evaluation's rows (`sheet_rows`) as the score-sheet file the evaluation loader reads."""
     path.write_bytes(sheet_bytes(rows))
     return path
 

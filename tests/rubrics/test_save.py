@@ -73,14 +73,15 @@ def test_saving_stores_the_evaluation_its_upload_and_audit_event(warehouse, no_f
     assert (event["file_name"], event["detail"]) == (NAME, "评分表 rural 2023 self")
 
     # fingerprinted as the sheet write_sheet writes: uploading that file is the same upload, stored once
-    path = write_sheet(tmp_path / NAME, scored, facts=facts, kind="self", evaluator="曲阜市民政局")
+    path = write_sheet(tmp_path / NAME, sheet_rows(scored, facts=facts, kind="self", evaluator="曲阜市民政局"))
     assert upload["file_hash"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert save(warehouse, scored, facts=facts, kind="self", evaluator="曲阜市民政局", user="测试员") == 0
 
 
 def test_saving_is_validated_as_the_file_would_be(warehouse, tmp_path):
     scored, facts = scored_on(warehouse, county="999999")  # not in the county registry
-    path = write_sheet(tmp_path / "999999_2023_rural_评分.csv", scored, facts=facts, kind="self", evaluator="某所")
+    rows = sheet_rows(scored, facts=facts, kind="self", evaluator="某所")
+    path = write_sheet(tmp_path / "999999_2023_rural_评分.csv", rows)
     with pytest.raises(Rejected) as from_file:
         parse_evaluation(warehouse, path)
     with pytest.raises(Rejected) as saved:
@@ -148,7 +149,7 @@ def test_saving_stores_the_performance_targets(warehouse, no_file):
 def test_written_sheet_read_back_by_the_loader_gives_the_same_targets(warehouse, tmp_path):
     scored, facts = scored_on(warehouse)
     targets = (*TARGETS, Target("", "低保对象人数", "应保尽保", "应保尽保"))  # a target in words is kept as written
-    path = write_sheet(tmp_path / NAME, scored, facts=facts, kind="self", evaluator="某所", targets=targets)
+    path = write_sheet(tmp_path / NAME, sheet_rows(scored, facts=facts, kind="self", evaluator="某所", targets=targets))
     assert ingest_evaluation(warehouse, path, user="测试员") == 1
 
     (stored,) = read.evaluations(warehouse, counties=["370881"], year=2023).iter_rows(named=True)
