@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from rubrics.metrics import METRICS, Facts, from_warehouse, measure, rounding_of, stated
+from rubrics.metrics import METRICS, Facts, Value, from_warehouse, measure, rounding_of, stated
 from rubrics.model import Indicator, Rule
 from rubrics.ranges import EPSILON, percent
 from rubrics.rules import rounded, score
@@ -62,7 +62,7 @@ def score_rule(rule: Rule, facts: Facts, actual: str, reported: float | None) ->
     return warehouse
 
 
-def _from_value(rule: Rule, value) -> Scored:
+def _from_value(rule: Rule, value: Value) -> Scored:
     common = {"basis": value.basis, "synthetic": value.synthetic}
     if value.value is None:
         return Scored(None, dict(value.inputs), value.reason, **common)
