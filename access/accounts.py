@@ -201,6 +201,21 @@ def authenticate(engine: Engine, username: str, password: str) -> Login:
     return Login(Actor(account.username, account.role, counties))
 
 
+def account_actor(engine: Engine, username: str) -> Actor | None:
+    """The account a command-line user names, with its role and counties; None when no account has the name.
+
+    A disabled account is refused rather than ignored: its holder must not act as the server's operator.
+    """
+    with engine.connect() as conn:
+        query = select(Account.role, Account.counties, Account.disabled).where(Account.username == username)
+        account = conn.execute(query).first()
+    if account is None:
+        return None
+    if account.disabled:
+        raise AccountError(f"账户「{username}」已停用，不能操作")
+    return Actor(username, account.role, frozenset(code for code in account.counties.split(",") if code))
+
+
 def current_actor(engine: Engine, username: str) -> Actor | None:
     """The account's role and counties as they are now; None once it is disabled or gone.
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import sys
 
 import click
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from access.accounts import account_actor
+from access.roles import Actor
 from warehouse import audit
 from warehouse.db import open_warehouse
 from warehouse.errors import Refused, Rejected
@@ -44,6 +47,13 @@ def where() -> str:
 def operator() -> str:
     """Name the person at the keyboard, as the audit log records them."""
     return current_user(get_settings())
+
+
+def acting(engine: Engine) -> Actor:
+    """Who a command acts as: the account DIBAO_USER (or the OS user) names, with its role and counties;
+    else the operator at the server, who holds the warehouse and acts as an admin."""
+    name = operator()
+    return account_actor(engine, name) or Actor.operator(name)
 
 
 def _audit_rejection(rejected: Rejected) -> None:

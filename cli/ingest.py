@@ -1,4 +1,5 @@
-"""`dibao ingest`: a roster, or a standards, evaluation or county sheet, through the same loaders as uploads."""
+"""`dibao ingest`: a roster, or a standards, evaluation or county sheet, through the same loaders as uploads,
+as the account DIBAO_USER names (its role and counties), else as the operator at the server."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.base import main, operator
+from cli.base import acting, main
 from cli.output import roster_report
 from loaders.counties import ingest_counties
 from loaders.evaluation import ingest_evaluation
@@ -29,26 +30,30 @@ def ingest() -> None:
 def ingest_roster_command(
     path: Path, county: str | None, month: str | None, program: str | None, as_json: bool
 ) -> None:
-    report = ingest_roster(open_warehouse(), path, county=county, month=month, program=program)
+    engine = open_warehouse()
+    report = ingest_roster(engine, path, county=county, month=month, program=program, user=acting(engine))
     click.echo(roster_report(report, as_json=as_json))
 
 
 @ingest.command("standards", help="Benefit standards sheet.")
 @click.argument("path", type=click.Path(path_type=Path))
 def ingest_standards_command(path: Path) -> None:
-    _say_stored(ingest_standards(open_warehouse(), path, user=operator()), unit="条保障标准")
+    engine = open_warehouse()
+    _say_stored(ingest_standards(engine, path, user=acting(engine)), unit="条保障标准")
 
 
 @ingest.command("evaluation", help="An evaluation score sheet (得分表).")
 @click.argument("path", type=click.Path(path_type=Path))
 def ingest_evaluation_command(path: Path) -> None:
-    _say_stored(ingest_evaluation(open_warehouse(), path, user=operator()), unit="次绩效评价")
+    engine = open_warehouse()
+    _say_stored(ingest_evaluation(engine, path, user=acting(engine)), unit="次绩效评价")
 
 
 @ingest.command("counties", help="County registry with townships.")
 @click.argument("path", type=click.Path(path_type=Path))
 def ingest_counties_command(path: Path) -> None:
-    _say_stored(ingest_counties(open_warehouse(), path, user=operator()), unit="个县区")
+    engine = open_warehouse()
+    _say_stored(ingest_counties(engine, path, user=acting(engine)), unit="个县区")
 
 
 def _say_stored(stored: int, *, unit: str) -> None:

@@ -10,6 +10,8 @@ seed's own year, and seed evaluations are loaded last).
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,10 +26,20 @@ from loaders.evaluation import ingest_evaluation
 from loaders.roster_parse import file_hash
 from loaders.roster_store import ingest_roster
 from loaders.standards import ingest_standards
-from warehouse import read
+from warehouse import month_states, read
 from warehouse.settings import PROJECT_ROOT
 
 WORK_DIR = PROJECT_ROOT / "data" / "demo"
+
+
+def reported_at(slot: month_states.Slot) -> dt.datetime:
+    """When the story has a county report a month (UTC): mostly between the 5th and the 24th of the month
+    after, before the 25th it is due; about one month in sixteen a few days late."""
+    rng = random.Random(f"{slot.county}-{slot.program}-{slot.month}-reported")
+    following = dt.date(slot.month.year + slot.month.month // 12, slot.month.month % 12 + 1, 1)
+    day = rng.randint(26, 35) if rng.random() < 1 / 16 else rng.randint(5, 24)
+    beijing_ten = dt.datetime.combine(following, dt.time(2)) + dt.timedelta(days=day - 1)  # 10:00 Beijing
+    return beijing_ten.replace(tzinfo=dt.UTC)
 
 
 def roster_years(span: range) -> range:
@@ -67,6 +79,8 @@ def load_demo(
         stored += 0 if report.unchanged else 1
         if number % 60 == 0:
             progress(f"名册 {number}/{len(rosters)}（{roster.county} {roster.month}）")
+    with engine.begin() as conn:  # nobody reviews synthetic months: they are marked so, in the audit log too
+        month_states.approve_demo_months(conn, reported_at=reported_at)
     # The synthetic evaluations are scored by their rubrics on the rosters and standards just
     # stored, so they come after them; the seed evaluations come last and are never replaced.
     synthetic = write_synthetic_evaluations(SEEDS / "evaluations", work_dir / "evaluations", years=years, engine=engine)

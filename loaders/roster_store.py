@@ -15,6 +15,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, String, any_, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from access.approval import record_upload, require_unlocked
 from access.roles import Actor, require_upload
 from loaders import figures as figure_rules
 from loaders import findings as finding_rules
@@ -24,6 +25,7 @@ from loaders.values import deadline as deadline_for
 from warehouse import idkeys, partitions
 from warehouse.bulk import insert_frame
 from warehouse.models import County, Finding, HouseholdMonth, MonthlyFigure, Standard, Upload
+from warehouse.month_states import Slot
 from warehouse.settings import Settings, current_user, get_settings
 
 
@@ -150,11 +152,14 @@ def store_roster(engine: Engine, roster: RosterRows, *, user: Actor | str, sourc
                 source=source,
                 status="pending",
             )
+            slot = Slot(roster.county.code, roster.program, roster.month)
+            require_unlocked(conn, slot, file_name=roster.file_name)
             idkeys.claim(conn, roster.key_fingerprint)
             report = _evaluate(conn, roster, exclude_upload=upload_id)
             if report.unchanged:
                 raise _Unchanged(report)
             _replace(conn, roster, report, upload_id=upload_id, source=source)
+            record_upload(conn, slot, upload_id=upload_id, by=actor.name)
             report.upload_id = upload_id
             storing.record(
                 action="replace" if report.replaces else "upload",

@@ -5,7 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import SQLModel
 
-from warehouse import models  # noqa: F401  (registers the tables)
+from warehouse import (
+    models,  # noqa: F401  (registers the tables)
+    month_states,
+)
 from warehouse.locks import advisory_lock
 from warehouse.settings import Settings, get_settings, sqlite_path
 
@@ -67,6 +70,8 @@ def init_warehouse(engine: Engine) -> None:
                 index.create(conn, checkfirst=True)
         for statement in _APPEND_ONLY.get(engine.dialect.name, []):
             conn.execute(text(statement))
+        # Months stored before approval existed are approved here, once, and the audit log says so.
+        month_states.adopt_stored_months(conn)
 
 
 def open_warehouse(settings: Settings | None = None) -> Engine:

@@ -159,6 +159,28 @@ class Finding(_UploadedForSlot, table=True):
     detail: str
 
 
+class MonthState(SQLModel, table=True):
+    """Where a county × programme × month stands: 待审核 → 已审核 → 已锁定, or 已退回 to its uploader.
+
+    `upload_id` is the version the state is about; a new upload of the month makes it pending again.
+    """
+
+    __tablename__ = "month_state"
+    __table_args__ = (UniqueConstraint("county_code", "program", "month"),)
+    id: int | None = Field(default=None, primary_key=True)
+    county_code: str = Field(foreign_key="county.code", index=True)
+    program: str
+    month: dt.date
+    state: str  # pending | approved | locked | returned
+    upload_id: int
+    uploaded_by: str
+    uploaded_at: dt.datetime
+    reported_at: dt.datetime  # when the month was first reported (its first upload): reporting timeliness
+    decided_by: str = ""
+    decided_at: dt.datetime | None = None
+    reason: str = ""  # why it was returned or unlocked
+
+
 class Evaluation(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("county_code", "program", "year", "kind"),)
     id: int | None = Field(default=None, primary_key=True)

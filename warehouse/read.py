@@ -20,6 +20,7 @@ from warehouse.models import (
     HouseholdMonth,
     IndicatorScore,
     MonthlyFigure,
+    MonthState,
     PerformanceTarget,
     Standard,
     Township,
@@ -229,6 +230,25 @@ def indicator_scores(engine: Engine, *, evaluation_ids: list[int], depth: int | 
         query = query.where(IndicatorScore.depth == depth)
     query = query.order_by(IndicatorScore.evaluation_id, IndicatorScore.position)
     return frame(engine, query, {"points": pl.Float64, "score": pl.Float64})
+
+
+def month_states(engine: Engine, *, counties: list[str] | None = None, year: int | None = None) -> pl.DataFrame:
+    """Each reported county × programme × month: its approval state, who uploaded and decided, when reported."""
+    query = select(
+        MonthState.county_code,
+        MonthState.program,
+        MonthState.month,
+        MonthState.state,
+        MonthState.uploaded_by,
+        MonthState.uploaded_at,
+        MonthState.reported_at,
+        MonthState.decided_by,
+        MonthState.decided_at,
+        MonthState.reason,
+    )
+    query = _filtered(query, MonthState, counties=counties, year=year)
+    order = (MonthState.county_code, MonthState.program, MonthState.month)
+    return frame(engine, query.order_by(*order), {"month": pl.Date})
 
 
 def performance_targets(engine: Engine, *, evaluation_ids: list[int]) -> pl.DataFrame:

@@ -1,0 +1,94 @@
+"""Reporting timeliness (报送及时率): each county × programme × month as on time, late, missing or pending.
+
+A month is due on the 25th of the following month (`REPORT_DAY`), Beijing time. It is *pending*
+while it waits for approval (待审核, 已退回); otherwise *on time* or *late* by when it was first
+reported; *missing* when its due day has passed and nothing was uploaded — for every programme a
+county reports, from its first reported month of the year shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+REPORT_DAY = 25
+BEIJING = dt.timedelta(hours=8)  # China Standard Time, no daylight saving
+STATE_WORDS = {"pending": "待审核", "approved": "已审核", "locked": "已锁定", "returned": "已退回"}
+TIMELINESS_WORDS = {"on_time": "按时", "late": "逾期", "missing": "未报送", "pending": "待审核"}
+COLUMNS = {
+    "county_code": pl.String,
+    "program": pl.String,
+    "month": pl.Date,
+    "state": pl.String,
+    "uploaded_by": pl.String,
+    "decided_by": pl.String,
+    "reported_on": pl.Date,
+    "due": pl.Date,
+    "timeliness": pl.String,
+}
+
+
+def due(month: dt.date, day: int = REPORT_DAY) -> dt.date:
+    """The reporting deadline of a month: `day` of the month after."""
+    following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return following.replace(day=day)
+
+
+def reporting(states: pl.DataFrame, *, today: dt.date, year: int, day: int = REPORT_DAY) -> pl.DataFrame:
+    """Every month of `year` each county × programme in `states` reports, with its state and timeliness."""
+    rows = []
+    known = {(r["county_code"], r["program"], r["month"]): r for r in states.iter_rows(named=True)}
+    for county, program in sorted({(county, program) for county, program, _ in known}):
+        months = [month for c, p, month in known if (c, p) == (county, program) and month.year == year]
+        if not months:
+            continue
+        for number in range(min(months).month, 13):
+            month = dt.date(year, number, 1)
+            found = known.get((county, program, month))
+            if found is None and due(month, day) >= today:
+                continue  # not due yet
+            rows.append(_row(county, program, month, found, day))
+    return pl.DataFrame(rows, schema=COLUMNS)
+
+
+def _row(county: str, program: str, month: dt.date, found: dict | None, day: int) -> dict:
+    deadline = due(month, day)
+    if found is None:
+        return {
+            "county_code": county,
+            "program": program,
+            "month": month,
+            "state": "",
+            "uploaded_by": "",
+            "decided_by": "",
+            "reported_on": None,
+            "due": deadline,
+            "timeliness": "missing",
+        }
+    reported = (found["reported_at"] + BEIJING).date()
+    if found["state"] in ("pending", "returned"):
+        timeliness = "pending"
+    else:
+        timeliness = "on_time" if reported <= deadline else "late"
+    return {
+        "county_code": county,
+        "program": program,
+        "month": month,
+        "state": found["state"],
+        "uploaded_by": found["uploaded_by"],
+        "decided_by": found["decided_by"],
+        "reported_on": reported,
+        "due": deadline,
+        "timeliness": timeliness,
+    }
+
+
+def summary(months: pl.DataFrame) -> pl.DataFrame:
+    """Per county: months on time, late, missing and pending, and the on-time rate of the months decided."""
+    counts = months.group_by("county_code").agg(
+        *(pl.col("timeliness").eq(kind).sum().alias(kind) for kind in ("on_time", "late", "missing", "pending"))
+    )
+    decided = pl.col("on_time") + pl.col("late") + pl.col("missing")
+    rate = pl.when(decided > 0).then(pl.col("on_time") / decided)
+    return counts.with_columns(on_time_rate=rate).sort("county_code")

@@ -1,0 +1,125 @@
+"""County × programme × month states (待审核 → 已审核 → 已锁定, or 已退回): the vocabulary, the lookup, the
+audit line of a transition, and the migration that marks months stored before approval existed.
+
+Who may move a month is decided in access/approval.py, beside the county scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, and_, insert, select
+
+from warehouse import audit
+from warehouse.models import MonthState, Upload
+from warehouse.vocabulary import PROGRAM_WORDS
+
+PENDING, APPROVED, LOCKED, RETURNED = "pending", "approved", "locked", "returned"
+STATE_WORDS = {PENDING: "待审核", APPROVED: "已审核", LOCKED: "已锁定", RETURNED: "已退回"}
+MIGRATION = "系统迁移"  # who approved the months stored before approval existed
+DEMO = "演示数据"  # who approved the demo's synthetic months
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    """One county's programme in one month (the first of the month)."""
+
+    county: str
+    program: str
+    month: dt.date
+
+    def __str__(self) -> str:
+        return f"{self.county} {PROGRAM_WORDS.get(self.program, self.program)} {self.month:%Y-%m}"
+
+
+def where(slot: Slot):
+    return and_(
+        MonthState.county_code == slot.county, MonthState.program == slot.program, MonthState.month == slot.month
+    )
+
+
+def state_of(conn: Connection, slot: Slot):
+    """The month's state row (state, upload_id, uploaded_by, decided_by), or None before any upload."""
+    query = select(MonthState.state, MonthState.upload_id, MonthState.uploaded_by, MonthState.decided_by)
+    return conn.execute(query.where(where(slot))).first()
+
+
+def audit_transition(
+    conn: Connection, actor: str, action: str, slot: Slot, upload_id: int, change: str, reason: str = ""
+) -> None:
+    """One audit event: who moved which month's version (its file and hash), from what to what, and why."""
+    upload = conn.execute(select(Upload.file_name, Upload.file_hash).where(Upload.id == upload_id)).first()
+    detail = f"名册 {slot}：{change}" + (f"；理由：{reason.strip()}" if reason.strip() else "")
+    audit.record(
+        conn,
+        actor=actor,
+        action=action,
+        county=slot.county,
+        file_name=upload.file_name if upload else "",
+        file_hash=upload.file_hash if upload else "",
+        detail=detail,
+    )
+
+
+def adopt_stored_months(conn: Connection) -> int:
+    """Mark every stored month that has no state approved, audited: months stored before approval existed
+    are never hidden by it. Run when the warehouse is opened; returns how many it marked."""
+    return _approve_without_review(conn, _without_state(conn), by=MIGRATION, reason="审核功能启用前已入库的月份")
+
+
+def approve_demo_months(conn: Connection, *, reported_at: Callable[[Slot], dt.datetime]) -> int:
+    """The demo's synthetic months, pending after loading, marked approved by 「演示数据」 (audited: no
+    person reviewed them, and the log says so), with the synthetic story's reporting time of each
+    month (all of them were loaded today, which says nothing of when an office would have reported)."""
+    pending = conn.execute(
+        select(Upload.id, Upload.county_code, Upload.program, Upload.month)
+        .join(MonthState, MonthState.upload_id == Upload.id)
+        .where(MonthState.state == PENDING, Upload.source == "synthetic")
+        .order_by(Upload.county_code, Upload.program, Upload.month)
+    ).all()
+    for _, county, program, month in pending:
+        slot = Slot(county, program, month)
+        conn.execute(MonthState.__table__.update().where(where(slot)).values(reported_at=reported_at(slot)))
+    return _approve_without_review(conn, pending, by=DEMO, reason="演示数据（合成），载入时预置为已审核")
+
+
+def _without_state(conn: Connection):
+    known = select(MonthState.id).where(
+        MonthState.county_code == Upload.county_code,
+        MonthState.program == Upload.program,
+        MonthState.month == Upload.month,
+    )
+    return conn.execute(
+        select(Upload.id, Upload.county_code, Upload.program, Upload.month)
+        .where(Upload.kind == "roster", Upload.status == "active", ~known.exists())
+        .order_by(Upload.county_code, Upload.program, Upload.month)
+    ).all()
+
+
+def _approve_without_review(conn: Connection, uploads, *, by: str, reason: str) -> int:
+    now = dt.datetime.now(dt.UTC)
+    for upload_id, county, program, month in uploads:
+        slot = Slot(county, program, month)
+        upload = conn.execute(select(Upload.uploaded_by, Upload.uploaded_at).where(Upload.id == upload_id)).one()
+        values = {"state": APPROVED, "decided_by": by, "decided_at": now, "reason": reason}
+        found = state_of(conn, slot)
+        if found is None:
+            conn.execute(
+                insert(MonthState).values(
+                    county_code=county,
+                    program=program,
+                    month=month,
+                    upload_id=upload_id,
+                    uploaded_by=upload.uploaded_by,
+                    uploaded_at=upload.uploaded_at,
+                    reported_at=upload.uploaded_at,
+                    **values,
+                )
+            )
+        else:
+            conn.execute(MonthState.__table__.update().where(where(slot)).values(**values))
+        before = "（无）" if found is None else STATE_WORDS[found.state]
+        audit_transition(conn, by, "approve", slot, upload_id, f"{before} → {STATE_WORDS[APPROVED]}", reason)
+    return len(uploads)
