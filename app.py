@@ -22,7 +22,11 @@ PAGES = {
         ("app_pages/performance/grades.py", "page_grades"),
         ("app_pages/performance/scoring.py", "page_scoring"),
     ],
-    "group_data": [("app_pages/data/upload.py", "page_upload"), ("app_pages/data/findings.py", "page_findings")],
+    "group_data": [
+        ("app_pages/data/upload.py", "page_upload"),
+        ("app_pages/data/approval.py", "page_approval"),
+        ("app_pages/data/findings.py", "page_findings"),
+    ],
     "group_admin": [
         ("app_pages/admin/users.py", "page_users"),
         ("app_pages/admin/audit.py", "page_audit"),
@@ -30,7 +34,8 @@ PAGES = {
     ],
 }
 
-UPLOADING = {"app_pages/data/upload.py", "app_pages/performance/scoring.py"}  # evaluators and admins only
+# evaluators and admins only
+UPLOADING = {"app_pages/data/upload.py", "app_pages/data/approval.py", "app_pages/performance/scoring.py"}
 ADMINISTERING = {"group_admin"}  # administrators only; each page also refuses anyone else (filters.page_start)
 
 
@@ -56,4 +61,5 @@ if not data.county_names():
     st.title(t("app_title"))
     st.info(t("empty_warehouse"))
     st.stop()
-st.navigation(navigation()).run()
+# expanded: with 审核 an admin has 13 pages, and a collapsed menu hides the admin group behind "View 3 more"
+st.navigation(navigation(), expanded=True).run()

@@ -114,6 +114,16 @@ def problem_rows(problems: Iterable[Problem]) -> pl.DataFrame:
     return pl.DataFrame([problem.as_dict() for problem in problems], schema=schema)
 
 
+@dataclass(frozen=True)
+class Drawn(Column):
+    """A column Streamlit draws its own way (a bar, a month, a help text): `drawn` is its st.column_config entry."""
+
+    drawn: Any = None
+
+    def config(self) -> Any:
+        return self.drawn
+
+
 def spec(column: str | Column) -> Column:
     """A shared column by name, or the page's own Column as it is."""
     if isinstance(column, Column):

@@ -92,12 +92,13 @@ def unlock(county: str, program: str, month: str, reason: str) -> None:
 @click.option("--year", type=int, help="Default: the latest year any chosen county reported.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a text report.")
 def status(county: str | None, year: int | None, as_json: bool) -> None:
-    states = read.month_states(open_warehouse(), counties=[county] if county else None)
+    engine = open_warehouse()
+    states = read.month_states(engine, counties=[county] if county else None)
     if states.is_empty():
         raise click.ClickException("没有已上传的名册月份")
     year = year or max(states["month"]).year
     months = reporting.reporting(states, today=dt.date.today(), year=year)
-    counties = reporting.summary(months)
+    counties = reporting.summary(months, names=read.county_names(engine))
     if as_json:
         click.echo(json.dumps(_as_json(year, months, counties), ensure_ascii=False, indent=2))
     else:
@@ -121,8 +122,8 @@ def _as_text(year: int, months, counties) -> str:
     for row in counties.iter_rows(named=True):
         rate = "—" if row["on_time_rate"] is None else f"{row['on_time_rate']:.0%}"
         lines.append(
-            f"{row['county_code']}：按时 {row['on_time']}，逾期 {row['late']}，未报送 {row['missing']}，"
-            f"待审核 {row['pending']}；报送及时率 {rate}"
+            f"{row['county']}（{row['county_code']}）：按时 {row['on_time']}，逾期 {row['late']}，"
+            f"未报送 {row['missing']}，待审核 {row['pending']}；报送及时率 {rate}"
         )
     for row in months.iter_rows(named=True):
         state = STATE_WORDS.get(row["state"], "—")

@@ -1,26 +1,14 @@
 """总览: one row per county — recipients, standard, on-time payment, evaluation, findings; pick one for detail."""
 
-from dataclasses import dataclass
-from typing import Any
-
 import polars as pl
 import streamlit as st
 
-from app_ui import data, drill
+from app_ui import approval, data, drill
 from app_ui.filters import Filters, page_start
 from app_ui.i18n import t, tr
-from app_ui.tables import Column, show_table
-from warehouse.frames.overview import county_rows, evaluation_ids, with_rechecks
-
-
-@dataclass(frozen=True)
-class Drawn(Column):
-    """A column Streamlit draws its own way (a bar, a month, a help text): `drawn` is its st.column_config entry."""
-
-    drawn: Any = None
-
-    def config(self) -> Any:
-        return self.drawn
+from app_ui.tables import Column, Drawn, show_table
+from warehouse.frames import reporting
+from warehouse.frames.overview import county_rows, evaluation_ids, with_missing_months, with_rechecks
 
 
 def county_table(filters: Filters) -> pl.DataFrame:
@@ -34,6 +22,9 @@ def county_table(filters: Filters) -> pl.DataFrame:
         year=filters.year,
     )
     rechecks = data.recheck_counts(evaluation_ids(table))
+    if filters.year is not None:
+        reported = reporting.summary(approval.timeliness(tuple(filters.counties), filters.year))
+        table = with_missing_months(table, reported, flag=tr("未报送 {n} 个月", "{n} months not reported"))
     return with_rechecks(
         table,
         rechecks,

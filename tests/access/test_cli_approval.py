@@ -76,15 +76,21 @@ def test_upload_approve_lock_and_status_as_the_accounts_named(tmp_path, monkeypa
     assert january["due"] == "2023-02-25" and january["timeliness"] == "late"  # uploaded years after its due day
     assert [month["timeliness"] for month in status["months"][1:]] == ["missing"] * 11
     assert status["counties"] == [
-        {"county_code": "370881", "on_time": 0, "late": 1, "missing": 11, "pending": 0, "on_time_rate": 0.0}
+        {
+            "county_code": "370881",
+            "on_time": 0,
+            "late": 1,
+            "missing": 11,
+            "pending": 0,
+            "on_time_rate": 0.0,
+            "county": "曲阜市",
+        }
     ]
     actions = audit.events(accounts)["action"].to_list()
     assert {"upload", "approve", "lock"} <= set(actions) and "reject" in actions  # the refused upload, recorded
 
 
-def test_a_pending_month_reads_as_pending_and_bulk_approval_takes_every_pending_month(
-    tmp_path, monkeypatch, accounts
-):
+def test_a_pending_month_reads_as_pending_and_bulk_approval_takes_every_pending_month(tmp_path, monkeypatch, accounts):
     assert as_user(monkeypatch, "wang", "ingest", "roster", str(qufu_roster(tmp_path, "a.csv", "1490"))).exit_code == 0
     status = json.loads(as_user(monkeypatch, "boss", "status", "--json").output)
     assert status["months"][0]["timeliness"] == "pending" and status["months"][0]["state"] == "pending"

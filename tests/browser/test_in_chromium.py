@@ -32,6 +32,7 @@ PAGES = {
     "评分": ("scoring", "适用的指标体系"),
     "数据质量": ("findings", "数据质量"),
     "上传": ("upload", "上传"),
+    "审核": ("approval", "报送及时率"),
     "县区与指标体系": ("admin_registry", "报告原文问题"),
 }
 
@@ -44,6 +45,7 @@ def server(demo_database, tmp_path_factory):
 
     engine = make_engine(f"sqlite:///{database}")
     add_user(engine, username="browser", role="admin", password=PASSWORD, display_name="浏览器测试", by="test")
+    add_user(engine, username="reviewer", role="evaluator", counties=["370881"], password=PASSWORD, by="test")
     engine.dispose()
     with running_app(f"sqlite:///{database}") as url:
         yield url
@@ -157,13 +159,36 @@ def test_upload_a_roster_and_confirm(page, tmp_path):
     no_exception(page)
 
 
+def test_a_second_account_approves_the_uploaded_month(server, page):
+    """The month the last test uploaded (as 「browser」) waits on 审核; Qufu's other evaluator approves it."""
+    tab = page.context.browser.new_page(viewport={"width": 1440, "height": 1500}, locale="zh-CN")  # a new session
+    try:
+        tab.goto(f"{server}/approval?county=370881&year=2025")
+        tab.get_by_label("用户名").fill("reviewer")
+        tab.get_by_label("密码").fill(PASSWORD)
+        tab.get_by_role("button", name="登录").click()
+        tab.get_by_text("要处理的月份").first.wait_for(timeout=90_000)
+        settle(tab)
+        no_exception(tab)
+        tab.get_by_test_id("stMultiSelect").filter(has_text="要处理的月份").click()
+        tab.get_by_role("option", name="曲阜市 · 农村低保 · 2025-01（待审核，上传 browser）").click()
+        tab.keyboard.press("Escape")
+        tab.get_by_role("button", name="审核通过所选月份").click()
+        tab.get_by_text("所选县区没有待审核的月份").first.wait_for(timeout=60_000)
+        settle(tab)
+        no_exception(tab)
+        tab.screenshot(path=str(SHOTS / "approval_done.png"), full_page=True)
+    finally:
+        tab.close()
+
+
 def test_an_administrator_creates_an_evaluator_and_sees_the_password_once(page):
     page.get_by_role("link", name="账户管理").first.click()
     page.get_by_role("tab", name="新建账户").wait_for(timeout=60_000)
     settle(page)
     page.get_by_role("textbox", name="用户名").first.fill("zhang")
     page.get_by_role("textbox", name="显示名称").first.fill("张评价（曲阜）")
-    page.get_by_text("评价人员（上传本县区数据）").first.click()
+    page.get_by_test_id("stRadio").get_by_text("评价人员（上传本县区数据）").first.click()  # not the user list's cell
     page.get_by_text("可上传的县区").first.wait_for(timeout=60_000)
     settle(page)
     page.get_by_test_id("stMain").get_by_test_id("stMultiSelect").first.click()

@@ -46,8 +46,8 @@ def test_logging_in_through_the_form(warehouse):
     assert "已登录：li（领导）" in [caption.value for caption in app.sidebar.caption]
 
 
-def test_a_viewer_cannot_open_the_upload_or_scoring_page(warehouse):
-    for page in ("app_pages/data/upload.py", "app_pages/performance/scoring.py"):
+def test_a_viewer_cannot_open_the_upload_approval_or_scoring_page(warehouse):
+    for page in ("app_pages/data/upload.py", "app_pages/data/approval.py", "app_pages/performance/scoring.py"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             open_app(page, account=VIEWER, county="370881", year="2023")  # not in a viewer's navigation
         # and the page itself refuses, should it be run some other way

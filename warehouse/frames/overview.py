@@ -121,6 +121,18 @@ def evaluation_ids(rows: pl.DataFrame) -> tuple[int, ...]:
     return tuple(rows["evaluation_id"].drop_nulls().to_list())
 
 
+def with_missing_months(rows: pl.DataFrame, reporting: pl.DataFrame, *, flag: str = "未报送 {n} 个月") -> pl.DataFrame:
+    """Name under 需关注 the counties with months due and not reported (`reporting`: frames.reporting.summary)."""
+    missing = reporting.select("county_code", pl.col("missing").alias("missing_months"))
+    joined = rows.join(missing, on="county_code", how="left")
+    words = pl.lit(flag).str.replace("{n}", pl.col("missing_months").cast(pl.String), literal=True)
+    return joined.with_columns(
+        attention=pl.when(pl.col("missing_months") > 0)
+        .then(pl.concat_str(pl.col("attention"), words, separator="；").str.strip_chars("；"))
+        .otherwise(pl.col("attention"))
+    )
+
+
 def with_rechecks(
     rows: pl.DataFrame,
     counts: pl.DataFrame,

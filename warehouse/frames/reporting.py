@@ -84,11 +84,55 @@ def _row(county: str, program: str, month: dt.date, found: dict | None, day: int
     }
 
 
-def summary(months: pl.DataFrame) -> pl.DataFrame:
-    """Per county: months on time, late, missing and pending, and the on-time rate of the months decided."""
+def summary(months: pl.DataFrame, *, names: dict[str, str] | None = None) -> pl.DataFrame:
+    """Per county (`county`: its name from `names`): months on time, late, missing and pending, and the
+    on-time rate of the months due and decided."""
     counts = months.group_by("county_code").agg(
         *(pl.col("timeliness").eq(kind).sum().alias(kind) for kind in ("on_time", "late", "missing", "pending"))
     )
     decided = pl.col("on_time") + pl.col("late") + pl.col("missing")
     rate = pl.when(decided > 0).then(pl.col("on_time") / decided)
-    return counts.with_columns(on_time_rate=rate).sort("county_code")
+    county = pl.col("county_code").replace_strict(names or {}, default=pl.col("county_code"))
+    return counts.with_columns(on_time_rate=rate, county=county).sort("county_code")
+
+
+def grid(months: pl.DataFrame, *, names: dict[str, str], program_words: dict[str, str]) -> pl.DataFrame:
+    """County · programme rows, months 1–12 as columns: 按时 / 逾期 / 未报送 / 待审核 (blank: not yet due)."""
+    if months.is_empty():
+        return pl.DataFrame(schema={"series": pl.String})
+    words = months.with_columns(
+        series=pl.concat_str(
+            pl.col("county_code").replace_strict(names, default=pl.col("county_code")),
+            pl.lit(" · "),
+            pl.col("program").replace_strict(program_words, default=pl.col("program")),
+        ),
+        number=pl.col("month").dt.month().cast(pl.String) + "月",
+        word=pl.col("timeliness").replace_strict(TIMELINESS_WORDS),
+    )
+    shown = words.pivot(on="number", index="series", values="word", sort_columns=False)
+    order = [f"{number}月" for number in range(1, 13) if f"{number}月" in shown.columns]
+    return shown.select("series", *order).sort("series")
+
+
+def in_states(
+    states: pl.DataFrame, wanted: tuple[str, ...], *, names: dict[str, str], program_words: dict[str, str]
+) -> pl.DataFrame:
+    """The months in these states, newest first, with the county's name, the programme and the state in words."""
+    return (
+        states.filter(pl.col("state").is_in(list(wanted)))
+        .with_columns(
+            county=pl.col("county_code").replace_strict(names, default=pl.col("county_code")),
+            program_words=pl.col("program").replace_strict(program_words, default=pl.col("program")),
+            state_words=pl.col("state").replace_strict(STATE_WORDS),
+        )
+        .sort("month", "county_code", "program", descending=[True, False, False])
+    )
+
+
+def month_titles(rows: pl.DataFrame) -> list[str]:
+    """How a picker names each month of `in_states`: 曲阜市 · 农村低保 · 2023-01（待审核，上传 wang）."""
+    return [
+        f"{row['county']} · {row['program_words']} · {row['month']:%Y-%m}"
+        f"（{row['state_words']}，上传 {row['uploaded_by']}）"
+        for row in rows.iter_rows(named=True)
+    ]

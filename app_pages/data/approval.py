@@ -1,0 +1,117 @@
+"""审核: months waiting for approval, approved months to lock (and unlock), and who reported on time."""
+
+import polars as pl
+import streamlit as st
+
+from app_ui import approval, data
+from app_ui.filters import UPLOADERS, Filters, page_start
+from app_ui.i18n import t, tr
+from app_ui.tables import Column, Drawn, show_table
+from warehouse.frames import reporting
+
+MONTH_COLUMNS = [
+    Column("county", "col_county", width="medium"),
+    Column("program_words", ("项目", "Programme")),
+    Drawn("month", ("月份", "Month"), drawn=st.column_config.DateColumn(format="YYYY年M月")),
+    Column("state_words", ("状态", "State")),
+    Column("uploaded_by", ("上传人", "Uploaded by")),
+    Column("decided_by", ("审核 / 处理人", "Decided by")),
+    Column("reason", ("理由", "Reason"), width="medium"),
+]
+SUMMARY_COLUMNS = [
+    Column("county", "col_county", width="medium"),
+    Column("on_time", ("按时", "On time"), "%d"),
+    Column("late", ("逾期", "Late"), "%d"),
+    Column("missing", ("未报送", "Missing"), "%d"),
+    Column("pending", ("待审核", "Pending"), "%d"),
+    Column("on_time_rate", ("报送及时率", "On-time rate"), "percent"),
+]
+
+
+def programs() -> dict[str, str]:
+    return {"rural": t("rural"), "urban": t("urban")}
+
+
+def chosen_rows(rows: pl.DataFrame, *, key: str, label: tuple[str, str]) -> pl.DataFrame:
+    """A table of months, and a picker of the ones to act on; the rows picked."""
+    show_table(rows, MONTH_COLUMNS, name=(key, key), key=key, placeholder="")
+    titles = reporting.month_titles(rows)
+    picked = st.multiselect(tr(*label), range(rows.height), format_func=titles.__getitem__, key=f"{key}-picked")
+    return rows[picked] if picked else rows.clear()
+
+
+def say(refusal: str, done: str) -> None:
+    if refusal:
+        st.error(refusal)
+    else:
+        st.success(done)
+        st.rerun()
+
+
+def pending_section(filters: Filters) -> None:
+    """待审核 and 已退回: approve the ticked months at once, or return them with a reason."""
+    st.subheader(tr("待审核", "Waiting for approval"))
+    states = data.month_states(filters.counties, filters.year)
+    waiting = reporting.in_states(states, ("pending", "returned"), names=filters.names, program_words=programs())
+    if waiting.is_empty():
+        st.info(tr(f"{filters.year}年所选县区没有待审核的月份。", f"Nothing waits for approval in {filters.year}."))
+        return
+    st.caption(
+        tr(
+            "选择月份后审核通过或退回（可一次选多个月）。上传人不能审核本人上传的月份；退回须写明理由，上传人重新上传后再审核。",
+            "Pick months, then approve or return them. Nobody approves their own upload; a return needs a reason.",
+        )
+    )
+    chosen = chosen_rows(waiting, key="approval-waiting", label=("要处理的月份", "Months to decide"))
+    approve_col, reason_col, return_col = st.columns([1, 3, 1], vertical_alignment="bottom")
+    reason = reason_col.text_input(tr("退回理由", "Reason for returning"), key="approval-reason")
+    if approve_col.button(tr("审核通过所选月份", "Approve"), type="primary", disabled=chosen.is_empty()):
+        say(approval.decide("approve", approval.slots(chosen)), tr("已审核。", "Approved."))
+    if return_col.button(tr("退回所选月份", "Return"), disabled=chosen.is_empty()):
+        say(approval.decide("return", approval.slots(chosen), reason=reason), tr("已退回。", "Returned."))
+
+
+def lock_section(filters: Filters) -> None:
+    """已审核 months to lock; 已锁定 ones an admin may unlock, with a reason."""
+    st.subheader(tr("锁定", "Locking"))
+    states = data.month_states(filters.counties, filters.year)
+    approved = reporting.in_states(states, ("approved",), names=filters.names, program_words=programs())
+    st.caption(tr("锁定后该月不再接受任何上传；只有管理员可以解锁，并须写明理由。", "A locked month takes no upload."))
+    chosen = chosen_rows(approved, key="approval-approved", label=("要锁定的月份", "Months to lock"))
+    if st.button(tr("锁定所选月份", "Lock"), disabled=chosen.is_empty()):
+        say(approval.decide("lock", approval.slots(chosen)), tr("已锁定。", "Locked."))
+    locked = reporting.in_states(states, ("locked",), names=filters.names, program_words=programs())
+    if locked.is_empty() or not approval.is_admin():
+        return
+    st.markdown(tr("**已锁定的月份**（管理员可解锁）", "**Locked months** (admins may unlock)"))
+    unlocking = chosen_rows(locked, key="approval-locked", label=("要解锁的月份", "Months to unlock"))
+    reason_col, unlock_col = st.columns([4, 1], vertical_alignment="bottom")
+    reason = reason_col.text_input(tr("解锁理由", "Reason for unlocking"), key="approval-unlock-reason")
+    if unlock_col.button(tr("解锁所选月份", "Unlock"), disabled=unlocking.is_empty()):
+        say(approval.decide("unlock", approval.slots(unlocking), reason=reason), tr("已解锁。", "Unlocked."))
+
+
+def timeliness_section(filters: Filters) -> None:
+    """Each county's months of the year: on time, late, missing or pending; due the 25th of the month after."""
+    st.subheader(tr("报送及时率", "Reporting timeliness"))
+    months = approval.timeliness(tuple(filters.counties), filters.year)
+    if months.is_empty():
+        st.info(tr("所选县区该年没有报送记录。", "No reports from the chosen counties that year."))
+        return
+    grid = reporting.grid(months, names=filters.names, program_words=programs())
+    months_shown = [Column(name, (name, name.replace("月", ""))) for name in grid.columns[1:]]
+    series = Column("series", "col_county", width="medium")
+    show_table(grid, [series, *months_shown], name=("报送", "reporting"), key="approval-grid")
+    show_table(reporting.summary(months, names=filters.names), SUMMARY_COLUMNS, name=("报送及时率", "on-time-rate"), key="approval-rate")
+    st.caption(
+        tr(
+            f"每月名册须在次月 {reporting.REPORT_DAY} 日前报送（北京时间）；「待审核」为已报送、尚未审核；空白为尚未到期。",
+            f"A month is due on the {reporting.REPORT_DAY}th of the month after (Beijing time); blank: not yet due.",
+        )
+    )
+
+
+filters = page_start("page_approval", who=UPLOADERS)
+pending_section(filters)
+lock_section(filters)
+timeliness_section(filters)

@@ -1,0 +1,112 @@
+"""The 审核 page: the uploader cannot approve their own month, a second evaluator can; a return needs a
+reason; locking, and unlocking by an admin only; reporting timeliness per county and month."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from access.roles import Actor
+from loaders.roster_store import ingest_roster
+from tests.files import make_id, write_csv
+from tests.pages.apptest import open_app
+from warehouse import read
+
+PAGE = "app_pages/data/approval.py"
+HEADER = ["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"]
+WANG = {"name": "wang", "role": "evaluator", "counties": ["370881"]}
+ZHAO = {"name": "zhao", "role": "evaluator", "counties": ["370881"]}
+
+
+@pytest.fixture
+def pending(tmp_path, warehouse):
+    """Qufu's January and February 2023, uploaded by wang: both wait for approval."""
+    for month, day in (("2023-01", "2023-01-10"), ("2023-02", "2023-02-10")):
+        rows = [["鲁城街道", make_id(sequence=1), "2", "1490", day]]
+        path = write_csv(tmp_path / f"{month}.csv", rows, header=HEADER, title=[[f"{month} 农村低保发放明细"]])
+        ingest_roster(
+            warehouse,
+            path,
+            county="370881",
+            month=month,
+            program="rural",
+            user=Actor("wang", "evaluator", frozenset({"370881"})),
+        )
+    return warehouse
+
+
+def open_approval(account: dict):
+    app = open_app(PAGE, account=account, county="370881", year="2023")
+    assert not app.exception
+    return app
+
+
+def states(engine) -> list[tuple]:
+    found = read.month_states(engine, counties=["370881"])
+    return list(found.select("month", "state", "decided_by").iter_rows())
+
+
+def test_the_uploader_cannot_approve_their_own_months(pending):
+    app = open_approval(WANG)
+    picker = app.multiselect(key="approval-waiting-picked")
+    assert picker.options == [
+        "曲阜市 · 农村低保 · 2023-02（待审核，上传 wang）",
+        "曲阜市 · 农村低保 · 2023-01（待审核，上传 wang）",
+    ]
+    picker.set_value([0, 1]).run()
+    next(button for button in app.button if button.label == "审核通过所选月份").click().run()
+    assert "由「wang」本人上传，不能由本人审核" in app.error[0].value
+    assert {state for _, state, _ in states(pending)} == {"pending"}
+
+
+def test_a_second_evaluator_approves_both_months_at_once(pending):
+    app = open_approval(ZHAO)
+    app.multiselect(key="approval-waiting-picked").set_value([0, 1]).run()
+    next(button for button in app.button if button.label == "审核通过所选月份").click().run()
+    assert not app.exception
+    assert states(pending) == [(dt.date(2023, 1, 1), "approved", "zhao"), (dt.date(2023, 2, 1), "approved", "zhao")]
+    assert "所选县区没有待审核的月份" in app.info[0].value  # after the rerun, nothing waits
+
+
+def test_a_return_needs_a_reason_and_names_it(pending):
+    app = open_approval(ZHAO)
+    app.multiselect(key="approval-waiting-picked").set_value([1]).run()
+    next(button for button in app.button if button.label == "退回所选月份").click().run()
+    assert "退回须说明理由" in app.error[0].value
+    app.text_input(key="approval-reason").set_value("鲁城街道金额有误").run()
+    next(button for button in app.button if button.label == "退回所选月份").click().run()
+    assert states(pending)[0] == (dt.date(2023, 1, 1), "returned", "zhao")
+    returned = read.month_states(pending, counties=["370881"]).row(0, named=True)
+    assert returned["reason"] == "鲁城街道金额有误"
+
+
+def test_lock_then_only_an_admin_sees_the_unlock(pending):
+    app = open_approval(ZHAO)
+    app.multiselect(key="approval-waiting-picked").set_value([0, 1]).run()
+    next(button for button in app.button if button.label == "审核通过所选月份").click().run()
+    app.multiselect(key="approval-approved-picked").set_value([0]).run()
+    next(button for button in app.button if button.label == "锁定所选月份").click().run()
+    assert states(pending)[1] == (dt.date(2023, 2, 1), "locked", "zhao")
+    assert not [button for button in open_approval(ZHAO).button if button.label == "解锁所选月份"]
+    admin = open_app(PAGE, county="370881", year="2023")
+    admin.multiselect(key="approval-locked-picked").set_value([0]).run()
+    admin.text_input(key="approval-unlock-reason").set_value("更正 2 月金额").run()
+    next(button for button in admin.button if button.label == "解锁所选月份").click().run()
+    assert states(pending)[1] == (dt.date(2023, 2, 1), "approved", "测试管理员")
+
+
+def test_reporting_timeliness_per_county_and_month(pending):
+    app = open_approval(ZHAO)
+    grid = next(frame.value for frame in app.dataframe if "1月" in frame.value.columns)
+    assert grid.iloc[0]["县区"] == "曲阜市 · 农村低保"
+    assert (grid.iloc[0]["1月"], grid.iloc[0]["2月"], grid.iloc[0]["3月"]) == ("待审核", "待审核", "未报送")
+    rate = next(frame.value for frame in app.dataframe if "报送及时率" in frame.value.columns).iloc[0]
+    assert (rate["县区"], rate["待审核"], rate["未报送"]) == ("曲阜市", 2, 10)
+
+
+def test_the_overview_names_a_county_with_months_not_reported(pending):
+    app = open_app(county="370881", year="2023")
+    assert not app.exception
+    table = app.dataframe[0].value.set_index("县区")
+    assert "未报送 10 个月" in table.loc["曲阜市", "需关注"]  # March–December 2023, all due long ago
