@@ -7,6 +7,8 @@ finds both in the 审计日志, and saves a screenshot per page to docs/screensh
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from tests.browser.server import CHROMIUM, ROOT, chromium, running_app
@@ -79,6 +81,19 @@ def settle(page) -> None:
     page.wait_for_timeout(500)
 
 
+@contextmanager
+def new_session(page, url: str, *, username: str = "browser"):
+    """A tab of its own browser context (a new Streamlit session) at `url`, with the login form filled in."""
+    tab = page.context.browser.new_page(viewport={"width": 1440, "height": 1500}, locale="zh-CN")
+    try:
+        tab.goto(url)
+        tab.get_by_label("用户名").fill(username)
+        tab.get_by_label("密码").fill(PASSWORD)
+        yield tab
+    finally:
+        tab.close()
+
+
 def no_exception(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0, page.locator("body").inner_text()[:2000]
 
@@ -116,11 +131,7 @@ def test_a_drill_down_opens_the_next_level(page):
 
 def test_a_grade_that_changes_only_on_a_reading_says_so_on_screen(server, page):
     """指标得分 for 新平 2020: 88 良 on the report's own figures; 91 优 only on a reading, said in words."""
-    tab = page.context.browser.new_page(viewport={"width": 1440, "height": 1500}, locale="zh-CN")  # a new session
-    try:
-        tab.goto(f"{server}/scores?county=530427&year=2020")
-        tab.get_by_label("用户名").fill("browser")
-        tab.get_by_label("密码").fill(PASSWORD)
+    with new_session(page, f"{server}/scores?county=530427&year=2020") as tab:
         tab.get_by_role("button", name="登录").click()
         tab.get_by_text("只按报告自身的数字重算").first.wait_for(timeout=90_000)
         settle(tab)
@@ -132,8 +143,6 @@ def test_a_grade_that_changes_only_on_a_reading_says_so_on_screen(server, page):
         tab.get_by_text("取决于解读的差异").first.scroll_into_view_if_needed()
         tab.wait_for_timeout(300)
         tab.screenshot(path=str(SHOTS / "scores_basis_differences.png"))
-    finally:
-        tab.close()
 
 
 def test_upload_a_roster_and_confirm(page, tmp_path):
@@ -161,11 +170,7 @@ def test_upload_a_roster_and_confirm(page, tmp_path):
 
 def test_a_second_account_approves_the_uploaded_month(server, page):
     """The month the last test uploaded (as 「browser」) waits on 审核; Qufu's other evaluator approves it."""
-    tab = page.context.browser.new_page(viewport={"width": 1440, "height": 1500}, locale="zh-CN")  # a new session
-    try:
-        tab.goto(f"{server}/approval?county=370881&year=2025")
-        tab.get_by_label("用户名").fill("reviewer")
-        tab.get_by_label("密码").fill(PASSWORD)
+    with new_session(page, f"{server}/approval?county=370881&year=2025", username="reviewer") as tab:
         tab.get_by_role("button", name="登录").click()
         tab.get_by_text("要处理的月份").first.wait_for(timeout=90_000)
         settle(tab)
@@ -178,8 +183,6 @@ def test_a_second_account_approves_the_uploaded_month(server, page):
         settle(tab)
         no_exception(tab)
         tab.screenshot(path=str(SHOTS / "approval_done.png"), full_page=True)
-    finally:
-        tab.close()
 
 
 def test_an_administrator_creates_an_evaluator_and_sees_the_password_once(page):
@@ -215,11 +218,7 @@ def test_the_audit_log_shows_the_upload_and_the_new_account(page):
 
 def test_a_shared_link_opens_its_page_once_logged_in(server, page):
     """A link to 保障人数 for 新平 2020, opened before logging in, shows that page and view after the login."""
-    tab = page.context.browser.new_page(viewport={"width": 1440, "height": 1200}, locale="zh-CN")  # a new session
-    try:
-        tab.goto(f"{server}/recipients?county=530427&year=2020")
-        tab.get_by_label("用户名").fill("browser")
-        tab.get_by_label("密码").fill(PASSWORD)
+    with new_session(page, f"{server}/recipients?county=530427&year=2020") as tab:
         assert tab.get_by_text("Page not found").count() == 0
         tab.get_by_role("button", name="登录").click()
         tab.get_by_role("heading", name="保障人数", exact=True).wait_for(timeout=90_000)
@@ -228,5 +227,3 @@ def test_a_shared_link_opens_its_page_once_logged_in(server, page):
         assert tab.url.split("?")[0].endswith("/recipients")
         assert "county=530427" in tab.url and "year=2020" in tab.url
         assert tab.get_by_text("新平彝族傣族自治县 · 农村").count() > 0  # the township drill-down of the linked county
-    finally:
-        tab.close()
