@@ -10,10 +10,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, insert, select
+from sqlalchemy import Connection, and_, delete, insert, select
 
 from warehouse import audit
-from warehouse.models import MonthState, Upload
+from warehouse.models import AuditEvent, MonthState, Upload
 from warehouse.vocabulary import PROGRAM_WORDS
 
 PENDING, APPROVED, LOCKED, RETURNED = "pending", "approved", "locked", "returned"
@@ -65,8 +65,19 @@ def audit_transition(
 
 def adopt_stored_months(conn: Connection) -> int:
     """Mark every stored month that has no state approved, audited: months stored before approval existed
-    are never hidden by it. Run when the warehouse is opened; returns how many it marked."""
-    return _approve_without_review(conn, _without_state(conn), by=MIGRATION, reason="审核功能启用前已入库的月份")
+    are never hidden by it. Run when the warehouse is opened, in bulk (a national warehouse adopts
+    hundreds of thousands of months at its first opening); returns how many it marked."""
+    known = select(MonthState.id).where(
+        MonthState.county_code == Upload.county_code,
+        MonthState.program == Upload.program,
+        MonthState.month == Upload.month,
+    )
+    stored = conn.execute(
+        select(Upload.id, Upload.county_code, Upload.program, Upload.month)
+        .where(Upload.kind == "roster", Upload.status == "active", ~known.exists())
+        .order_by(Upload.county_code, Upload.program, Upload.month)
+    ).all()
+    return _approve_without_review(conn, stored, by=MIGRATION, reason="审核功能启用前已入库的月份")
 
 
 def approve_demo_months(conn: Connection, *, reported_at: Callable[[Slot], dt.datetime]) -> int:
@@ -79,47 +90,54 @@ def approve_demo_months(conn: Connection, *, reported_at: Callable[[Slot], dt.da
         .where(MonthState.state == PENDING, Upload.source == "synthetic")
         .order_by(Upload.county_code, Upload.program, Upload.month)
     ).all()
-    for _, county, program, month in pending:
-        slot = Slot(county, program, month)
-        conn.execute(MonthState.__table__.update().where(where(slot)).values(reported_at=reported_at(slot)))
-    return _approve_without_review(conn, pending, by=DEMO, reason="演示数据（合成），载入时预置为已审核")
+    conn.execute(delete(MonthState).where(MonthState.upload_id.in_([row.id for row in pending])))
+    reason = "演示数据（合成），载入时预置为已审核"
+    return _approve_without_review(conn, pending, by=DEMO, reason=reason, before=PENDING, reported_at=reported_at)
 
 
-def _without_state(conn: Connection):
-    known = select(MonthState.id).where(
-        MonthState.county_code == Upload.county_code,
-        MonthState.program == Upload.program,
-        MonthState.month == Upload.month,
-    )
-    return conn.execute(
-        select(Upload.id, Upload.county_code, Upload.program, Upload.month)
-        .where(Upload.kind == "roster", Upload.status == "active", ~known.exists())
-        .order_by(Upload.county_code, Upload.program, Upload.month)
-    ).all()
-
-
-def _approve_without_review(conn: Connection, uploads, *, by: str, reason: str) -> int:
-    now = dt.datetime.now(dt.UTC)
-    for upload_id, county, program, month in uploads:
-        slot = Slot(county, program, month)
-        upload = conn.execute(select(Upload.uploaded_by, Upload.uploaded_at).where(Upload.id == upload_id)).one()
-        values = {"state": APPROVED, "decided_by": by, "decided_at": now, "reason": reason}
-        found = state_of(conn, slot)
-        if found is None:
-            conn.execute(
-                insert(MonthState).values(
-                    county_code=county,
-                    program=program,
-                    month=month,
-                    upload_id=upload_id,
-                    uploaded_by=upload.uploaded_by,
-                    uploaded_at=upload.uploaded_at,
-                    reported_at=upload.uploaded_at,
-                    **values,
-                )
+def _approve_without_review(
+    conn: Connection,
+    months,
+    *,
+    by: str,
+    reason: str,
+    before: str = "",
+    reported_at: Callable[[Slot], dt.datetime] | None = None,
+) -> int:
+    """Approved states for months that have none, and their audit events, each written in one statement."""
+    if not months:
+        return 0
+    ids = [row.id for row in months]
+    uploads = {
+        row.id: row
+        for row in conn.execute(
+            select(Upload.id, Upload.uploaded_by, Upload.uploaded_at, Upload.file_name, Upload.file_hash).where(
+                Upload.id.in_(ids)
             )
-        else:
-            conn.execute(MonthState.__table__.update().where(where(slot)).values(**values))
-        before = "（无）" if found is None else STATE_WORDS[found.state]
-        audit_transition(conn, by, "approve", slot, upload_id, f"{before} → {STATE_WORDS[APPROVED]}", reason)
-    return len(uploads)
+        )
+    }
+    now = dt.datetime.now(dt.UTC)
+    states, events = [], []
+    for upload_id, county, program, month in months:
+        slot, upload = Slot(county, program, month), uploads[upload_id]
+        slot_values = {"county_code": county, "program": program, "month": month, "upload_id": upload_id}
+        reported = reported_at(slot) if reported_at else upload.uploaded_at
+        states.append(
+            slot_values
+            | {"state": APPROVED, "uploaded_by": upload.uploaded_by, "uploaded_at": upload.uploaded_at}
+            | {"reported_at": reported, "decided_by": by, "decided_at": now, "reason": reason}
+        )
+        events.append(
+            {
+                "at": now,
+                "actor": by,
+                "action": "approve",
+                "county_code": county,
+                "file_name": upload.file_name,
+                "file_hash": upload.file_hash,
+                "detail": f"名册 {slot}：{STATE_WORDS.get(before, '（无）')} → {STATE_WORDS[APPROVED]}；理由：{reason}",
+            }
+        )
+    conn.execute(insert(MonthState), states)
+    conn.execute(insert(AuditEvent), events)
+    return len(months)
