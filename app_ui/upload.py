@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,7 @@ from app_ui.tables import Column, problem_rows
 from loaders.evaluation import parse_evaluation, store_evaluation
 from loaders.limits import check_upload
 from loaders.records import ParsedSheet
-from loaders.roster_parse import RosterRows
+from loaders.roster_parse import RosterRows, content_hash
 from loaders.roster_store import RosterReport, prepare_roster, store_roster
 from loaders.standards import parse_standards, store_standards
 from warehouse import audit
@@ -107,7 +106,7 @@ def check(
             require_upload(session.acting(), counties, file_name=name, what=KIND_LABELS_SHORT[kind])
             return Checked(kind, name, sheet=sheet)
         except Rejected as rejected:
-            file_hash = hashlib.blake2b(content, digest_size=16).hexdigest()
+            file_hash = content_hash(content)  # the upload log's fingerprint: a refused file reads as the same file
             # The page reruns on every click while the file stays chosen: one rejection, one entry.
             seen = st.session_state.setdefault("_audited_rejections", set())
             if (file_hash, kind, county, month, program) not in seen:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from loaders.roster_parse import file_hash
 from tests.files import make_id, write_csv
 from tests.pages.apptest import open_app, table
 from warehouse import audit, read
@@ -62,7 +63,8 @@ def test_a_bad_roster_shows_every_problem_and_stores_nothing(tmp_path, warehouse
     assert not [button for button in app.button if button.key == "confirm"]
     assert stored_rows(warehouse) == 0
     app.run().run()  # reruns with the same file chosen are the same rejection, logged once
-    assert audit.events(warehouse, action="reject").height == 1
+    (rejection,) = audit.events(warehouse, action="reject").iter_rows(named=True)
+    assert rejection["file_hash"] == file_hash(bad)  # the upload log's fingerprint: the same file reads as one
 
 
 def test_a_good_roster_is_reported_then_stored_on_confirmation(tmp_path, warehouse):
