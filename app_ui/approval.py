@@ -41,7 +41,8 @@ def decide(action: str, chosen: list[Slot], *, reason: str = "") -> str:
 
 def timeliness(counties: tuple[str, ...], year: int) -> pl.DataFrame:
     """Each month of the year, for the chosen counties: on time, late, missing or pending."""
-    return reporting.reporting(data.month_states(counties, year), today=dt.date.today(), year=year)
+    days = data.report_days()
+    return reporting.reporting(data.month_states(counties, year), today=dt.date.today(), year=year, days=days)
 
 
 def is_admin() -> bool:

@@ -68,6 +68,7 @@ findings = cached(read.findings, "counties", "year", "month")
 finding_counts = cached(read.finding_counts, "counties", "year")
 household_rows = cached(read.household_rows, "county", "program", "month")
 month_states = cached(read.month_states, "counties", "year")  # approval state of each county × programme × month
+report_days = cached(read.report_days)  # counties due on another day than the 25th
 recheck = cached(check_by_id, "evaluation_id")  # the evaluation re-checked against its rubric (rubrics.check)
 
 

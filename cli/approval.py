@@ -97,7 +97,7 @@ def status(county: str | None, year: int | None, as_json: bool) -> None:
     if states.is_empty():
         raise click.ClickException("没有已上传的名册月份")
     year = year or max(states["month"]).year
-    months = reporting.reporting(states, today=dt.date.today(), year=year)
+    months = reporting.reporting(states, today=dt.date.today(), year=year, days=read.report_days(engine))
     counties = reporting.summary(months, names=read.county_names(engine))
     if as_json:
         click.echo(json.dumps(_as_json(year, months, counties), ensure_ascii=False, indent=2))
@@ -111,7 +111,7 @@ def _as_json(year: int, months, counties) -> dict:
 
     return {
         "year": year,
-        "due_day": reporting.REPORT_DAY,
+        "due_day": reporting.REPORT_DAY,  # a county's own day, where the registry gives one, is in each month's "due"
         "counties": [{key: shown(value) for key, value in row.items()} for row in counties.iter_rows(named=True)],
         "months": [{key: shown(value) for key, value in row.items()} for row in months.iter_rows(named=True)],
     }

@@ -24,13 +24,14 @@ COUNTIES = HeaderSpec(
         Field("province", "省份", ("省份", "省")),
         Field("prefecture", "地市", ("地市", "市", "地级市")),
         Field("deadline_day", "发放截止日", ("发放截止日", "截止日", "发放期限")),
+        Field("report_day", "报送截止日", ("报送截止日", "名册报送截止日")),
         Field("township_code", "乡镇代码", ("乡镇代码", "乡镇编码")),
         Field("township", "乡镇名称", ("乡镇名称", "乡镇", "街道")),
         Field("source", "数据来源", ("数据来源",)),
         Field("note", "备注", ("备注", "说明")),
     ]
 )
-_COUNTY_LEVEL = ("name", "short_names", "province", "prefecture", "deadline_day")
+_COUNTY_LEVEL = ("name", "short_names", "province", "prefecture", "deadline_day", "report_day")
 
 
 def ingest_counties(engine: Engine, path: Path, *, user: Actor | str, display_name: str | None = None) -> int:
@@ -41,11 +42,12 @@ def ingest_counties(engine: Engine, path: Path, *, user: Actor | str, display_na
         pl.col(_COUNTY_LEVEL).forward_fill().over("code"), pl.col("source").fill_null("upload")
     )
     records.required("code", "name")
-    records.numbers("deadline_day", integer=True)
+    records.numbers("deadline_day", "report_day", integer=True)
     records.choice("source", SOURCES)
-    bad_day = pl.col("deadline_day").is_not_null() & ~pl.col("deadline_day").is_between(1, 31)
-    for sheet, row in records.frame.filter(bad_day).select("sheet", "row").iter_rows():
-        records.problem(sheet, row, "deadline_day", "截止日应在 1 到 31 之间")
+    for day, highest in (("deadline_day", 31), ("report_day", 28)):  # 28: every following month has the day
+        bad_day = pl.col(day).is_not_null() & ~pl.col(day).is_between(1, highest)
+        for sheet, row in records.frame.filter(bad_day).select("sheet", "row").iter_rows():
+            records.problem(sheet, row, day, f"截止日应在 1 到 {highest} 之间")
     records.check()
     frame = records.frame
     counties = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlmodel import SQLModel
 
 from warehouse import (
@@ -63,6 +63,7 @@ def init_warehouse(engine: Engine) -> None:
         elif engine.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite leaves DDL outside a transaction
         SQLModel.metadata.create_all(conn)
+        _add_missing_columns(conn)
         # create_all makes a missing table with its indexes, but adds no index to a table that exists:
         # a warehouse made by an older version gets the indexes added since here.
         for table in SQLModel.metadata.sorted_tables:
@@ -72,6 +73,17 @@ def init_warehouse(engine: Engine) -> None:
             conn.execute(text(statement))
         # Months stored before approval existed are approved here, once, and the audit log says so.
         month_states.adopt_stored_months(conn)
+
+
+def _add_missing_columns(conn) -> None:
+    """A warehouse made by an older version gets the nullable columns added since (create_all adds none)."""
+    tables = inspect(conn)
+    for table in SQLModel.metadata.sorted_tables:
+        present = {column["name"] for column in tables.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present and column.nullable and column.server_default is None:
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
 
 
 def open_warehouse(settings: Settings | None = None) -> Engine:

@@ -23,6 +23,7 @@ class County(SQLModel, table=True):
     province: str = ""
     prefecture: str = ""
     deadline_day: int | None = None  # None: month end
+    report_day: int | None = None  # the day of the following month a roster is due (报送截止); None: the 25th
     source: str = "upload"
     note: str = ""
 

@@ -79,6 +79,13 @@ def counties(engine: Engine, *, codes: list[str] | None = None) -> pl.DataFrame:
     return frame(engine, query, {"deadline_day": pl.Int64})
 
 
+def report_days(engine: Engine) -> dict[str, int]:
+    """Counties whose rosters are due on another day of the following month than the 25th: code → day."""
+    query = select(County.code, County.report_day).where(County.report_day.is_not(None))
+    with engine.connect() as conn:
+        return dict(conn.execute(query).all())
+
+
 def county_registry(engine: Engine) -> pl.DataFrame:
     """The registry as the administrator sees it: every county's details and how many townships it lists."""
     townships = select(Township.county_code, func.count().label("townships")).group_by(Township.county_code).subquery()

@@ -1,6 +1,7 @@
 """Reporting timeliness (报送及时率): each county × programme × month as on time, late, missing or pending.
 
-A month is due on the 25th of the following month (`REPORT_DAY`), Beijing time. It is *pending*
+A month is due on the 25th of the following month (`REPORT_DAY`), Beijing time, unless the county
+registry gives the county another day (报送截止日). It is *pending*
 while it waits for approval (待审核, 已退回); otherwise *on time* or *late* by when it was first
 reported; *missing* when its due day has passed and nothing was uploaded — for every programme a
 county reports, from its first reported month of the year shown.
@@ -35,11 +36,15 @@ def due(month: dt.date, day: int = REPORT_DAY) -> dt.date:
     return following.replace(day=day)
 
 
-def reporting(states: pl.DataFrame, *, today: dt.date, year: int, day: int = REPORT_DAY) -> pl.DataFrame:
-    """Every month of `year` each county × programme in `states` reports, with its state and timeliness."""
+def reporting(
+    states: pl.DataFrame, *, today: dt.date, year: int, days: dict[str, int] | None = None
+) -> pl.DataFrame:
+    """Every month of `year` each county × programme in `states` reports, with its state and timeliness;
+    `days`: the counties whose rosters are due on another day than the 25th."""
     rows = []
     known = {(r["county_code"], r["program"], r["month"]): r for r in states.iter_rows(named=True)}
     for county, program in sorted({(county, program) for county, program, _ in known}):
+        day = (days or {}).get(county, REPORT_DAY)
         months = [month for c, p, month in known if (c, p) == (county, program) and month.year == year]
         if not months:
             continue
