@@ -43,11 +43,3 @@ def timeliness(counties: tuple[str, ...], year: int) -> pl.DataFrame:
     """Each month of the year, for the chosen counties: on time, late, missing or pending."""
     days = data.report_days()
     return reporting.reporting(data.month_states(counties, year), today=dt.date.today(), year=year, days=days)
-
-
-def is_admin() -> bool:
-    return session.is_admin()
-
-
-def may_decide(county: str) -> bool:
-    return approval.may_approve(session.acting(), county)

@@ -37,6 +37,11 @@ def same(a: float | None, b: float | None) -> bool:
     return a is not None and b is not None and abs(a - b) <= TOLERANCE
 
 
+def differs(reported: float | None, recomputed: float | None) -> bool:
+    """Both are there and not the same to the cent (a missing score differs from nothing)."""
+    return reported is not None and recomputed is not None and abs(reported - recomputed) > TOLERANCE
+
+
 def score_rule(rule: Rule, facts: Facts, actual: str, reported: float | None) -> Scored:
     """Score a computable rule (or a manual one: the report's score stands) for this evaluation."""
     if rule.kind == "parts":

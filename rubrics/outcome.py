@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from rubrics.leaf import BASES, BASIS_WORDS, TOLERANCE
+from rubrics.leaf import BASES, BASIS_WORDS, differs
 
 ALL_BASES = frozenset(BASES)
 # The totals a check gives: as reported, then with the differences of each basis taken.
@@ -79,7 +79,7 @@ class Line:
 
     @property
     def differs(self) -> bool:
-        return _differs(self.reported, self.recomputed) or _differs(self.reported, self.report_basis)
+        return differs(self.reported, self.recomputed) or differs(self.reported, self.report_basis)
 
 
 @dataclass
@@ -226,10 +226,6 @@ class EvaluationCheck:
             "points": pl.Float64,
         }
         return pl.DataFrame([{name: found[name] for name in columns} for found in self.missed_targets], schema=columns)
-
-
-def _differs(reported: float | None, recomputed: float | None) -> bool:
-    return reported is not None and recomputed is not None and abs(reported - recomputed) > TOLERANCE
 
 
 def _inputs_text(inputs: dict[str, object]) -> str:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import polars as pl
 
 from rubrics.engine import Tally, tally
-from rubrics.leaf import LeafCheck, Scored, check_leaf, same
+from rubrics.leaf import TOLERANCE, LeafCheck, Scored, check_leaf, differs, same
 from rubrics.metrics import Facts
 from rubrics.model import RULE_LABELS, Indicator, Rubric
 from rubrics.outcome import TOTALS, Difference, EvaluationCheck, Line
 from rubrics.rules import possible_scores, rounded
 from rubrics.targets import Target
 
-TOLERANCE = 0.005
 TOTAL = "合计"
 GRADE = "等级"
 ORDER = ("report_basis", "report_and_readings", "report_and_warehouse", "all")
@@ -195,11 +194,11 @@ class Recheck:
 
     def _group_difference(self, key: str, reported, by_basis: dict, rule: str, children) -> None:
         """A subtotal or total that differs, resting on the first basis under which it differs."""
-        changed = next((name for name in ORDER if _differs(reported, by_basis[name])), None)
+        changed = next((name for name in ORDER if differs(reported, by_basis[name])), None)
         if changed is None:
             return
         basis = {"report_basis": "report", "report_and_readings": "reading"}.get(changed, "warehouse")
-        if changed == "all" and not _differs(reported, by_basis["report_and_warehouse"]):
+        if changed == "all" and not differs(reported, by_basis["report_and_warehouse"]):
             basis = "reading"  # only readings and warehouse together move it: the reading is the weaker claim named
         inputs = {child.name: self.tallies[changed].so_far[child.key] for child in children}
         synthetic = basis == "warehouse" and self.facts.synthetic_rosters
@@ -307,10 +306,6 @@ class Recheck:
             parent = found.path[:-1]
             found = self.rubric.by_key.get("/".join(parent)) if parent else None
         return found
-
-
-def _differs(reported: float | None, recomputed: float | None) -> bool:
-    return reported is not None and recomputed is not None and abs(reported - recomputed) > TOLERANCE
 
 
 def _other_words(leaf: LeafCheck) -> str:

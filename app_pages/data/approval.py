@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from app_ui import approval, data
+from app_ui import approval, data, session
 from app_ui.filters import UPLOADERS, Filters, page_start
 from app_ui.i18n import t, tr
 from app_ui.tables import Column, Drawn, show_table
@@ -81,7 +81,7 @@ def lock_section(filters: Filters) -> None:
     if st.button(tr("锁定所选月份", "Lock"), disabled=chosen.is_empty()):
         say(approval.decide("lock", approval.slots(chosen)), tr("已锁定。", "Locked."))
     locked = reporting.in_states(states, ("locked",), names=filters.names, program_words=programs())
-    if locked.is_empty() or not approval.is_admin():
+    if locked.is_empty() or not session.is_admin():
         return
     st.markdown(tr("**已锁定的月份**（管理员可解锁）", "**Locked months** (admins may unlock)"))
     unlocking = chosen_rows(locked, key="approval-locked", label=("要解锁的月份", "Months to unlock"))

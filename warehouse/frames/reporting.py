@@ -13,9 +13,10 @@ import datetime as dt
 
 import polars as pl
 
+from warehouse.month_states import STATE_WORDS
+
 REPORT_DAY = 25
 BEIJING = dt.timedelta(hours=8)  # China Standard Time, no daylight saving
-STATE_WORDS = {"pending": "待审核", "approved": "已审核", "locked": "已锁定", "returned": "已退回"}
 TIMELINESS_WORDS = {"on_time": "按时", "late": "逾期", "missing": "未报送", "pending": "待审核"}
 COLUMNS = {
     "county_code": pl.String,
@@ -36,9 +37,7 @@ def due(month: dt.date, day: int = REPORT_DAY) -> dt.date:
     return following.replace(day=day)
 
 
-def reporting(
-    states: pl.DataFrame, *, today: dt.date, year: int, days: dict[str, int] | None = None
-) -> pl.DataFrame:
+def reporting(states: pl.DataFrame, *, today: dt.date, year: int, days: dict[str, int] | None = None) -> pl.DataFrame:
     """Every month of `year` each county × programme in `states` reports, with its state and timeliness;
     `days`: the counties whose rosters are due on another day than the 25th."""
     rows = []
