@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, Engine, insert, update
 
 from access.roles import ADMIN, EVALUATOR, Actor, as_actor
+from warehouse import versions
 from warehouse.errors import Problem, Refused, Rejected
 from warehouse.models import MonthState
 from warehouse.month_states import (
@@ -97,13 +98,18 @@ def _move(
             raise ApprovalRefused("；".join(problems) + "。未做任何更改")
         now = dt.datetime.now(dt.UTC)
         for slot, state in found.items():
+            values = {"state": to, "decided_by": actor.name, "decided_at": now, "reason": reason.strip()}
+            if action == "approve":
+                values["approved_upload_id"] = state.upload_id
             moved = conn.execute(
                 update(MonthState)
                 .where(where(slot), MonthState.state == state.state, MonthState.upload_id == state.upload_id)
-                .values(state=to, decided_by=actor.name, decided_at=now, reason=reason.strip())
+                .values(**values)
             ).rowcount
             if moved == 0:  # someone else moved it since we read it: the whole batch is refused
                 raise ApprovalRefused(f"{slot} 刚被他人处理，请刷新后再试。未做任何更改")
+            if action == "approve":  # leadership sees this version from now on
+                versions.promote(conn, slot, state.upload_id, state.approved_upload_id)
             change = f"{STATE_WORDS[state.state]} → {STATE_WORDS[to]}"
             audit_transition(conn, actor.name, action, slot, state.upload_id, change, reason)
     return sorted(found)

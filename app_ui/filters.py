@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_ui import data, session
 from app_ui.i18n import Label, label, t, tr
+from warehouse.frames import marks
 
 PROGRAMS = ("", "rural", "urban")  # "": both
 MANY_COUNTIES = 20  # past this a chart of every county is unreadable and slow: pages start with a few
@@ -20,6 +21,7 @@ class Filters:
     program: str | None  # None: both programmes
     year: int | None
     names: dict[str, str]  # county code → name, for labels
+    pending: bool = False  # show the versions waiting for approval (marked 待审核) where there are
 
 
 def default_counties(names: dict[str, str]) -> list[str]:
@@ -41,6 +43,7 @@ def _from_url(names: dict[str, str], years: list[int]) -> dict[str, object]:
         "counties": counties or default_counties(names),
         "program": params.get("program") if params.get("program") in PROGRAMS else "",
         "year": int(year) if year.isdigit() and int(year) in years else (max(years) if years else None),
+        "pending": params.get("pending") == "1",
     }
 
 
@@ -99,10 +102,14 @@ def sidebar_filters() -> Filters:
             if years
             else None
         )
+        pending = st.toggle(
+            t("show_pending"), key="pending", help=t("show_pending_help"), on_change=_remember, args=("pending",)
+        )
     st.query_params.update(
         {"county": ",".join(counties), "program": program, "year": str(year or ""), "lang": language}
+        | {"pending": "1" if pending else ""}
     )
-    return Filters(counties=tuple(counties), program=program or None, year=year, names=names)
+    return Filters(counties=tuple(counties), program=program or None, year=year, names=names, pending=pending)
 
 
 def _remember(key: str) -> None:
@@ -142,3 +149,9 @@ def page_start(
         st.info(label(no_year))
         st.stop()
     return filters
+
+
+def pending_note(frame, filters: Filters) -> None:
+    """Name the county-months on the page that wait for approval (shown only with the toggle on)."""
+    if filters.pending and (months := marks.pending_months(frame, names=filters.names)):
+        st.warning(t("pending_months").format(months=tr("、", ", ").join(months)), icon=":material/pending:")

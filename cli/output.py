@@ -24,12 +24,15 @@ _MONTH_FIELDS = (
 )
 
 
-def county_summary(engine: Engine, *, county: str, program: str | None, year: int | None) -> dict | None:
-    """Gather a county's months, standards and evaluations; None for a county not in the registry."""
+def county_summary(
+    engine: Engine, *, county: str, program: str | None, year: int | None, pending: bool = False
+) -> dict | None:
+    """Gather a county's months (approved, or with `pending` those waiting for approval too), standards and
+    evaluations; None for a county not in the registry."""
     registry = read.counties(engine, codes=[county])
     if registry.is_empty():
         return None
-    months = read.monthly_totals(engine, counties=[county], program=program, year=year)
+    months = read.monthly_totals(engine, counties=[county], program=program, year=year, pending=pending)
     standards = read.standards(engine, counties=[county], program=program)
     evaluations = read.evaluations(engine, counties=[county], program=program, year=year)
     level1 = read.indicator_scores(engine, evaluation_ids=evaluations["id"].to_list(), depth=1)
@@ -38,7 +41,7 @@ def county_summary(engine: Engine, *, county: str, program: str | None, year: in
         "months": [
             {"month": month_label(row["month"]), "program": row["program"]}
             | {name: (round(row[name], 2) if name == "amount" else row[name]) for name in _MONTH_FIELDS}
-            | {"source": row["source"]}
+            | {"source": row["source"], "pending": bool(row["pending"])}
             for row in months.iter_rows(named=True)
         ],
         "standards": [
@@ -76,6 +79,7 @@ def findings_json(frame: pl.DataFrame) -> list[dict]:
             "month": month_label(row["month"]),
             "row": row["row"],
             "detail": row["detail"],
+            "pending": bool(row["pending"]),
         }
         | ({"sheet": row["sheet"]} if row["sheet"] else {})
         for row in frame.iter_rows(named=True)

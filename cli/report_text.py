@@ -20,8 +20,9 @@ def summary_text(summary: dict) -> str:
         households, on_time = month["households"], month["on_time_households"]
         share = f"{on_time / households:.1%}" if households else "—"
         figures = (f"{households:,}", f"{month['persons']:,}", f"{month['amount']:,.2f}", f"{on_time:,}", share)
-        months.append((month["month"], _program(month["program"]), *figures))
-    lines += _table(months, align="llrrrrr") if summary["months"] else ["没有月度数据"]
+        label = month["month"] + ("（待审核）" if month["pending"] else "")
+        months.append((label, _program(month["program"]), *figures))
+    lines += _table(months, align="llrrrrr") if summary["months"] else ["没有已审核的月度数据"]
     if summary["standards"]:
         standards = [("执行日期", "项目", "类别", "元/人·月", "文件")]
         for standard in summary["standards"]:
@@ -55,7 +56,8 @@ def findings_text(findings: pl.DataFrame, *, county: str, month: dt.date | None)
             row = f"{finding['sheet']} {row}"
         masked = finding["id_masked"] or "—"
         kind = FINDING_WORDS.get(finding["kind"], finding["kind"])
-        rows.append((kind, month_label(finding["month"]), row, masked, finding["detail"]))
+        month = month_label(finding["month"]) + ("（待审核）" if finding["pending"] else "")
+        rows.append((kind, month, row, masked, finding["detail"]))
     return "\n".join([f"{scope} 共 {findings.height:,} 条发现", "", *_table(rows, align="llrll")])
 
 

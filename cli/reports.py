@@ -15,14 +15,21 @@ from loaders.values import parse_month
 from warehouse import read
 from warehouse.db import open_warehouse
 
+PENDING_OPTION = click.option(
+    "--pending",
+    is_flag=True,
+    help="Show the versions waiting for approval (marked 待审核) where there are; approved data only without it.",
+)
 
-@main.command(help="A county's months, standards and evaluations.")
+
+@main.command(help="A county's approved months, standards and evaluations.")
 @click.option("--county", required=True)
 @click.option("--program", type=click.Choice(["rural", "urban"]))
 @click.option("--year", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a text report.")
-def summary(county: str, program: str | None, year: int | None, as_json: bool) -> None:
-    data = county_summary(open_warehouse(), county=county, program=program, year=year)
+@PENDING_OPTION
+def summary(county: str, program: str | None, year: int | None, as_json: bool, pending: bool) -> None:
+    data = county_summary(open_warehouse(), county=county, program=program, year=year, pending=pending)
     if data is None:
         click.echo(f"县区代码 {county} 不在县区名录中（先运行 dibao demo 或 dibao ingest counties）", err=True)
         sys.exit(1)
@@ -33,14 +40,15 @@ def summary(county: str, program: str | None, year: int | None, as_json: bool) -
 @click.option("--county", required=True)
 @click.option("--month", help="YYYY-MM")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a text report.")
-def findings(county: str, month: str | None, as_json: bool) -> None:
+@PENDING_OPTION
+def findings(county: str, month: str | None, as_json: bool, pending: bool) -> None:
     month_date: dt.date | None = None
     if month:
         month_date = parse_month(month)
         if month_date is None:
             click.echo(f"月份「{month}」无法识别，应写作 YYYY-MM", err=True)
             sys.exit(1)
-    frame = read.findings(open_warehouse(), counties=[county], month=month_date)
+    frame = read.findings(open_warehouse(), counties=[county], month=month_date, pending=pending)
     if as_json:
         click.echo(json.dumps(findings_json(frame), ensure_ascii=False, indent=2))
     else:

@@ -31,6 +31,7 @@ from rubrics.load import library
 from warehouse import audit
 from warehouse.bulk import insert_frame
 from warehouse.models import CHANGE_FIGURES, FIGURES, County, Evaluation, Upload
+from warehouse.month_states import APPROVED, DEMO, DEMO_REASON
 from warehouse.vocabulary import PROGRAM_WORDS
 
 FIRST_CODE = 800_001  # no real county-level code starts with 8
@@ -96,7 +97,7 @@ def build_scale(
     present = _present(engine, [place.code for place in places])
     missing = [place for place in places if place.code not in present]
     template = indicator_template()
-    totals = dict.fromkeys(("upload", "monthly_figure", "finding", "evaluation", "indicator_score"), 0)
+    totals = dict.fromkeys(("upload", "monthly_figure", "month_state", "finding", "evaluation", "indicator_score"), 0)
     for start in range(0, len(missing), BATCH):
         batch = missing[start : start + BATCH]
         written = _write_batch(engine, batch, years=years, template=template, user=user)
@@ -107,7 +108,8 @@ def build_scale(
             engine,
             actor=user,
             action="demo_scale",
-            detail=f"{len(missing)} 个演示县区，{years.start}–{years.stop - 1} 年",
+            detail=f"{len(missing)} 个演示县区，{years.start}–{years.stop - 1} 年；"
+            f"{totals['month_state']:,} 个月份预置为已审核（{DEMO}，合成数据，无人审核）",
         )
     seconds = time.perf_counter() - started
     return (
@@ -162,6 +164,7 @@ def _write_batch(
                 .rename({"id": "upload_id"})
                 .drop("standard"),
             ),
+            "month_state": insert_frame(conn, "month_state", month_state_rows(uploads)),
             "finding": insert_frame(conn, "finding", found),
             "evaluation": insert_frame(conn, "evaluation", evaluations.drop("quality")),
             "indicator_score": insert_frame(conn, "indicator_score", indicator_rows(evaluations, template)),
@@ -352,6 +355,25 @@ def upload_rows(figures: pl.DataFrame, *, first_id: int, user: str) -> pl.DataFr
         uploaded_by=pl.lit(user),
         status=pl.lit("active"),
         source=pl.lit(SOURCE),
+    )
+
+
+def month_state_rows(uploads: pl.DataFrame) -> pl.DataFrame:
+    """Each synthetic month approved by 「演示数据」 (no person reviewed it, and the audit line says so),
+    reported when its upload is dated."""
+    return uploads.select(
+        "county_code",
+        "program",
+        "month",
+        pl.lit(APPROVED).alias("state"),
+        pl.col("id").alias("upload_id"),
+        pl.col("id").alias("approved_upload_id"),
+        "uploaded_by",
+        "uploaded_at",
+        pl.col("uploaded_at").alias("reported_at"),
+        pl.lit(DEMO).alias("decided_by"),
+        pl.col("uploaded_at").alias("decided_at"),
+        pl.lit(DEMO_REASON).alias("reason"),
     )
 
 

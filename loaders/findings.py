@@ -10,7 +10,7 @@ import datetime as dt
 
 import polars as pl
 
-from loaders.values import month_end
+from warehouse.figures import month_end
 
 _COLUMNS = ("kind", "sheet", "row", "id_masked", "detail")
 

@@ -6,7 +6,7 @@
     slot   = resolve_slot(...)          # county, programme and month from caller, columns or title
 
 Findings and figures, which need the warehouse, are in `loaders.findings` and
-`loaders.figures`; storing is `loaders.roster_store`.
+`warehouse.figures`; storing is `loaders.roster_store`.
 """
 
 from __future__ import annotations

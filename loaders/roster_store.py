@@ -12,20 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, String, any_, bindparam, delete, select, update
+from sqlalchemy import Connection, Engine, String, any_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from access.approval import record_upload, require_unlocked
 from access.roles import Actor, require_upload
-from loaders import figures as figure_rules
 from loaders import findings as finding_rules
 from loaders.log import storing_file
 from loaders.roster_parse import CountyInfo, RosterRows, read_roster
-from loaders.values import deadline as deadline_for
-from warehouse import idkeys, partitions
+from warehouse import figures as figure_rules
+from warehouse import idkeys, partitions, versions
 from warehouse.bulk import insert_frame
-from warehouse.models import County, Finding, HouseholdMonth, MonthlyFigure, Standard, Upload
-from warehouse.month_states import Slot
+from warehouse.figures import deadline as deadline_for
+from warehouse.models import County, Finding, HouseholdMonth, HouseholdReview, MonthlyFigure, Standard, Upload
+from warehouse.month_states import Slot, state_of
 from warehouse.settings import Settings, current_user, get_settings
 
 
@@ -158,7 +158,8 @@ def store_roster(engine: Engine, roster: RosterRows, *, user: Actor | str, sourc
             report = _evaluate(conn, roster, exclude_upload=upload_id)
             if report.unchanged:
                 raise _Unchanged(report)
-            _replace(conn, roster, report, upload_id=upload_id, source=source)
+            approved_id = state.approved_upload_id if (state := state_of(conn, slot)) else None
+            _replace(conn, roster, report, upload_id=upload_id, source=source, approved_id=approved_id)
             record_upload(conn, slot, upload_id=upload_id, by=actor.name)
             report.upload_id = upload_id
             storing.record(
@@ -183,7 +184,7 @@ def _active_version(conn: Connection, roster: RosterRows, exclude_upload: int | 
     )
     if exclude_upload is not None:
         query = query.where(Upload.id != exclude_upload)
-    found = conn.execute(query).first()
+    found = conn.execute(query.order_by(Upload.id.desc()).limit(1)).first()  # the newest of the live versions
     return StoredVersion(*found) if found else None
 
 
@@ -198,12 +199,7 @@ def _evaluate(conn: Connection, roster: RosterRows, exclude_upload: int | None =
         month=roster.month,
         deadline=deadline,
     )
-    previous_month = _neighbour(conn, roster, before=True)
-    previous = (
-        figure_rules.households(_households(conn, roster.county.code, roster.program, previous_month))
-        if previous_month
-        else None
-    )
+    previous = versions.previous_households(conn, _slot(roster))
     figures = figure_rules.month_figures(rows, deadline=deadline, previous=previous)
     firsts = figure_rules.households(rows)
     return RosterReport(
@@ -253,77 +249,39 @@ def _elsewhere(conn: Connection, roster: RosterRows) -> pl.DataFrame:
     return pl.read_database(query, conn, schema_overrides={"household_key": pl.String, "county_name": pl.String})
 
 
-def _neighbour(conn: Connection, roster: RosterRows, *, before: bool) -> dt.date | None:
-    column = HouseholdMonth.month
-    query = select(column).where(
-        HouseholdMonth.county_code == roster.county.code, HouseholdMonth.program == roster.program
-    )
-    query = (
-        query.where(column < roster.month).order_by(column.desc())
-        if before
-        else query.where(column > roster.month).order_by(column)
-    )
-    return conn.execute(query.limit(1)).scalar()
+def _slot(roster: RosterRows) -> Slot:
+    return Slot(roster.county.code, roster.program, roster.month)
 
 
-_HOUSEHOLD_SCHEMA = {
-    "household_key": pl.String,
-    "township": pl.String,
-    "category": pl.String,
-    "persons": pl.Int32,
-    "amount_fen": pl.Int64,
-    "paid_on": pl.Date,
-    "sheet": pl.String,
-    "row": pl.Int64,
-    "upload_id": pl.Int64,
-}
-
-
-def _households(conn: Connection, county: str, program: str, month: dt.date) -> pl.DataFrame:
-    """One stored month's rows in file order, as month_figures expects them."""
-    query = (
-        select(*(getattr(HouseholdMonth, name) for name in _HOUSEHOLD_SCHEMA))
-        .where(HouseholdMonth.county_code == county, HouseholdMonth.program == program, HouseholdMonth.month == month)
-        .order_by(HouseholdMonth.position)
-    )
-    return pl.read_database(query, conn, schema_overrides=_HOUSEHOLD_SCHEMA)
-
-
-def _replace(conn: Connection, roster: RosterRows, report: RosterReport, *, upload_id: int, source: str) -> None:
-    slot = {"county_code": roster.county.code, "program": roster.program, "month": roster.month}
-    if report.replaces is not None:
-        old = report.replaces.upload_id
-        conn.execute(
-            delete(HouseholdMonth).where(*(getattr(HouseholdMonth, name) == value for name, value in slot.items()))
-        )
-        for table in (MonthlyFigure, Finding):
-            conn.execute(delete(table).where(table.upload_id == old))
-        conn.execute(update(Upload).where(Upload.id == old).values(status="replaced"))
+def _replace(
+    conn: Connection, roster: RosterRows, report: RosterReport, *, upload_id: int, source: str, approved_id: int | None
+) -> None:
+    """Store the roster as the month's newest version. A version not yet approved that it replaces is
+    dropped; an approved one stays, what leadership sees, until this one is approved (versions.promote)."""
+    slot = _slot(roster)
+    newest = report.replaces.upload_id if report.replaces else None
+    if newest is not None and newest != approved_id:
+        versions.drop(conn, slot, newest)
+    table = HouseholdMonth if approved_id is None else HouseholdReview
     households = roster.rows.select(
-        *(pl.lit(value).alias(name) for name, value in slot.items()),
+        pl.lit(slot.county).alias("county_code"),
+        pl.lit(slot.program).alias("program"),
+        pl.lit(slot.month).alias("month"),
         pl.int_range(pl.len(), dtype=pl.Int64).alias("position"),
         pl.lit(upload_id).alias("upload_id"),
-        "sheet",
-        "row",
-        "township",
-        "village",
-        "household_key",
-        "id_masked",
-        "id_valid",
-        "persons",
-        "category",
-        "standard",
-        "amount_fen",
-        "paid_on",
+        *versions.ROW_COLUMNS,
     )
-    insert_frame(conn, HouseholdMonth.__tablename__, households)
-    insert_frame(conn, MonthlyFigure.__tablename__, _with_slot(report.figures, upload_id, slot, source=source))
+    insert_frame(conn, table.__tablename__, households)
+    figures = versions.figure_rows(report.figures, upload_id, slot, source=source)
+    insert_frame(conn, MonthlyFigure.__tablename__, figures)
     insert_frame(
         conn,
         Finding.__tablename__,
         report.findings.select(
             pl.lit(upload_id).alias("upload_id"),
-            *(pl.lit(value).alias(name) for name, value in slot.items()),
+            pl.lit(slot.county).alias("county_code"),
+            pl.lit(slot.program).alias("program"),
+            pl.lit(slot.month).alias("month"),
             "kind",
             "sheet",
             "row",
@@ -336,7 +294,7 @@ def _replace(conn: Connection, roster: RosterRows, report: RosterReport, *, uplo
         .where(Upload.id == upload_id)
         .values(
             status="active",
-            replaces_id=report.replaces.upload_id if report.replaces else None,
+            replaces_id=newest,
             rows_read=roster.rows_read,
             rows_stored=households.height,
             households=report.households,
@@ -345,31 +303,5 @@ def _replace(conn: Connection, roster: RosterRows, report: RosterReport, *, uplo
             findings=report.findings.height,
         )
     )
-    _refresh_following_month(conn, roster)
-
-
-def _with_slot(figures: pl.DataFrame, upload_id: int, slot: dict, *, source: str) -> pl.DataFrame:
-    return figures.select(
-        pl.lit(upload_id).alias("upload_id"),
-        *(pl.lit(value).alias(name) for name, value in slot.items()),
-        pl.all(),
-        pl.lit(source).alias("source"),
-    )
-
-
-def _refresh_following_month(conn: Connection, roster: RosterRows) -> None:
-    """The next stored month's new and exited households now compare with this month."""
-    following = _neighbour(conn, roster, before=False)
-    if following is None:
-        return
-    code, program = roster.county.code, roster.program
-    rows = _households(conn, code, program, following)
-    upload_id, source = conn.execute(
-        select(Upload.id, Upload.source).where(Upload.id == int(rows["upload_id"][0]))
-    ).one()
-    deadline = deadline_for(following, county_registry(conn)[code].deadline_day)
-    previous = figure_rules.households(_households(conn, code, program, roster.month))
-    figures = figure_rules.month_figures(rows, deadline=deadline, previous=previous)
-    conn.execute(delete(MonthlyFigure).where(MonthlyFigure.upload_id == upload_id))
-    slot = {"county_code": code, "program": program, "month": following}
-    insert_frame(conn, MonthlyFigure.__tablename__, _with_slot(figures, upload_id, slot, source=source))
+    if table is HouseholdMonth:  # the rows the next month compares with changed
+        versions.refresh_following(conn, slot)

@@ -101,19 +101,6 @@ def month_label(month: dt.date) -> str:
     return f"{month.year:04d}-{month.month:02d}"
 
 
-def month_end(month: dt.date) -> dt.date:
-    following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
-
-
-def deadline(month: dt.date, deadline_day: int | None) -> dt.date:
-    """The day a month's benefit must reach the account; past the month's end means its end."""
-    last = month_end(month)
-    if deadline_day is None:
-        return last
-    return month.replace(day=min(deadline_day, last.day))
-
-
 def category(text: pl.Expr) -> pl.Expr:
     """A类 / A / 一类 / A类（重点保障户） → A类; other labels kept as written; blank → ''."""
     letter = (

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import xlsxwriter
 
+from access.approval import approve
 from loaders.idcard import check_digit
 from loaders.roster_store import ingest_roster
+from warehouse.month_states import Slot
 
 
 def make_id(region: str = "370881", born: str = "19600101", sequence: int = 1, *, valid: bool = True) -> str:
@@ -91,8 +93,13 @@ def write_xlsx(
 PLAIN_HEADER = ["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"]  # the five columns every roster needs
 
 
-def store_plain_roster(engine, folder: Path, rows: list[list[str]], *, county: str, month: str) -> Path:
-    """Write `rows` as a plain UTF-8 rural roster and store it through the loader, as an upload would."""
+def store_plain_roster(
+    engine, folder: Path, rows: list[list[str]], *, county: str, month: str, approved: bool = True
+) -> Path:
+    """Write `rows` as a plain UTF-8 rural roster and store it through the loader, as an upload would;
+    then (unless `approved=False`) a second person approves it, so that leadership's views show it."""
     path = write_csv(folder / f"{county}-{month}.csv", rows, header=PLAIN_HEADER)
-    ingest_roster(engine, path, county=county, month=month, program="rural")
+    report = ingest_roster(engine, path, county=county, month=month, program="rural", user="上传员")
+    if approved:
+        approve(engine, "审核员", [Slot(county, "rural", report.month)])
     return path

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from access.accounts import add_user
 from cli import main
 from cli.demo import year_span
 from demo import SEEDS
@@ -17,6 +18,7 @@ from loaders.evaluation import ingest_evaluation
 from loaders.standards import ingest_standards
 from tests.files import make_id, write_csv
 from warehouse import read
+from warehouse.settings import get_settings
 
 DIBAO = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "dibao"
 
@@ -42,8 +44,35 @@ def seed_with_a_roster(tmp_path, engine) -> None:
     assert CliRunner().invoke(main, ["ingest", "roster", str(roster), "--county", "370881"]).exit_code == 0
 
 
-def test_summary_json_shape_and_qufu_2023(tmp_path, empty_warehouse):
+def approve_as_another_account(engine, monkeypatch) -> None:
+    """The roster was stored by the operator at the server: a second account approves it."""
+    add_user(engine, username="zhao", role="evaluator", counties=["370881"], password="pw-0123456789", by="t")
+    monkeypatch.setenv("DIBAO_USER", "zhao")
+    get_settings.cache_clear()
+    month = ["--county", "370881", "--program", "rural", "--month", "2023-01"]
+    assert CliRunner().invoke(main, ["approve", *month]).exit_code == 0
+    monkeypatch.delenv("DIBAO_USER")
+    get_settings.cache_clear()
+
+
+def test_summary_shows_a_month_waiting_for_approval_only_when_asked(tmp_path, empty_warehouse, monkeypatch):
     seed_with_a_roster(tmp_path, empty_warehouse)
+    runner = CliRunner()
+    waiting = ["summary", "--county", "370881", "--json"]
+    assert json.loads(runner.invoke(main, waiting).output)["months"] == []
+    shown = json.loads(runner.invoke(main, [*waiting, "--pending"]).output)["months"]
+    assert [(month["month"], month["households"], month["pending"]) for month in shown] == [("2023-01", 2, True)]
+    text = runner.invoke(main, ["summary", "--county", "370881", "--pending"]).output
+    assert "2023-01（待审核）  农村     2" in text
+    assert "没有已审核的月度数据" in runner.invoke(main, ["summary", "--county", "370881"]).output
+    assert json.loads(runner.invoke(main, ["findings", "--county", "370881", "--json"]).output) == []
+    found = json.loads(runner.invoke(main, ["findings", "--county", "370881", "--json", "--pending"]).output)
+    assert [(finding["row"], finding["pending"]) for finding in found] == [(4, True)]
+
+
+def test_summary_json_shape_and_qufu_2023(tmp_path, empty_warehouse, monkeypatch):
+    seed_with_a_roster(tmp_path, empty_warehouse)
+    approve_as_another_account(empty_warehouse, monkeypatch)
     runner = CliRunner()
     result = runner.invoke(main, ["summary", "--county", "370881", "--json"])
     assert result.exit_code == 0, result.output
@@ -62,6 +91,7 @@ def test_summary_json_shape_and_qufu_2023(tmp_path, empty_warehouse):
             "new_households": None,
             "exited_households": None,
             "source": "upload",
+            "pending": False,
         }
     ]
     qufu = [s for s in data["standards"] if s["source"] == "seed"]
@@ -98,12 +128,14 @@ def test_summary_json_shape_and_qufu_2023(tmp_path, empty_warehouse):
             "month": "2023-01",
             "row": 4,
             "detail": "于 2023-02-03 发放，晚于截止日 2023-01-31（晚 3 天）",
+            "pending": False,
         }
     ]
 
 
-def test_summary_and_findings_print_aligned_text_unless_json(tmp_path, empty_warehouse):
+def test_summary_and_findings_print_aligned_text_unless_json(tmp_path, empty_warehouse, monkeypatch):
     seed_with_a_roster(tmp_path, empty_warehouse)
+    approve_as_another_account(empty_warehouse, monkeypatch)
     runner = CliRunner()
     summary = runner.invoke(main, ["summary", "--county", "370881", "--year", "2023"])
     assert summary.exit_code == 0, summary.output

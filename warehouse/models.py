@@ -74,8 +74,26 @@ class Upload(SQLModel, table=True):
     source: str = "upload"
 
 
-class HouseholdMonth(SQLModel, table=True):
-    """One roster row: a household paid (or due) in one month, pseudonymised.
+class _RosterRow(SQLModel):
+    """One roster row as stored: a household paid (or due) in one month, pseudonymised."""
+
+    sheet: str = ""
+    row: int  # 1-based row number a person sees in the file (or sheet)
+    township: str
+    village: str = ""
+    household_key: str = Field(sa_type=SAString(32), nullable=False)
+    id_masked: str
+    id_valid: bool
+    persons: int
+    category: str = ""
+    standard: float | None = None  # from the row, 元/人/月
+    amount_fen: int = Field(sa_type=BigInteger)
+    paid_on: dt.date | None = None
+
+
+class HouseholdMonth(_RosterRow, table=True):
+    """The rows of each county × programme × month's live version: the approved one, or the first
+    report while it waits for approval (a replacement waits in household_review).
 
     The primary key is the month's slot plus the row's position in the file, and on SQLite
     the table is clustered on it (WITHOUT ROWID): a month is one contiguous range, bulk
@@ -100,18 +118,18 @@ class HouseholdMonth(SQLModel, table=True):
     # The upload that stored the row. No foreign key: checking one costs PostgreSQL about 5 s a
     # million rows (a trigger per row), and store_roster writes both in one transaction anyway.
     upload_id: int
-    sheet: str = ""
-    row: int  # 1-based row number a person sees in the file (or sheet)
-    township: str
-    village: str = ""
-    household_key: str = Field(sa_column=Column(SAString(32), nullable=False))
-    id_masked: str
-    id_valid: bool
-    persons: int
-    category: str = ""
-    standard: float | None = None  # from the row, 元/人/月
-    amount_fen: int = Field(sa_type=BigInteger)
-    paid_on: dt.date | None = None
+
+
+class HouseholdReview(_RosterRow, table=True):
+    """The rows of a replacement waiting for approval while the approved version stays in household_month
+    (leadership keeps seeing it); approving the replacement moves them over."""
+
+    __tablename__ = "household_review"
+    upload_id: int = Field(primary_key=True)
+    position: int = Field(primary_key=True)
+    month: dt.date
+    county_code: str
+    program: str
 
 
 class _UploadedForSlot(SQLModel):
@@ -163,7 +181,8 @@ class Finding(_UploadedForSlot, table=True):
 class MonthState(SQLModel, table=True):
     """Where a county × programme × month stands: 待审核 → 已审核 → 已锁定, or 已退回 to its uploader.
 
-    `upload_id` is the version the state is about; a new upload of the month makes it pending again.
+    `upload_id` is the newest version, the one the state is about (a new upload makes the month pending
+    again); `approved_upload_id` the version leadership sees, kept while a replacement waits for approval.
     """
 
     __tablename__ = "month_state"
@@ -174,6 +193,7 @@ class MonthState(SQLModel, table=True):
     month: dt.date
     state: str  # pending | approved | locked | returned
     upload_id: int
+    approved_upload_id: int | None = None
     uploaded_by: str
     uploaded_at: dt.datetime
     reported_at: dt.datetime  # when the month was first reported (its first upload): reporting timeliness

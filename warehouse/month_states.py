@@ -10,16 +10,16 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, delete, insert, select
+from sqlalchemy import Connection, and_, delete, insert, select, update
 
 from warehouse import audit
 from warehouse.models import AuditEvent, MonthState, Upload
-from warehouse.vocabulary import PROGRAM_WORDS
+from warehouse.vocabulary import APPROVED, LOCKED, PENDING, PROGRAM_WORDS, RETURNED, STATE_WORDS
 
-PENDING, APPROVED, LOCKED, RETURNED = "pending", "approved", "locked", "returned"
-STATE_WORDS = {PENDING: "待审核", APPROVED: "已审核", LOCKED: "已锁定", RETURNED: "已退回"}
+__all__ = ["APPROVED", "LOCKED", "PENDING", "RETURNED", "STATE_WORDS", "Slot", "state_of", "where"]
 MIGRATION = "系统迁移"  # who approved the months stored before approval existed
 DEMO = "演示数据"  # who approved the demo's synthetic months
+DEMO_REASON = "演示数据（合成），载入时预置为已审核"
 
 
 @dataclass(frozen=True, order=True)
@@ -41,8 +41,15 @@ def where(slot: Slot):
 
 
 def state_of(conn: Connection, slot: Slot):
-    """The month's state row (state, upload_id, uploaded_by, decided_by), or None before any upload."""
-    query = select(MonthState.state, MonthState.upload_id, MonthState.uploaded_by, MonthState.decided_by)
+    """The month's state row (state, upload_id, approved_upload_id, uploaded_by, decided_by), or None before
+    any upload."""
+    query = select(
+        MonthState.state,
+        MonthState.upload_id,
+        MonthState.approved_upload_id,
+        MonthState.uploaded_by,
+        MonthState.decided_by,
+    )
     return conn.execute(query.where(where(slot))).first()
 
 
@@ -72,6 +79,13 @@ def adopt_stored_months(conn: Connection) -> int:
         MonthState.program == Upload.program,
         MonthState.month == Upload.month,
     )
+    # A warehouse whose states were written before the approved version was kept apart: the version
+    # of an approved (or locked) month is the approved one.
+    conn.execute(
+        update(MonthState)
+        .where(MonthState.approved_upload_id.is_(None), MonthState.state.in_([APPROVED, LOCKED]))
+        .values(approved_upload_id=MonthState.upload_id)
+    )
     stored = conn.execute(
         select(Upload.id, Upload.county_code, Upload.program, Upload.month)
         .where(Upload.kind == "roster", Upload.status == "active", ~known.exists())
@@ -91,8 +105,7 @@ def approve_demo_months(conn: Connection, *, reported_at: Callable[[Slot], dt.da
         .order_by(Upload.county_code, Upload.program, Upload.month)
     ).all()
     conn.execute(delete(MonthState).where(MonthState.upload_id.in_([row.id for row in pending])))
-    reason = "演示数据（合成），载入时预置为已审核"
-    return _approve_without_review(conn, pending, by=DEMO, reason=reason, before=PENDING, reported_at=reported_at)
+    return _approve_without_review(conn, pending, by=DEMO, reason=DEMO_REASON, before=PENDING, reported_at=reported_at)
 
 
 def _approve_without_review(
@@ -120,7 +133,8 @@ def _approve_without_review(
     states, events = [], []
     for upload_id, county, program, month in months:
         slot, upload = Slot(county, program, month), uploads[upload_id]
-        slot_values = {"county_code": county, "program": program, "month": month, "upload_id": upload_id}
+        slot_values = {"county_code": county, "program": program, "month": month}
+        slot_values |= {"upload_id": upload_id, "approved_upload_id": upload_id}
         reported = reported_at(slot) if reported_at else upload.uploaded_at
         states.append(
             slot_values

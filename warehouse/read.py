@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, and_, case, func, or_, select, text
 from sqlalchemy.sql import sqltypes
 
 from warehouse.models import (
@@ -18,6 +18,7 @@ from warehouse.models import (
     Evaluation,
     Finding,
     HouseholdMonth,
+    HouseholdReview,
     IndicatorScore,
     MonthlyFigure,
     MonthState,
@@ -26,6 +27,7 @@ from warehouse.models import (
     Township,
     Upload,
 )
+from warehouse.vocabulary import PENDING
 
 _COUNT_COLUMNS = tuple(name for name in FIGURES if name != "amount_fen")  # money is summed in yuan, as "amount"
 
@@ -124,10 +126,42 @@ def _filtered(query, table, *, counties: list[str] | None = None, program: str |
     return query
 
 
+def _shown_version(pending: bool):
+    """The version of each month a reader sees: the approved one, or with `pending` the one waiting for
+    approval where there is one (a returned version is never shown)."""
+    if not pending:
+        return MonthState.approved_upload_id
+    return case((MonthState.state == PENDING, MonthState.upload_id), else_=MonthState.approved_upload_id)
+
+
+def _shown(query, table, *, pending: bool):
+    """Keep the rows of the version each month shows (see `_shown_version`)."""
+    return query.join(
+        MonthState,
+        and_(
+            MonthState.county_code == table.county_code,
+            MonthState.program == table.program,
+            MonthState.month == table.month,
+            table.upload_id == _shown_version(pending),
+        ),
+    )
+
+
+def _waiting(table):
+    """1 where the row is of a version waiting for approval (shown only with `pending`), else 0."""
+    return case((MonthState.approved_upload_id == table.upload_id, 0), else_=1)
+
+
 def monthly_totals(
-    engine: Engine, *, counties: list[str] | None = None, program: str | None = None, year: int | None = None
+    engine: Engine,
+    *,
+    counties: list[str] | None = None,
+    program: str | None = None,
+    year: int | None = None,
+    pending: bool = False,
 ) -> pl.DataFrame:
-    """Figures per county, programme and month (new/exited null where no earlier month is stored)."""
+    """Figures per county, programme and month (new/exited null where no earlier month is stored), of the
+    approved versions, or with `pending` of those waiting for approval where there are (`pending` column 1)."""
     sums = [func.sum(getattr(MonthlyFigure, name)).label(name) for name in _COUNT_COLUMNS]
     query = select(
         MonthlyFigure.county_code,
@@ -136,16 +170,26 @@ def monthly_totals(
         *sums,
         (func.sum(MonthlyFigure.amount_fen) / 100.0).label("amount"),
         func.max(MonthlyFigure.source).label("source"),
+        func.max(_waiting(MonthlyFigure)).label("pending"),
     ).group_by(MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month)
     query = _filtered(query, MonthlyFigure, counties=counties, program=program, year=year)
-    schema = dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"month": pl.Date, "amount": pl.Float64}
+    query = _shown(query, MonthlyFigure, pending=pending)
+    schema = dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"month": pl.Date, "amount": pl.Float64, "pending": pl.Int64}
     return frame(engine, query.order_by(MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month), schema)
 
 
 def figures_by(
-    engine: Engine, *, by: str, county: str, program: str, month: dt.date, township: str | None = None
+    engine: Engine,
+    *,
+    by: str,
+    county: str,
+    program: str,
+    month: dt.date,
+    township: str | None = None,
+    pending: bool = False,
 ) -> pl.DataFrame:
-    """One month's figures split by "township" or "category" (optionally within a township)."""
+    """One month's figures split by "township" or "category" (optionally within a township), of the version
+    shown (see `monthly_totals`)."""
     column = getattr(MonthlyFigure, by)
     sums = [func.sum(getattr(MonthlyFigure, name)).label(name) for name in _COUNT_COLUMNS]
     query = (
@@ -156,6 +200,7 @@ def figures_by(
     )
     if township is not None:
         query = query.where(MonthlyFigure.township == township)
+    query = _shown(query, MonthlyFigure, pending=pending)
     return frame(engine, query, dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"amount": pl.Float64})
 
 
@@ -284,8 +329,10 @@ def findings(
     month: dt.date | None = None,
     kinds: list[str] | None = None,
     year: int | None = None,
+    pending: bool = False,
 ) -> pl.DataFrame:
-    """Findings with the row of the uploaded file they point at; IDs are masked."""
+    """Findings of the versions shown (see `monthly_totals`) with the row of the uploaded file they point
+    at; IDs are masked."""
     query = select(
         Finding.kind,
         Finding.county_code,
@@ -296,14 +343,16 @@ def findings(
         Finding.id_masked,
         Finding.detail,
         Upload.file_name,
+        _waiting(Finding).label("pending"),
     ).join(Upload, Upload.id == Finding.upload_id)
     query = _filtered(query, Finding, counties=counties, year=year)
+    query = _shown(query, Finding, pending=pending)
     if month:
         query = query.where(Finding.month == month)
     if kinds:
         query = query.where(Finding.kind.in_(kinds))
     order = (Finding.county_code, Finding.month, Finding.sheet, Finding.row, Finding.kind)
-    return frame(engine, query.order_by(*order), {"month": pl.Date, "row": pl.Int64})
+    return frame(engine, query.order_by(*order), {"month": pl.Date, "row": pl.Int64, "pending": pl.Int64})
 
 
 def uploads(engine: Engine, *, kind: str | None = None, county: str | None = None) -> pl.DataFrame:
@@ -331,21 +380,94 @@ def uploads(engine: Engine, *, kind: str | None = None, county: str | None = Non
     return frame(engine, query.order_by(Upload.id), {"month": pl.Date})
 
 
-def household_rows(engine: Engine, *, county: str, program: str, month: dt.date) -> pl.DataFrame:
-    """A stored month's rows as they were in the file, pseudonymised (no names, IDs masked)."""
+def household_rows(engine: Engine, *, county: str, program: str, month: dt.date, pending: bool = False) -> pl.DataFrame:
+    """The rows of the month's version shown (see `monthly_totals`) as they were in the file, pseudonymised
+    (no names, IDs masked)."""
+    shown = select(_shown_version(pending)).where(
+        MonthState.county_code == county, MonthState.program == program, MonthState.month == month
+    )
+    with engine.connect() as conn:
+        upload_id = conn.execute(shown).scalar()
+        waiting = conn.execute(
+            select(HouseholdReview.upload_id).where(HouseholdReview.upload_id == upload_id).limit(1)
+        ).scalar()
+    rows = version_rows(
+        engine, county=county, program=program, month=month, upload_id=upload_id or -1, waiting=waiting is not None
+    )
+    return rows.drop("household_key")
+
+
+def version_rows(
+    engine: Engine, *, county: str, program: str, month: dt.date, upload_id: int, waiting: bool = False
+) -> pl.DataFrame:
+    """One stored version of a month: its rows in file order, pseudonymised, with each household's key (a
+    keyed hash, to compare versions; never shown). `waiting` reads a replacement waiting for approval."""
+    table = HouseholdReview if waiting else HouseholdMonth
     query = select(
-        HouseholdMonth.sheet,
-        HouseholdMonth.row,
-        HouseholdMonth.township,
-        HouseholdMonth.village,
-        HouseholdMonth.id_masked,
-        HouseholdMonth.id_valid,
-        HouseholdMonth.persons,
-        HouseholdMonth.category,
-        (HouseholdMonth.amount_fen / 100.0).label("amount"),
-        HouseholdMonth.paid_on,
-    ).where(HouseholdMonth.county_code == county, HouseholdMonth.program == program, HouseholdMonth.month == month)
-    return frame(engine, query.order_by(HouseholdMonth.position), {"paid_on": pl.Date, "amount": pl.Float64})
+        table.household_key,
+        table.sheet,
+        table.row,
+        table.township,
+        table.village,
+        table.id_masked,
+        table.id_valid,
+        table.persons,
+        table.category,
+        (table.amount_fen / 100.0).label("amount"),
+        table.paid_on,
+    ).where(table.county_code == county, table.program == program, table.month == month, table.upload_id == upload_id)
+    return frame(engine, query.order_by(table.position), {"paid_on": pl.Date, "amount": pl.Float64})
+
+
+_VERSION_FIELDS = ("upload_id", "file_name", "file_hash", "uploaded_by", "uploaded_at")
+
+
+def month_versions(engine: Engine, *, county: str, program: str, month: dt.date) -> dict | None:
+    """The live versions of a month: {"state", "approved", "waiting"}, each version a dict of upload_id,
+    file_name, file_hash, uploaded_by, uploaded_at (UTC) or None; None when the month was never reported.
+
+    "waiting" is the newest version while it waits for approval (待审核); with no approved version it is
+    a first report, whose rows are in household_month, else a replacement, whose rows are in household_review.
+    """
+    is_approved = Upload.id == MonthState.approved_upload_id
+    is_waiting = and_(MonthState.state == PENDING, Upload.id == MonthState.upload_id)
+    query = (
+        select(
+            MonthState.state,
+            case((is_approved, "approved"), else_="waiting").label("version"),
+            Upload.id.label("upload_id"),
+            Upload.file_name,
+            Upload.file_hash,
+            Upload.uploaded_by,
+            Upload.uploaded_at,
+        )
+        .select_from(MonthState)
+        .outerjoin(Upload, or_(is_approved, is_waiting))  # outer: a month whose versions were all returned
+        .where(MonthState.county_code == county, MonthState.program == program, MonthState.month == month)
+    )
+    found = frame(engine, query, {"version": pl.String, "upload_id": pl.Int64})
+    if found.is_empty():
+        return None
+    versions = {"state": found["state"][0], "approved": None, "waiting": None}
+    for row in found.filter(pl.col("upload_id").is_not_null()).iter_rows(named=True):
+        versions[row["version"]] = {name: row[name] for name in _VERSION_FIELDS}
+    return versions
+
+
+def version_figures(engine: Engine, *, upload_id: int) -> pl.DataFrame:
+    """One version's figures per township (households, persons, amount in yuan), in township order."""
+    query = (
+        select(
+            MonthlyFigure.township,
+            func.sum(MonthlyFigure.households).label("households"),
+            func.sum(MonthlyFigure.persons).label("persons"),
+            (func.sum(MonthlyFigure.amount_fen) / 100.0).label("amount"),
+        )
+        .where(MonthlyFigure.upload_id == upload_id)
+        .group_by(MonthlyFigure.township)
+        .order_by(MonthlyFigure.township)
+    )
+    return frame(engine, query, {"households": pl.Int64, "persons": pl.Int64, "amount": pl.Float64})
 
 
 _EVALUATION_YEARS = text(
@@ -370,10 +492,13 @@ def years(engine: Engine) -> list[int]:
     return sorted(found)
 
 
-def finding_counts(engine: Engine, *, counties: list[str] | None = None, year: int | None = None) -> pl.DataFrame:
-    """Number of findings per county, programme, month and kind."""
+def finding_counts(
+    engine: Engine, *, counties: list[str] | None = None, year: int | None = None, pending: bool = False
+) -> pl.DataFrame:
+    """Number of findings per county, programme, month and kind, of the versions shown (see `monthly_totals`)."""
     query = select(
         Finding.county_code, Finding.program, Finding.month, Finding.kind, func.count().label("findings")
     ).group_by(Finding.county_code, Finding.program, Finding.month, Finding.kind)
     query = _filtered(query, Finding, counties=counties, year=year)
+    query = _shown(query, Finding, pending=pending)
     return frame(engine, query.order_by(Finding.county_code, Finding.month, Finding.kind), {"findings": pl.Int64})

@@ -26,3 +26,7 @@ FINDING_WORDS = {
     "unpaid": "未发放",
 }
 FINDING_KINDS = tuple(FINDING_WORDS)
+
+# Where a county × programme × month stands in approval (warehouse/month_states.py), and its words.
+PENDING, APPROVED, LOCKED, RETURNED = "pending", "approved", "locked", "returned"
+STATE_WORDS = {PENDING: "待审核", APPROVED: "已审核", LOCKED: "已锁定", RETURNED: "已退回"}

@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_ui import data, drill
 from app_ui.charts import on_time as charts
-from app_ui.filters import Filters, page_start
+from app_ui.filters import Filters, page_start, pending_note
 from app_ui.i18n import program_words, t, tr
 from app_ui.tables import Column, retitled, show_table
 from warehouse.frames import on_time as views
@@ -15,19 +15,22 @@ TARGET = views.TARGET
 
 def year_grid(filters: Filters) -> pl.DataFrame:
     """The chosen year's cells per county, programme and month; a plain message instead where there are none."""
+    monthly = data.monthly(filters.counties, filters.program, filters.year, pending=filters.pending)
     grid = views.on_time_grid(
-        data.monthly(filters.counties, filters.program, filters.year),
+        monthly,
         data.counties(filters.counties),
         programs=program_words(),
         month_format=t("month_format"),
         each_month=tr("每月{day}日前", "by day {day}"),
         month_end=tr("月末", "month end"),
+        pending_mark=t("pending_mark"),
     )
     if grid.is_empty():
         st.info(t("no_rosters_in_year").format(year=filters.year))
         st.stop()
     if (grid["source"] == "synthetic").any():
         st.caption(t("synthetic_note"))
+    pending_note(monthly, filters)
     return grid
 
 
@@ -119,10 +122,10 @@ def picked_cell(grid: pl.DataFrame, rows: dict[str, str]) -> dict:
     return cell
 
 
-def households_behind(cell: dict) -> None:
+def households_behind(cell: dict, *, pending: bool) -> None:
     """The late and unpaid households behind the cell, as the data-quality findings record them."""
     kinds = {"late_payment": tr("逾期发放", "Paid late"), "unpaid": tr("未发放", "Unpaid")}
-    findings = data.findings((cell["county_code"],), month=cell["month"])
+    findings = data.findings((cell["county_code"],), month=cell["month"], pending=pending)
     behind = views.late_and_unpaid(findings, program=cell["program"], kinds=kinds)
     if behind.is_empty():
         st.info(tr("该月没有逾期或未发放的记录。", "No late or unpaid households this month."))
@@ -150,4 +153,4 @@ rows = views.rows_in(ranking)
 worst_first(ranking, year=filters.year)
 heatmap(grid, rows, year=filters.year)
 ranking_table(ranking, year=filters.year)
-households_behind(picked_cell(grid, rows))
+households_behind(picked_cell(grid, rows), pending=filters.pending)

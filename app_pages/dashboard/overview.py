@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from app_ui import approval, data, drill
-from app_ui.filters import Filters, page_start
+from app_ui.filters import Filters, page_start, pending_note
 from app_ui.i18n import t, tr
 from app_ui.tables import Column, Drawn, show_table
 from warehouse.frames import reporting
@@ -13,12 +13,14 @@ from warehouse.frames.overview import county_rows, evaluation_ids, with_missing_
 
 def county_table(filters: Filters) -> pl.DataFrame:
     """One row per chosen county with its latest figures and the re-check of its latest evaluation."""
+    monthly = data.monthly(filters.counties, filters.program, pending=filters.pending)
+    pending_note(monthly, filters)
     table = county_rows(
         counties=data.counties(filters.counties),
-        monthly=data.monthly(filters.counties, filters.program),
+        monthly=monthly,
         standards=data.standards(filters.counties, filters.program),
         evaluations=data.evaluations(filters.counties, filters.program),
-        finding_counts=data.finding_counts(filters.counties),
+        finding_counts=data.finding_counts(filters.counties, pending=filters.pending),
         year=filters.year,
     )
     rechecks = data.recheck_counts(evaluation_ids(table))

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app_ui import data, drill
 from app_ui.charts import recipients as charts
-from app_ui.filters import Filters, page_start
+from app_ui.filters import Filters, page_start, pending_note
 from app_ui.i18n import program_words, t, tr
 from app_ui.tables import Column, show_table
 from warehouse.frames import recipients as views
@@ -18,18 +18,25 @@ ROWS = 12  # rows a table shows before it scrolls: a year of months
 
 def year_series(filters: Filters) -> pl.DataFrame:
     """The chosen year's months per county and programme; a plain message instead of the page where there are none."""
-    monthly = data.monthly(filters.counties, filters.program, filters.year)
+    monthly = data.monthly(filters.counties, filters.program, filters.year, pending=filters.pending)
     if monthly.is_empty():
         st.info(t("no_rosters_in_year").format(year=filters.year))
         st.stop()
     if (monthly["source"] == "synthetic").any():
         st.caption(t("synthetic_note"))
-    return views.monthly_series(monthly, names=filters.names, programs=program_words(), month_format=t("month_format"))
+    pending_note(monthly, filters)
+    return views.monthly_series(
+        monthly,
+        names=filters.names,
+        programs=program_words(),
+        month_format=t("month_format"),
+        pending_mark=t("pending_mark"),
+    )
 
 
 def header_metrics(filters: Filters, series: pl.DataFrame) -> None:
     """The latest month against the same month a year earlier, and the year's totals."""
-    earlier = data.monthly(filters.counties, filters.program, filters.year - 1)
+    earlier = data.monthly(filters.counties, filters.program, filters.year - 1, pending=filters.pending)
     summary = views.year_summary(series, earlier).row(0, named=True)
     year, latest = filters.year, summary["month_label"]
     columns = st.columns(5)
@@ -108,6 +115,7 @@ class Month(NamedTuple):
     program: str
     key: str  # 2020-12-01
     title: str  # 新平彝族傣族自治县 · 农村 · 2020年12月
+    pending: bool  # the version waiting for approval where there is one (the sidebar's toggle)
 
     @property
     def day(self) -> dt.date:
@@ -137,12 +145,14 @@ def month_pickers(filters: Filters, series: pl.DataFrame) -> Month:
     )
     months = views.months_in(series, county=county, program=program)
     key = drill.pick(t("col_month"), months, key="drill_month", titles=months, first=True, where=month_col)
-    return Month(county, program, key, f"{filters.names[county]} · {programmes[program]} · {months[key]}")
+    title = f"{filters.names[county]} · {programmes[program]} · {months[key]}"
+    return Month(county, program, key, title, filters.pending)
 
 
 def township_split(month: Month) -> pl.DataFrame:
     """The month's townships as bars and a table; a click on a bar picks one for its categories."""
-    townships = views.township_table(data.figures_by("township", month.county, month.program, month.day))
+    figures = data.figures_by("township", month.county, month.program, month.day, pending=month.pending)
+    townships = views.township_table(figures)
     if townships.is_empty():
         st.info(tr("该月没有乡镇数据。", "No township figures for this month."))
         st.stop()
@@ -171,7 +181,9 @@ def category_split(month: Month, townships: pl.DataFrame) -> None:
     """One township's categories in the month picked above."""
     st.subheader(tr("类别构成", "Categories"))
     township = drill.pick(t("col_township"), townships["township"].to_list(), key="drill_township", first=True)
-    figures = data.figures_by("category", month.county, month.program, month.day, township=township)
+    figures = data.figures_by(
+        "category", month.county, month.program, month.day, township=township, pending=month.pending
+    )
     categories = views.category_table(figures, uncategorised=tr("未分类", "Uncategorised"))
     chart_col, table_col = st.columns([2, 3])
     chart_col.altair_chart(charts.categories_by_persons(categories), width="stretch")

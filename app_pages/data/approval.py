@@ -7,7 +7,7 @@ from app_ui import approval, data, session
 from app_ui.filters import UPLOADERS, Filters, page_start
 from app_ui.i18n import t, tr
 from app_ui.tables import Column, Drawn, show_table
-from warehouse.frames import reporting
+from warehouse.frames import changes, reporting
 
 MONTH_COLUMNS = [
     Column("county", "col_county", width="medium"),
@@ -17,6 +17,30 @@ MONTH_COLUMNS = [
     Column("uploaded_by", ("上传人", "Uploaded by")),
     Column("decided_by", ("审核 / 处理人", "Decided by")),
     Column("reason", ("理由", "Reason"), width="medium"),
+]
+CHANGE_COLUMNS = [
+    Column("change", ("变化", "Change")),
+    Column("id_masked", "col_id_masked"),
+    "township",
+    "village",
+    Column("category_old", ("原类别", "Category before")),
+    Column("category_new", ("新类别", "Category now")),
+    Column("persons_old", ("原人数", "Persons before"), "%d"),
+    Column("persons_new", ("新人数", "Persons now"), "%d"),
+    Column("amount_old", ("原金额（元）", "Amount before (yuan)"), "%.2f"),
+    Column("amount_new", ("新金额（元）", "Amount now (yuan)"), "%.2f"),
+]
+TOWNSHIP_CHANGE_COLUMNS = [
+    "township",
+    *(
+        Column(f"{figure}_{side}", (f"{words[0]}{side_words[0]}", f"{words[1]} {side_words[1]}"), number)
+        for figure, words, number in (
+            ("households", ("户数", "households"), "%d"),
+            ("persons", ("人数", "persons"), "%d"),
+            ("amount", ("金额（元）", "yuan"), "%.2f"),
+        )
+        for side, side_words in (("old", ("·原", "before")), ("new", ("·新", "now")), ("diff", ("·增减", "change")))
+    ),
 ]
 SUMMARY_COLUMNS = [
     Column("county", "col_county", width="medium"),
@@ -69,6 +93,47 @@ def pending_section(filters: Filters) -> None:
         say(approval.decide("approve", approval.slots(chosen)), tr("已审核。", "Approved."))
     if return_col.button(tr("退回所选月份", "Return"), disabled=chosen.is_empty()):
         say(approval.decide("return", approval.slots(chosen), reason=reason), tr("已退回。", "Returned."))
+    for slot in approval.slots(chosen):
+        what_changed(slot, names=filters.names)
+
+
+def what_changed(slot, *, names: dict[str, str]) -> None:
+    """A chosen month's waiting version against the approved one: households added, exited and changed
+    (masked IDs) and the figures by township, with downloads."""
+    found = data.month_change(slot.county, slot.program, slot.month)
+    title = f"{names.get(slot.county, slot.county)} · {programs()[slot.program]} · {slot.month:%Y-%m}"
+    st.markdown(tr(f"**与已审核版本相比：{title}**", f"**Against the approved version: {title}**"))
+    if found.change is None:
+        st.info(found.why_not)
+        return
+    approved, waiting = found.versions["approved"], found.versions["waiting"]
+    st.caption(
+        tr(
+            f"待审核：「{waiting['file_name']}」（{waiting['uploaded_by']} 上传）；已审核：「{approved['file_name']}」"
+            f"（{approved['uploaded_by']} 上传）。审核通过前，领导看到的仍是已审核版本。",
+            f"Waiting: “{waiting['file_name']}” by {waiting['uploaded_by']}; approved: “{approved['file_name']}”. "
+            "Leadership sees the approved version until this one is approved.",
+        )
+    )
+    counts = found.change.counts
+    for column, kind, words in zip(
+        st.columns(3), ("added", "exited", "changed"), (("新增户", "Added"), ("退出户", "Exited"), ("变更户", "Changed"))
+    ):
+        column.metric(tr(*words), f"{counts[kind]:,}")
+    where = f"{slot.county}_{slot.month:%Y-%m}"
+    show_table(
+        found.change.townships,
+        TOWNSHIP_CHANGE_COLUMNS,
+        name=(f"乡镇数字变化_{where}", f"township-changes-{where}"),
+        key=f"approval-townships-{where}",
+    )
+    households = changes.download(found.change)
+    if households.is_empty():
+        st.info(tr("没有住户新增、退出或变更。", "No household was added, exited or changed."))
+        return
+    show_table(
+        households, CHANGE_COLUMNS, name=(f"住户变化_{where}", f"household-changes-{where}"), key=f"approval-households-{where}"
+    )
 
 
 def lock_section(filters: Filters) -> None:

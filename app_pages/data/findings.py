@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_ui import data, drill
 from app_ui.charts import findings as charts
-from app_ui.filters import Filters, page_start
+from app_ui.filters import Filters, page_start, pending_note
 from app_ui.i18n import t, tr
 from app_ui.tables import DATE, Column, show_table
 from warehouse.frames import findings as views
@@ -128,8 +128,10 @@ def findings_table(
     county: str, month: dt.date, *, kind: str | None, filters: Filters, kind_words: dict[str, str]
 ) -> pl.DataFrame:
     """One county-month's findings (of one kind, or all); returns them."""
+    stored = views.in_program(data.findings((county,), month=month, pending=filters.pending), filters.program)
+    pending_note(stored, filters)
     found = views.findings_at(
-        views.in_program(data.findings((county,), month=month), filters.program),
+        stored,
         county=county,
         month=month,
         kind=kind,
@@ -146,10 +148,11 @@ def findings_table(
     return found
 
 
-def roster_rows(found: pl.DataFrame, county: str, month: dt.date) -> None:
+def roster_rows(found: pl.DataFrame, county: str, month: dt.date, *, pending: bool) -> None:
     """The roster rows the findings point at, masked IDs only."""
     st.markdown(tr("**名册中的对应行**", "**The roster rows they point at**"))
-    stored = {program: data.household_rows(county, program, month) for program in found["program"].unique().sort()}
+    programs = found["program"].unique().sort()
+    stored = {program: data.household_rows(county, program, month, pending=pending) for program in programs}
     rows = views.flagged_rows(stored, found)
     if rows.is_empty():
         st.info(
@@ -168,7 +171,9 @@ def roster_rows(found: pl.DataFrame, county: str, month: dt.date) -> None:
 
 
 filters = page_start("page_findings")
-counts = views.in_program(data.finding_counts(filters.counties, filters.year), filters.program)
+counts = views.in_program(
+    data.finding_counts(filters.counties, filters.year, pending=filters.pending), filters.program
+)
 if counts.is_empty():
     no_findings(filters)
     st.stop()
@@ -178,4 +183,4 @@ month_chart(counts, filters=filters, kind_words=kind_words)
 county_table(counts, filters=filters)
 kind, county, month = drill_down(counts, filters=filters, kind_words=kind_words)
 found = findings_table(county, month, kind=kind, filters=filters, kind_words=kind_words)
-roster_rows(found, county, month)
+roster_rows(found, county, month, pending=filters.pending)

@@ -90,7 +90,7 @@ def roster_report(checked: upload.Checked) -> bool:
         st.warning(
             tr(
                 f"将替换已入库的版本：第 {old.upload_id} 号上传「{old.file_name}」（{old.uploaded_by}，"
-                f"{old.uploaded_at:%Y-%m-%d %H:%M}，{old.households:,} 户）。",
+                f"{old.uploaded_at:%Y-%m-%d %H:%M}，{old.households:,} 户）；已审核的版本在新版本审核通过前仍是领导看到的数字。",
                 f"Replaces stored upload #{old.upload_id} “{old.file_name}” ({old.households:,} households).",
             )
         )
@@ -134,9 +134,17 @@ def confirm(checked: upload.Checked) -> None:
     if st.button(tr("确认入库", "Store it"), type="primary", key="confirm"):
         upload.commit(checked, user=session.acting())
         name = checked.file_name
-        after_change.done(
-            tr(f"「{name}」已入库，各页面的数字已更新。", f"“{name}” stored; every page shows it."), fresh_form=FILE
+        stored = (
+            tr(
+                f"「{name}」已入库，待审核：本县其他审核人或管理员在「审核」页审核通过后，领导看到的页面才显示这个月的新数字"
+                "（侧栏打开「含待审核数据」可先行查看）。",
+                f"“{name}” stored, awaiting approval: leadership's pages show it once another evaluator of the county "
+                "or an admin approves it on the Approval page (switch on “Include data awaiting approval” to see it now).",
+            )
+            if checked.kind == "roster"
+            else tr(f"「{name}」已入库，各页面的数字已更新。", f"“{name}” stored; every page shows it.")
         )
+        after_change.done(stored, fresh_form=FILE)
 
 
 filters = page_start("page_upload", who=UPLOADERS, needs_counties=False, needs_year=False)

@@ -48,6 +48,7 @@ def server(demo_database, tmp_path_factory):
     engine = make_engine(f"sqlite:///{database}")
     add_user(engine, username="browser", role="admin", password=PASSWORD, display_name="浏览器测试", by="test")
     add_user(engine, username="reviewer", role="evaluator", counties=["370881"], password=PASSWORD, by="test")
+    add_user(engine, username="leader", role="viewer", password=PASSWORD, by="test")
     engine.dispose()
     with running_app(f"sqlite:///{database}") as url:
         yield url
@@ -168,8 +169,20 @@ def test_upload_a_roster_and_confirm(page, tmp_path):
     no_exception(page)
 
 
+def leadership_sees(server, page) -> str:
+    """What a viewer (leadership) reads on 保障人数 for Qufu in 2025, in a session of their own."""
+    with new_session(page, f"{server}/recipients?county=370881&year=2025", username="leader") as tab:
+        tab.get_by_role("button", name="登录").click()
+        tab.get_by_role("heading", name="保障人数").first.wait_for(timeout=90_000)
+        settle(tab)
+        no_exception(tab)
+        return tab.locator("body").inner_text()
+
+
 def test_a_second_account_approves_the_uploaded_month(server, page):
-    """The month the last test uploaded (as 「browser」) waits on 审核; Qufu's other evaluator approves it."""
+    """The month the last test uploaded (as 「browser」) waits on 审核, out of leadership's sight; Qufu's
+    other evaluator approves it, and leadership sees it."""
+    assert "2025年1月保障户数" not in leadership_sees(server, page)
     with new_session(page, f"{server}/approval?county=370881&year=2025", username="reviewer") as tab:
         tab.get_by_role("button", name="登录").click()
         tab.get_by_text("要处理的月份").first.wait_for(timeout=90_000)
@@ -183,6 +196,7 @@ def test_a_second_account_approves_the_uploaded_month(server, page):
         settle(tab)
         no_exception(tab)
         tab.screenshot(path=str(SHOTS / "approval_done.png"), full_page=True)
+    assert "2025年1月保障户数" in leadership_sees(server, page)
 
 
 def test_an_administrator_creates_an_evaluator_and_sees_the_password_once(page):

@@ -103,9 +103,9 @@ def test_late_and_unpaid_against_each_county_deadline(tmp_path, warehouse):
     )
     assert [(kind, row) for kind, row, _ in findings(report)] == [("late_payment", 3), ("unpaid", 4), ("unpaid", 5)]
     assert report.findings["detail"][0] == "于 2022-03-21 发放，晚于截止日 2022-03-20（晚 1 天）"
-    totals = read.monthly_totals(warehouse, counties=["440840"])
+    totals = read.monthly_totals(warehouse, counties=["440840"], pending=True)
     assert totals.select("on_time_households", "late_households", "unpaid_households").rows() == [(1, 1, 2)]
-    stored = read.findings(warehouse, counties=["440840"], month=dt.date(2022, 3, 1))
+    stored = read.findings(warehouse, counties=["440840"], month=dt.date(2022, 3, 1), pending=True)
     assert stored.select("kind", "row", "file_name").rows() == [
         ("late_payment", 3, "r.csv"),
         ("unpaid", 4, "r.csv"),

@@ -45,7 +45,7 @@ def test_a_new_version_replaces_the_month_and_the_log_keeps_both(tmp_path, wareh
         (second.upload_id, "v2.csv", "active", first.upload_id, 2),
     ]
     assert log["file_hash"].str.len_chars().to_list() == [64, 64]
-    totals = read.monthly_totals(warehouse, counties=["370881"])
+    totals = read.monthly_totals(warehouse, counties=["370881"], pending=True)
     assert totals.select("month", "households", "persons", "amount").rows() == [(dt.date(2023, 1, 1), 2, 3, 2100.0)]
     with warehouse.connect() as conn:
         assert conn.execute(select(func.count()).select_from(HouseholdMonth)).scalar() == 2

@@ -43,12 +43,14 @@ def test_gb18030_export_with_titles_totals_and_footer(tmp_path, warehouse):
     assert (report.month, report.rows_read, report.households, report.persons) == (dt.date(2023, 1, 1), 3, 3, 6)
     assert report.amount_fen == 423500
     assert report.findings.is_empty()
-    rows = read.household_rows(warehouse, county="370881", program="rural", month=dt.date(2023, 1, 1))
+    rows = read.household_rows(warehouse, county="370881", program="rural", month=dt.date(2023, 1, 1), pending=True)
     assert rows["row"].to_list() == [5, 6, 8]  # the row numbers a person sees in the file
     assert rows["township"].to_list() == ["鲁城街道", "鲁城街道", "书院街道"]
     assert rows["village"].to_list() == ["东关村", "东关村", "西关村"]
     assert rows["paid_on"].to_list() == [dt.date(2023, 1, 10), dt.date(2023, 1, 10), dt.date(2023, 1, 31)]
-    figures = read.figures_by(warehouse, by="township", county="370881", program="rural", month=dt.date(2023, 1, 1))
+    figures = read.figures_by(
+        warehouse, by="township", county="370881", program="rural", month=dt.date(2023, 1, 1), pending=True
+    )
     assert figures.select("township", "households", "persons", "amount").rows() == [
         ("书院街道", 1, 3, 2000.0),
         ("鲁城街道", 2, 3, 2235.0),
@@ -130,7 +132,7 @@ def test_xlsx_with_merged_title_excel_dates_and_merged_townships(tmp_path, wareh
         8,
         241000,
     )
-    rows = read.household_rows(warehouse, county="530427", program="rural", month=dt.date(2020, 6, 1))
+    rows = read.household_rows(warehouse, county="530427", program="rural", month=dt.date(2020, 6, 1), pending=True)
     assert rows["row"].to_list() == [4, 5, 6, 7]
     assert set(rows["township"]) == {"戛洒镇"}
     assert rows["village"].to_list() == ["南碱村", "南碱村", "磨味村", "磨味村"]
@@ -157,7 +159,7 @@ def test_one_sheet_per_township(tmp_path, warehouse):
     )
     report = ingest_roster(warehouse, path, county="370881", month="2023-01", program="rural")
     assert report.households == 2
-    rows = read.household_rows(warehouse, county="370881", program="rural", month=dt.date(2023, 1, 1))
+    rows = read.household_rows(warehouse, county="370881", program="rural", month=dt.date(2023, 1, 1), pending=True)
     assert rows.select("sheet", "row", "township").rows() == [("鲁城街道", 2, "鲁城街道"), ("书院街道", 2, "书院街道")]
 
 
@@ -181,7 +183,7 @@ def test_every_date_form(tmp_path, warehouse, text, expected):
         header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
     )
     ingest_roster(warehouse, path, county="370881", month="2023-01", program="rural")
-    rows = read.household_rows(warehouse, county="370881", program="rural", month=dt.date(2023, 1, 1))
+    rows = read.household_rows(warehouse, county="370881", program="rural", month=dt.date(2023, 1, 1), pending=True)
     assert rows["paid_on"].to_list() == [expected]
 
 
@@ -279,7 +281,7 @@ def test_village_aliases(tmp_path, warehouse, alias):
         header=["乡镇", alias, "身份证号码", "保障人数", "发放金额", "发放日期"],
     )
     ingest_roster(warehouse, path, county="370881", month="2023-01", program="rural")
-    rows = read.household_rows(warehouse, county="370881", program="rural", month=dt.date(2023, 1, 1))
+    rows = read.household_rows(warehouse, county="370881", program="rural", month=dt.date(2023, 1, 1), pending=True)
     assert rows["village"].to_list() == ["东关"]
 
 
@@ -335,14 +337,14 @@ def test_figures_new_and_exited_against_the_previous_stored_month(tmp_path, ware
     )
     ingest_roster(warehouse, january, county="370881", month="2023-01", program="rural")
     ingest_roster(warehouse, march, county="370881", month="2023-03", program="rural")
-    totals = read.monthly_totals(warehouse, counties=["370881"])
+    totals = read.monthly_totals(warehouse, counties=["370881"], pending=True)
     assert totals.select("month", "households", "new_households", "exited_households").rows() == [
         (dt.date(2023, 1, 1), 2, None, None),
         (dt.date(2023, 3, 1), 2, 1, 1),
     ]
     february = write_csv(tmp_path / "2.csv", [["鲁城街道", a, "1", "700", "2023-02-10"]], header=header)
     ingest_roster(warehouse, february, county="370881", month="2023-02", program="rural")
-    totals = read.monthly_totals(warehouse, counties=["370881"])
+    totals = read.monthly_totals(warehouse, counties=["370881"], pending=True)
     assert totals.select(
         "households", "new_households", "exited_households", "new_persons", "exited_persons"
     ).rows() == [
@@ -350,7 +352,9 @@ def test_figures_new_and_exited_against_the_previous_stored_month(tmp_path, ware
         (1, 0, 1, 0, 2),  # b left in February
         (2, 1, 0, 3, 0),  # March now compares with February: only c is new
     ]
-    by_township = read.figures_by(warehouse, by="township", county="370881", program="rural", month=dt.date(2023, 2, 1))
+    by_township = read.figures_by(
+        warehouse, by="township", county="370881", program="rural", month=dt.date(2023, 2, 1), pending=True
+    )
     assert by_township.select("township", "households", "exited_households").rows() == [
         ("书院街道", 0, 1),
         ("鲁城街道", 1, 0),
@@ -368,7 +372,7 @@ def test_a_month_past_21_million_yuan_is_stored_exactly(tmp_path, warehouse):
     )
     report = ingest_roster(warehouse, path, county="370881", month="2023-01", program="rural", user="运维")
     assert report.amount_fen == 2_400_000_150
-    totals = read.monthly_totals(warehouse, counties=["370881"])
+    totals = read.monthly_totals(warehouse, counties=["370881"], pending=True)
     assert totals["amount"].to_list() == [24_000_001.5]
-    rows = read.household_rows(warehouse, county="370881", program="rural", month=dt.date(2023, 1, 1))
+    rows = read.household_rows(warehouse, county="370881", program="rural", month=dt.date(2023, 1, 1), pending=True)
     assert rows["amount"].to_list() == [8_000_000.5] * 3

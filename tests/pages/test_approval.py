@@ -7,11 +7,13 @@ import datetime as dt
 
 import pytest
 
+from access.approval import approve
 from access.roles import Actor
 from loaders.roster_store import ingest_roster
 from tests.files import make_id, write_csv
 from tests.pages.apptest import open_app
 from warehouse import read
+from warehouse.month_states import Slot
 
 PAGE = "app_pages/data/approval.py"
 HEADER = ["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"]
@@ -110,3 +112,45 @@ def test_the_overview_names_a_county_with_months_not_reported(pending):
     assert not app.exception
     table = app.dataframe[0].value.set_index("县区")
     assert "未报送 10 个月" in table.loc["曲阜市", "需关注"]  # March–December 2023, all due long ago
+
+
+def test_picking_a_replacement_shows_what_it_changes_against_the_approved_version(tmp_path, warehouse):
+    """Approved: households 1 and 2. The replacement drops 2, adds 3 and pays 1 more: the approver sees it."""
+    wang = Actor("wang", "evaluator", frozenset({"370881"}))
+    versions = {
+        "a.csv": [
+            ["鲁城街道", make_id(sequence=1), "2", "1490", "2023-01-10"],
+            ["书院街道", make_id(sequence=2), "1", "745", "2023-01-10"],
+        ],
+        "b.csv": [
+            ["鲁城街道", make_id(sequence=1), "2", "1600", "2023-01-10"],
+            ["书院街道", make_id(sequence=3), "1", "745", "2023-01-10"],
+        ],
+    }
+    for number, (name, rows) in enumerate(versions.items()):
+        path = write_csv(tmp_path / name, rows, header=HEADER, title=[["2023-01 农村低保发放明细"]])
+        ingest_roster(warehouse, path, county="370881", month="2023-01", program="rural", user=wang)
+        if number == 0:
+            approve(
+                warehouse,
+                Actor("zhao", "evaluator", frozenset({"370881"})),
+                [Slot("370881", "rural", dt.date(2023, 1, 1))],
+            )
+    app = open_approval(ZHAO)
+    app.multiselect(key="approval-waiting-picked").set_value([0]).run()
+    assert not app.exception
+    shown = {metric.label: metric.value for metric in app.metric}
+    assert (shown["新增户"], shown["退出户"], shown["变更户"]) == ("1", "1", "1")
+    assert any(
+        "待审核：「b.csv」（wang 上传）；已审核：「a.csv」（wang 上传）" in caption.value for caption in app.caption
+    )
+    households = next(frame.value for frame in app.dataframe if "变化" in frame.value.columns)
+    masked = {n: make_id(sequence=n)[:4] + "*" * 10 + make_id(sequence=n)[-4:] for n in (1, 2, 3)}
+    assert sorted(zip(households["变化"], households["身份证号（已脱敏）"], strict=True)) == sorted(
+        [("新增", masked[3]), ("退出", masked[2]), ("变更", masked[1])]
+    )
+    townships = next(frame.value for frame in app.dataframe if "金额（元）·增减" in frame.value.columns)
+    assert dict(zip(townships["乡镇（街道）"], townships["金额（元）·增减"], strict=True)) == {
+        "书院街道": 0.0,
+        "鲁城街道": 110.0,
+    }

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import polars as pl
 
-from app_ui.export import csv_bytes, neutralised, xlsx_bytes
+from warehouse.export import csv_bytes, neutralised, xlsx_bytes
 
 
 def test_formula_cells_are_neutralised_and_numbers_kept():

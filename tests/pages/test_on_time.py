@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from access.approval import approve
 from loaders.roster_store import ingest_roster
 from tests.files import make_id, store_plain_roster, write_csv
 from tests.pages.apptest import chart_specs, metrics, open_with, table
+from warehouse.month_states import Slot
 
 PAGE = "app_pages/dashboard/on_time.py"
 ALL = ["370881", "440840", "530114", "530427", "900001"]
@@ -91,7 +95,8 @@ def test_a_small_roster_paid_late_after_the_20th(tmp_path, warehouse):
         ],
         header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"],
     )
-    ingest_roster(warehouse, roster, county="440840", month="2022-03", program="rural")
+    ingest_roster(warehouse, roster, county="440840", month="2022-03", program="rural", user="上传员")
+    approve(warehouse, "审核员", [Slot("440840", "rural", dt.date(2022, 3, 1))])
     app = open_with(PAGE, ["440840"], 2022)
     assert not app.exception
     assert "33.3%" in app.error[0].value and "3月" in app.error[0].value

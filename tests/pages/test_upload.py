@@ -82,9 +82,10 @@ def test_a_good_roster_is_reported_then_stored_on_confirmation(tmp_path, warehou
     assert stored_rows(warehouse) == 0  # nothing stored before confirming
     app.button(key="confirm").click().run()
     assert not app.exception
-    assert STORED in app.success[0].value
-    totals = read.monthly_totals(warehouse, counties=["370881"])
-    assert totals.select("month", "households", "persons").rows() == [(dt.date(2023, 1, 1), 2, 3)]
+    assert STORED in app.success[0].value and "待审核" in app.success[0].value
+    assert read.monthly_totals(warehouse, counties=["370881"]).is_empty()  # leadership sees it once approved
+    totals = read.monthly_totals(warehouse, counties=["370881"], pending=True)
+    assert totals.select("month", "households", "persons", "pending").rows() == [(dt.date(2023, 1, 1), 2, 3, 1)]
     with warehouse.connect() as conn:
         assert conn.execute(select(Upload.uploaded_by)).scalars().all() == ["测试管理员"]
 

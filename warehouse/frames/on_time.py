@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from warehouse.frames import marks
 from warehouse.vocabulary import PROGRAM_WORDS
 
 TARGET = 0.9  # the rubrics' on-time target (≥ 90 % of household-payments by the deadline)
@@ -22,6 +23,7 @@ GRID_COLUMNS = (
     *COUNTS,
     "rate",
     "source",
+    "pending",
 )
 
 
@@ -48,8 +50,10 @@ def on_time_grid(
     month_format: str = "%Y年%-m月",
     each_month: str = "每月{day}日前",
     month_end: str = "月末",
+    pending_mark: str = marks.PENDING_MARK,
 ) -> pl.DataFrame:
-    """One cell per county, programme and month: households, on time, late, unpaid, and the on-time rate.
+    """One cell per county, programme and month: households, on time, late, unpaid, and the on-time rate
+    (a month waiting for approval carries `pending_mark` in its label).
 
     The rate is on-time households over households (unpaid ones count as not on time); `row`
     labels the heatmap's row with the county, programme and deadline.
@@ -66,12 +70,13 @@ def on_time_grid(
         .alias("deadline"),
     )
     return (
-        monthly.join(counties, on="county_code", how="left")
+        marks.with_pending(monthly)
+        .join(counties, on="county_code", how="left")
         .with_columns(
             pl.col("county").fill_null(pl.col("county_code")),
             programme=pl.col("program").replace_strict(programs, default=pl.col("program"), return_dtype=pl.String),
             month_key=pl.col("month").dt.strftime("%Y-%m-%d"),
-            month_label=pl.col("month").dt.strftime(month_format),
+            month_label=marks.month_label(month_format, pending_mark),
             rate=_rate(),
         )
         .with_columns(row=pl.concat_str("county", "programme", "deadline", separator=" · "))

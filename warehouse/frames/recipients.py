@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from warehouse.frames import marks
 from warehouse.vocabulary import PROGRAM_WORDS
 
 SERIES_COLUMNS = (
@@ -47,19 +48,22 @@ def monthly_series(
     names: Mapping[str, str],
     programs: Mapping[str, str] = PROGRAM_WORDS,
     month_format: str = "%Y年%-m月",
+    pending_mark: str = marks.PENDING_MARK,
 ) -> pl.DataFrame:
-    """One row per county, programme and month, labelled for charts and tables.
+    """One row per county, programme and month, labelled for charts and tables (a month waiting for
+    approval carries `pending_mark`).
 
     `change` is the month's net change in households (new − exited), which is exactly the
     difference from the previous stored month, January included.
     """
     return (
-        monthly.sort("county_code", "program", "month")
+        marks.with_pending(monthly)
+        .sort("county_code", "program", "month")
         .with_columns(
             county=_label("county_code", names),
             programme=_label("program", programs),
             month_key=pl.col("month").dt.strftime("%Y-%m-%d"),
-            month_label=pl.col("month").dt.strftime(month_format),
+            month_label=marks.month_label(month_format, pending_mark),
             change=pl.col("new_households") - pl.col("exited_households"),
             amount_wan=_wan(),
         )

@@ -1,4 +1,4 @@
-"""Monthly figures of one roster, per township and category.
+"""Monthly figures of one roster, per township and category, and the payment deadline they count against.
 
 Households are counted once, at their first row in the file (a duplicate row adds its
 amount but not another household); new and exited households compare with the previous
@@ -69,3 +69,16 @@ def _changes(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
         .agg(exited_households=pl.len(), exited_persons=pl.col("persons").sum())
     )
     return new.join(exited, on=GROUP, how="full", coalesce=True)
+
+
+def month_end(month: dt.date) -> dt.date:
+    following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def deadline(month: dt.date, deadline_day: int | None) -> dt.date:
+    """The day a month's benefit must reach the account; past the month's end means its end."""
+    last = month_end(month)
+    if deadline_day is None:
+        return last
+    return month.replace(day=min(deadline_day, last.day))
