@@ -19,8 +19,9 @@ def slots(rows: pl.DataFrame) -> list[Slot]:
     return [Slot(row["county_code"], row["program"], row["month"]) for row in rows.iter_rows(named=True)]
 
 
-def decide(action: str, chosen: list[Slot], *, reason: str = "") -> str:
-    """Do one decision on the chosen months as the logged-in account; "" when done, else the refusal."""
+def decide(action: str, chosen: list, *, reason: str = "") -> str:
+    """Do one decision on the chosen months (or evaluations) as the logged-in account; "" when done, else the
+    refusal."""
     engine, actor = data.engine(), session.acting()
     try:
         if action == "approve":

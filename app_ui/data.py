@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from rubrics.check import check_by_id
 from warehouse import read
 from warehouse.db import open_warehouse
+from warehouse.evaluation_change import evaluation_change as evaluation_change_of
 from warehouse.month_change import month_change as month_change_of
 from warehouse.settings import get_settings
 
@@ -70,6 +71,8 @@ finding_counts = cached(read.finding_counts, "counties", "year")
 household_rows = cached(read.household_rows, "county", "program", "month")
 month_states = cached(read.month_states, "counties", "year")  # approval state of each county × programme × month
 report_days = cached(read.report_days)  # counties due on another day than the 25th
+evaluation_states = cached(read.evaluation_states, "counties", "year")  # approval state of each evaluation
+evaluation_change = cached(evaluation_change_of, "county", "program", "year", "kind")  # a waiting replacement's change
 month_change = cached(month_change_of, "county", "program", "month")  # a waiting version against the approved one
 recheck = cached(check_by_id, "evaluation_id")  # the evaluation re-checked against its rubric (rubrics.check)
 

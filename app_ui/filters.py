@@ -152,6 +152,8 @@ def page_start(
 
 
 def pending_note(frame, filters: Filters) -> None:
-    """Name the county-months on the page that wait for approval (shown only with the toggle on)."""
-    if filters.pending and (months := marks.pending_months(frame, names=filters.names)):
-        st.warning(t("pending_months").format(months=tr("、", ", ").join(months)), icon=":material/pending:")
+    """Name the county-months (or evaluations) on the page that wait for approval (only with the toggle on)."""
+    kinds = {kind: t(f"kind_{kind}") for kind in ("self", "department", "finance")}
+    items = marks.pending_items(frame, names=filters.names, kinds=kinds, year_suffix=tr("年", ""))
+    if filters.pending and items:
+        st.warning(t("pending_months").format(months=tr("、", ", ").join(items)), icon=":material/pending:")

@@ -47,12 +47,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "synthetic": ("演示数据", "Demo data"),
     "show_pending": ("含待审核数据", "Include data awaiting approval"),
     "show_pending_help": (
-        "默认只显示已审核（及已锁定）的月份；打开后，等待审核的新版本代替已审核版本显示，并标注「待审核」。",
+        "默认只显示已审核（及已锁定）的月份和评价；打开后，等待审核的名册新版本代替已审核版本显示，首次上传的评价也一并显示，均标注「待审核」。",
         "By default only approved (and locked) months are shown; switched on, versions awaiting approval are "
         "shown in their place, marked pending.",
     ),
     "pending_mark": ("（待审核）", " (pending)"),
-    "pending_months": ("以下月份为待审核数据，尚未经审核：{months}", "Awaiting approval, not yet approved: {months}"),
+    "pending_months": ("以下为待审核数据，尚未经审核：{months}", "Awaiting approval, not yet approved: {months}"),
     # — programmes and evaluation kinds: the Chinese words are the vocabulary's own —
     "program_rural": (PROGRAM_WORDS["rural"], "Rural"),
     "program_urban": (PROGRAM_WORDS["urban"], "Urban"),

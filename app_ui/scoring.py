@@ -95,7 +95,7 @@ def default_program(county: str, year: int, chosen: str | None) -> str:
 
 # ── what is stored ────────────────────────────────────────────────────────────
 def _stored(county: str, program: str, year: int) -> pl.DataFrame:
-    return data.evaluations((county,), program, year).filter(pl.col("program") == program)
+    return data.evaluations((county,), program, year, pending=True).filter(pl.col("program") == program)
 
 
 def stored_figures(county: str, program: str, year: int, kind: str) -> tuple[dict[str, float | None], str]:

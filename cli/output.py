@@ -34,7 +34,7 @@ def county_summary(
         return None
     months = read.monthly_totals(engine, counties=[county], program=program, year=year, pending=pending)
     standards = read.standards(engine, counties=[county], program=program)
-    evaluations = read.evaluations(engine, counties=[county], program=program, year=year)
+    evaluations = read.evaluations(engine, counties=[county], program=program, year=year, pending=pending)
     level1 = read.indicator_scores(engine, evaluation_ids=evaluations["id"].to_list(), depth=1)
     return {
         "county": {"code": county, "name": registry["name"][0]},
@@ -64,6 +64,7 @@ def county_summary(
                 "grade": row["grade"],
                 "level1": dict(level1.filter(evaluation_id=row["id"]).select("level1", "score").iter_rows()),
                 "source": row["source"],
+                "pending": bool(row["pending"]),
             }
             for row in evaluations.iter_rows(named=True)
         ],

@@ -39,7 +39,8 @@ def summary_text(summary: dict) -> str:
             score = "—" if evaluation["score"] is None else f"{evaluation['score']:g}"
             level1 = "，".join(f"{name} {points:g}" for name, points in evaluation["level1"].items())
             program = _program(evaluation["program"])
-            evaluations.append((str(evaluation["year"]), program, kind, score, evaluation["grade"] or "—", level1))
+            year = str(evaluation["year"]) + ("（待审核）" if evaluation["pending"] else "")
+            evaluations.append((year, program, kind, score, evaluation["grade"] or "—", level1))
         lines += ["", "绩效评价", *_table(evaluations, align="lllrll")]
     return "\n".join(lines)
 

@@ -26,7 +26,7 @@ from loaders.evaluation import ingest_evaluation
 from loaders.roster_parse import file_hash
 from loaders.roster_store import ingest_roster
 from loaders.standards import ingest_standards
-from warehouse import month_states, read
+from warehouse import evaluation_states, month_states, read
 from warehouse.settings import PROJECT_ROOT
 
 WORK_DIR = PROJECT_ROOT / "data" / "demo"
@@ -89,6 +89,8 @@ def load_demo(
     seeds = sorted((SEEDS / "evaluations").glob("*.csv"))
     for path in seeds:
         ingest_evaluation(engine, path, user=user)
+    with engine.begin() as conn:  # nobody reviewed these either: approved as 「演示数据」, audited
+        evaluation_states.approve_demo_evaluations(conn)
     progress(f"{len(seeds)} 份真实评价、{len(synthetic)} 份演示评价（按指标体系评分）已导入")
     seconds = time.perf_counter() - started
     return f"演示数据已就绪：{len(rosters)} 份名册（新入库 {stored} 份，共 {rows:,} 行），用时 {seconds:.0f} 秒"

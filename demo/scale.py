@@ -30,6 +30,7 @@ from demo import SEEDS
 from rubrics.load import library
 from warehouse import audit
 from warehouse.bulk import insert_frame
+from warehouse.evaluation_states import DEMO_REASON as EVALUATION_DEMO_REASON
 from warehouse.models import CHANGE_FIGURES, FIGURES, County, Evaluation, Upload
 from warehouse.month_states import APPROVED, DEMO, DEMO_REASON
 from warehouse.vocabulary import PROGRAM_WORDS
@@ -167,6 +168,9 @@ def _write_batch(
             "month_state": insert_frame(conn, "month_state", month_state_rows(uploads)),
             "finding": insert_frame(conn, "finding", found),
             "evaluation": insert_frame(conn, "evaluation", evaluations.drop("quality")),
+            "evaluation_state": insert_frame(
+                conn, "evaluation_state", evaluation_state_rows(evaluations, evaluation_uploads)
+            ),
             "indicator_score": insert_frame(conn, "indicator_score", indicator_rows(evaluations, template)),
         }
         for table in ("upload", "evaluation"):
@@ -374,6 +378,24 @@ def month_state_rows(uploads: pl.DataFrame) -> pl.DataFrame:
         pl.lit(DEMO).alias("decided_by"),
         pl.col("uploaded_at").alias("decided_at"),
         pl.lit(DEMO_REASON).alias("reason"),
+    )
+
+
+def evaluation_state_rows(evaluations: pl.DataFrame, uploads: pl.DataFrame) -> pl.DataFrame:
+    """Each synthetic evaluation approved by 「演示数据」, as its months are."""
+    return evaluations.select(
+        "county_code",
+        "program",
+        "year",
+        "kind",
+        pl.lit(APPROVED).alias("state"),
+        "upload_id",
+        pl.col("id").alias("approved_evaluation_id"),
+        pl.lit(uploads["uploaded_by"][0] if uploads.height else DEMO).alias("uploaded_by"),
+        uploads["uploaded_at"].alias("uploaded_at"),
+        pl.lit(DEMO).alias("decided_by"),
+        uploads["uploaded_at"].alias("decided_at"),
+        pl.lit(EVALUATION_DEMO_REASON).alias("reason"),
     )
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, select
 
+from access.approval import require_evaluation_unlocked
 from access.roles import Actor, require_upload
 from loaders import values
 from loaders.headers import Field, HeaderSpec
@@ -18,11 +19,10 @@ from loaders.log import seen, storing_file
 from loaders.records import ParsedSheet, Records, read_records
 from loaders.roster_parse import file_hash
 from loaders.roster_store import county_registry
-from warehouse.bulk import insert_frame
-from warehouse.models import Evaluation, IndicatorScore, PerformanceTarget
+from warehouse import evaluation_states
+from warehouse.evaluation_states import DETAILS, KEY, LEVELS, EvaluationKey
+from warehouse.models import Evaluation
 from warehouse.vocabulary import EVALUATED_PROGRAMS, EVALUATION_KINDS, SOURCES
-
-LEVELS = ("level1", "level2", "level3", "level4")
 
 SCORE_SHEET = HeaderSpec(
     [
@@ -50,8 +50,6 @@ SCORE_SHEET = HeaderSpec(
         Field("note", "说明", ("说明", "扣分说明", "偏差原因", "评分依据")),
     ]
 )
-_KEY = ("county_code", "program", "year", "kind")
-_DETAILS = ("evaluator", "total_score", "grade", "budget_wan", "arrived_wan", "spent_wan", "planned_persons", "source")
 
 
 def ingest_evaluation(engine: Engine, path: Path, *, user: Actor | str, display_name: str | None = None) -> int:
@@ -86,14 +84,14 @@ def validate_evaluation(engine: Engine, records: Records, *, digest: str) -> Par
     records.choice("source", SOURCES)
     records.numbers("year", "planned_persons", integer=True)
     records.numbers("total_score", "budget_wan", "arrived_wan", "spent_wan", "points", "score")
-    records.frame = records.frame.with_columns(pl.col(_KEY).forward_fill()).with_columns(
-        pl.col(_DETAILS).forward_fill().over(_KEY)
+    records.frame = records.frame.with_columns(pl.col(KEY).forward_fill()).with_columns(
+        pl.col(DETAILS).forward_fill().over(KEY)
     )
     records.frame = records.frame.with_columns(pl.col("source").fill_null("upload"))
-    records.required(*_KEY)
+    records.required(*KEY)
     _check_indicator_names(records)
-    for key in _DETAILS:
-        conflicting = records.frame.filter(pl.col(key).n_unique().over(_KEY) > 1)
+    for key in DETAILS:
+        conflicting = records.frame.filter(pl.col(key).n_unique().over(KEY) > 1)
         for sheet, row in conflicting.select("sheet", "row").iter_rows():
             records.problem(sheet, row, key, "同一次评价中此列前后不一致")
     records.known("county_code", county_registry(engine))
@@ -102,13 +100,13 @@ def validate_evaluation(engine: Engine, records: Records, *, digest: str) -> Par
     frame = records.frame.with_columns(
         pl.col(*LEVELS, "target_name", "target", "actual", "note", "evaluator", "grade").fill_null("")
     )
-    evaluations = frame.group_by(_KEY, maintain_order=True).agg(
-        pl.col(_DETAILS).first(),
+    evaluations = frame.group_by(KEY, maintain_order=True).agg(
+        pl.col(DETAILS).first(),
         (pl.col("target_name") == "").sum().alias("indicators"),
         (pl.col("target_name") != "").sum().alias("targets"),
     )
     with engine.connect() as conn:
-        stored = conn.execute(select(Evaluation.id, *(getattr(Evaluation, name) for name in _KEY))).all()
+        stored = conn.execute(select(Evaluation.id, *(getattr(Evaluation, name) for name in KEY))).all()
     replaces = pl.DataFrame(
         [(row[0], *row[1:]) for row in stored],
         schema={
@@ -120,14 +118,15 @@ def validate_evaluation(engine: Engine, records: Records, *, digest: str) -> Par
         },
         orient="row",
     )
-    summary = evaluations.join(replaces, on=list(_KEY), how="left")
+    summary = evaluations.join(replaces, on=list(KEY), how="left")
     return ParsedSheet(records.file_name, digest, frame, seen(engine, kind="evaluation", file_hash=digest), summary)
 
 
 def store_evaluation(engine: Engine, parsed: ParsedSheet, *, user: Actor | str) -> int:
-    """Store parsed evaluations in one transaction; 0 when this file was stored before.
+    """Store parsed evaluations in one transaction, each waiting for approval; 0 when this file was stored
+    before. A replacement of an approved evaluation waits aside (leadership keeps seeing the approved one).
 
-    Refused as a whole if any evaluation in it is for a county outside the actor's scope.
+    Refused as a whole if any evaluation in it is for a county outside the actor's scope, or is locked.
     """
     counties = parsed.summary["county_code"].to_list()
     actor = require_upload(user, counties, file_name=parsed.file_name, what="评分表")
@@ -139,6 +138,9 @@ def store_evaluation(engine: Engine, parsed: ParsedSheet, *, user: Actor | str) 
         engine, file_name=parsed.file_name, file_hash=parsed.file_hash, user=actor.name, counties=counties
     ) as storing:
         conn = storing.conn
+        keys = [EvaluationKey(*(row[name] for name in KEY)) for row in evaluations.iter_rows(named=True)]
+        for key in keys:
+            require_evaluation_unlocked(conn, key, file_name=parsed.file_name)
         first = evaluations.row(0, named=True)
         upload_id = storing.log_upload(
             kind="evaluation",
@@ -147,58 +149,21 @@ def store_evaluation(engine: Engine, parsed: ParsedSheet, *, user: Actor | str) 
             program=first["program"],
             source=first["source"],
         )
-        for evaluation in evaluations.iter_rows(named=True):
-            key = {name: evaluation[name] for name in _KEY}
-            old = conn.execute(select(Evaluation.id).filter_by(**key)).scalar()
-            if old is not None:
-                conn.execute(delete(IndicatorScore).where(IndicatorScore.evaluation_id == old))
-                conn.execute(delete(PerformanceTarget).where(PerformanceTarget.evaluation_id == old))
-                conn.execute(delete(Evaluation).where(Evaluation.id == old))
-            details = {name: evaluation[name] for name in _DETAILS}
-            evaluation_id = conn.execute(
-                insert(Evaluation).values(upload_id=upload_id, **key, **details).returning(Evaluation.id)
-            ).scalar_one()
-            rows = frame.filter(*(pl.col(name) == value for name, value in key.items()))
-            is_target = pl.col("target_name") != ""
-            insert_frame(conn, IndicatorScore.__tablename__, _indicator_rows(rows.filter(~is_target), evaluation_id))
-            insert_frame(conn, PerformanceTarget.__tablename__, _target_rows(rows.filter(is_target), evaluation_id))
+        for key in keys:
+            rows = frame.filter(*(pl.col(name) == value for name, value in key.values.items()))
+            state = evaluation_states.state_of(conn, key)
+            approved_id = state.approved_evaluation_id if state else None
+            if approved_id is None:
+                evaluation_states.store(conn, key, rows, upload_id=upload_id)
+            else:  # the approved evaluation stays what leadership sees until this one is approved
+                evaluation_states.wait_for_approval(conn, key, upload_id=upload_id, rows=rows)
+            evaluation_states.record_upload(conn, key, upload_id=upload_id, by=actor.name, approved_id=approved_id)
             storing.record(
-                action="replace" if old is not None else "upload",
-                county=key["county_code"],
-                detail=f"评分表 {key['program']} {key['year']} {key['kind']}",
+                action="replace" if state is not None else "upload",
+                county=key.county,
+                detail=f"评分表 {key.program} {key.year} {key.kind}（待审核）",
             )
     return evaluations.height
-
-
-def _indicator_rows(frame: pl.DataFrame, evaluation_id: int) -> pl.DataFrame:
-    names = [pl.col(level) for level in LEVELS]
-    depth = pl.sum_horizontal((name != "").cast(pl.Int32) for name in names[1:]) + 1
-    return frame.with_row_index("position").select(
-        pl.lit(evaluation_id).alias("evaluation_id"),
-        pl.col("position").cast(pl.Int64),
-        pl.concat_list(names).list.eval(pl.element().filter(pl.element() != "")).list.join("/").alias("path"),
-        depth.alias("depth"),
-        *LEVELS,
-        "points",
-        "score",
-        "target",
-        "actual",
-        "note",
-    )
-
-
-def _target_rows(frame: pl.DataFrame, evaluation_id: int) -> pl.DataFrame:
-    names = [pl.col(level) for level in LEVELS]
-    return frame.with_row_index("position").select(
-        pl.lit(evaluation_id).alias("evaluation_id"),
-        pl.col("position").cast(pl.Int64),
-        pl.concat_list(names).list.eval(pl.element().filter(pl.element() != "")).list.join("/").alias("path"),
-        pl.col("target_name").alias("name"),
-        "target",
-        "actual",
-        "score",
-        "note",
-    )
 
 
 def _check_indicator_names(records) -> None:
@@ -216,6 +181,6 @@ def _check_paths(records) -> None:
         for sheet, row in gap.select("sheet", "row").iter_rows():
             records.problem(sheet, row, upper, f"{records.labels.get(lower, lower)}已填写，但上一级指标为空")
     path = pl.concat_str([pl.col(level).fill_null("") for level in (*LEVELS, "target_name")], separator="/")
-    repeated = frame.filter(pl.struct(*_KEY, path.alias("_p")).is_duplicated())
+    repeated = frame.filter(pl.struct(*KEY, path.alias("_p")).is_duplicated())
     for sheet, row in repeated.select("sheet", "row").iter_rows():
         records.problem(sheet, row, "level1", "同一指标在本次评价中出现了两次")

@@ -14,9 +14,8 @@ from cli import main
 from cli.demo import year_span
 from demo import SEEDS
 from loaders.counties import ingest_counties
-from loaders.evaluation import ingest_evaluation
 from loaders.standards import ingest_standards
-from tests.files import make_id, write_csv
+from tests.files import make_id, store_approved_evaluation, write_csv
 from warehouse import read
 from warehouse.settings import get_settings
 
@@ -26,7 +25,7 @@ DIBAO = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "dibao"
 def seed(engine) -> None:
     ingest_counties(engine, SEEDS / "counties.csv", user="t")
     ingest_standards(engine, SEEDS / "standards.csv", user="t")
-    ingest_evaluation(engine, SEEDS / "evaluations" / "370881_2023_rural.csv", user="t")
+    store_approved_evaluation(engine, SEEDS / "evaluations" / "370881_2023_rural.csv")
 
 
 def seed_with_a_roster(tmp_path, engine) -> None:

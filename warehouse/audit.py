@@ -10,7 +10,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, func, insert, or_, select
 
 from warehouse import read
-from warehouse.models import AuditEvent
+from warehouse.models import AuditEvent, Upload
 
 ACTIONS = {
     "upload": "上传入库",
@@ -133,3 +133,28 @@ def _start_of(day: dt.date) -> dt.datetime:
 def local_time(column: str = "at") -> pl.Expr:
     """Stored UTC times as the bureau's wall clock (naive, so that CSV and Excel show them as written)."""
     return pl.col(column).dt.replace_time_zone("UTC").dt.convert_time_zone(str(ZONE)).dt.replace_time_zone(None)
+
+
+def transition(
+    conn: Connection,
+    *,
+    actor: str,
+    action: str,
+    county: str,
+    what: str,
+    upload_id: int | None,
+    change: str,
+    reason: str,
+) -> None:
+    """One approval event: who moved what (「名册 …」 or 「评价 …」) from which state to which, why, and the
+    file and hash of the version it is about."""
+    upload = conn.execute(select(Upload.file_name, Upload.file_hash).where(Upload.id == upload_id)).first()
+    record(
+        conn,
+        actor=actor,
+        action=action,
+        county=county,
+        file_name=upload.file_name if upload else "",
+        file_hash=upload.file_hash if upload else "",
+        detail=f"{what}：{change}" + (f"；理由：{reason.strip()}" if reason.strip() else ""),
+    )

@@ -6,6 +6,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlmodel import SQLModel
 
 from warehouse import (
+    evaluation_states,
     models,  # noqa: F401  (registers the tables)
     month_states,
 )
@@ -71,8 +72,9 @@ def init_warehouse(engine: Engine) -> None:
                 index.create(conn, checkfirst=True)
         for statement in _APPEND_ONLY.get(engine.dialect.name, []):
             conn.execute(text(statement))
-        # Months stored before approval existed are approved here, once, and the audit log says so.
+        # Months and evaluations stored before approval existed are approved here, once, and the audit log says so.
         month_states.adopt_stored_months(conn)
+        evaluation_states.adopt_stored_evaluations(conn)
 
 
 def _add_missing_columns(conn) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlalchemy import String as SAString
 from sqlmodel import Field, SQLModel
 
@@ -219,6 +219,46 @@ class Evaluation(SQLModel, table=True):
     spent_wan: float | None = None
     planned_persons: int | None = None
     source: str = "upload"
+
+
+class EvaluationState(SQLModel, table=True):
+    """Where an evaluation (county × programme × year × kind) stands: 待审核 → 已审核 → 已锁定, or 已退回.
+
+    `upload_id` is the newest score sheet's upload, the one the state is about; `approved_evaluation_id`
+    the evaluation row leadership sees (None until one is approved). A replacement of an approved
+    evaluation waits in evaluation_review until it is approved.
+    """
+
+    __tablename__ = "evaluation_state"
+    __table_args__ = (UniqueConstraint("county_code", "program", "year", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    county_code: str = Field(foreign_key="county.code", index=True)
+    program: str
+    year: int
+    kind: str
+    state: str  # pending | approved | locked | returned
+    upload_id: int | None = None
+    approved_evaluation_id: int | None = None
+    uploaded_by: str
+    uploaded_at: dt.datetime
+    decided_by: str = ""
+    decided_at: dt.datetime | None = None
+    reason: str = ""
+
+
+class EvaluationReview(SQLModel, table=True):
+    """A score sheet's replacement of an approved evaluation, waiting for approval: its validated rows as
+    JSON (the same rows storing it takes), so that leadership keeps seeing the approved evaluation."""
+
+    __tablename__ = "evaluation_review"
+    __table_args__ = (UniqueConstraint("county_code", "program", "year", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = Field(foreign_key="upload.id")
+    county_code: str
+    program: str
+    year: int
+    kind: str
+    rows: str = Field(sa_type=Text)
 
 
 class IndicatorScore(SQLModel, table=True):

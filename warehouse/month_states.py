@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, delete, insert, select, update
 
-from warehouse import audit
 from warehouse.models import AuditEvent, MonthState, Upload
 from warehouse.vocabulary import APPROVED, LOCKED, PENDING, PROGRAM_WORDS, RETURNED, STATE_WORDS
 
@@ -33,6 +32,11 @@ class Slot:
     def __str__(self) -> str:
         return f"{self.county} {PROGRAM_WORDS.get(self.program, self.program)} {self.month:%Y-%m}"
 
+    @property
+    def what(self) -> str:
+        """How the audit log names it."""
+        return f"名册 {self}"
+
 
 def where(slot: Slot):
     return and_(
@@ -51,23 +55,6 @@ def state_of(conn: Connection, slot: Slot):
         MonthState.decided_by,
     )
     return conn.execute(query.where(where(slot))).first()
-
-
-def audit_transition(
-    conn: Connection, actor: str, action: str, slot: Slot, upload_id: int, change: str, reason: str = ""
-) -> None:
-    """One audit event: who moved which month's version (its file and hash), from what to what, and why."""
-    upload = conn.execute(select(Upload.file_name, Upload.file_hash).where(Upload.id == upload_id)).first()
-    detail = f"名册 {slot}：{change}" + (f"；理由：{reason.strip()}" if reason.strip() else "")
-    audit.record(
-        conn,
-        actor=actor,
-        action=action,
-        county=slot.county,
-        file_name=upload.file_name if upload else "",
-        file_hash=upload.file_hash if upload else "",
-        detail=detail,
-    )
 
 
 def adopt_stored_months(conn: Connection) -> int:

@@ -16,6 +16,7 @@ from warehouse.models import (
     FIGURES,
     County,
     Evaluation,
+    EvaluationState,
     Finding,
     HouseholdMonth,
     HouseholdReview,
@@ -228,7 +229,17 @@ def evaluations(
     program: str | None = None,
     year: int | None = None,
     ids: list[int] | None = None,
+    pending: bool = False,
 ) -> pl.DataFrame:
+    """Evaluations leadership sees: the approved ones, or with `pending` also those waiting for approval as
+    a first upload (`pending` column 1). Asked for by `ids`, an evaluation comes whatever its state."""
+    state = EvaluationState
+    same = and_(
+        state.county_code == Evaluation.county_code,
+        state.program == Evaluation.program,
+        state.year == Evaluation.year,
+        state.kind == Evaluation.kind,
+    )
     query = select(
         Evaluation.id,
         Evaluation.county_code,
@@ -243,7 +254,10 @@ def evaluations(
         Evaluation.spent_wan,
         Evaluation.planned_persons,
         Evaluation.source,
-    )
+        case((state.approved_evaluation_id == Evaluation.id, 0), else_=1).label("pending"),
+    ).outerjoin(state, same)
+    if ids is None and not pending:
+        query = query.where(state.approved_evaluation_id == Evaluation.id)
     query = _filtered(query, Evaluation, counties=counties)
     if program:
         query = query.where(Evaluation.program.in_([program, "all"]))
@@ -257,6 +271,7 @@ def evaluations(
         "arrived_wan": pl.Float64,
         "spent_wan": pl.Float64,
         "planned_persons": pl.Int64,
+        "pending": pl.Int64,
     }
     return frame(engine, query.order_by(Evaluation.county_code, Evaluation.year, Evaluation.kind), schema)
 
@@ -301,6 +316,30 @@ def month_states(engine: Engine, *, counties: list[str] | None = None, year: int
     query = _filtered(query, MonthState, counties=counties, year=year)
     order = (MonthState.county_code, MonthState.program, MonthState.month)
     return frame(engine, query.order_by(*order), {"month": pl.Date})
+
+
+def evaluation_states(engine: Engine, *, counties: list[str] | None = None, year: int | None = None) -> pl.DataFrame:
+    """Each stored evaluation's approval state, who uploaded and decided, and whether a replacement waits."""
+    state = EvaluationState
+    query = select(
+        state.county_code,
+        state.program,
+        state.year,
+        state.kind,
+        state.state,
+        state.uploaded_by,
+        state.uploaded_at,
+        state.decided_by,
+        state.decided_at,
+        state.reason,
+        case((state.approved_evaluation_id.is_(None), 0), else_=1).label("has_approved"),
+    )
+    if counties:
+        query = query.where(state.county_code.in_(counties))
+    if year:
+        query = query.where(state.year == year)
+    order = (state.county_code, state.year, state.program, state.kind)
+    return frame(engine, query.order_by(*order), {"year": pl.Int64, "has_approved": pl.Int64})
 
 
 def performance_targets(engine: Engine, *, evaluation_ids: list[int]) -> pl.DataFrame:

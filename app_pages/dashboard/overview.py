@@ -19,7 +19,7 @@ def county_table(filters: Filters) -> pl.DataFrame:
         counties=data.counties(filters.counties),
         monthly=monthly,
         standards=data.standards(filters.counties, filters.program),
-        evaluations=data.evaluations(filters.counties, filters.program),
+        evaluations=data.evaluations(filters.counties, filters.program, pending=filters.pending),
         finding_counts=data.finding_counts(filters.counties, pending=filters.pending),
         year=filters.year,
     )

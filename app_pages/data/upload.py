@@ -136,12 +136,12 @@ def confirm(checked: upload.Checked) -> None:
         name = checked.file_name
         stored = (
             tr(
-                f"「{name}」已入库，待审核：本县其他审核人或管理员在「审核」页审核通过后，领导看到的页面才显示这个月的新数字"
+                f"「{name}」已入库，待审核：本县其他审核人或管理员在「审核」页审核通过后，领导看到的页面才显示新的数字"
                 "（侧栏打开「含待审核数据」可先行查看）。",
                 f"“{name}” stored, awaiting approval: leadership's pages show it once another evaluator of the county "
                 "or an admin approves it on the Approval page (switch on “Include data awaiting approval” to see it now).",
             )
-            if checked.kind == "roster"
+            if checked.kind in ("roster", "evaluation")
             else tr(f"「{name}」已入库，各页面的数字已更新。", f"“{name}” stored; every page shows it.")
         )
         after_change.done(stored, fresh_form=FILE)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_ui import data, drill
 from app_ui.charts import grades as charts
-from app_ui.filters import Filters, page_start
+from app_ui.filters import Filters, page_start, pending_note
 from app_ui.i18n import t, tr
 from app_ui.tables import retitled, show_table
 from warehouse.frames import grades as views
@@ -32,7 +32,9 @@ def notes(stored: pl.DataFrame, *, filters: Filters) -> None:
     """Say that demo data is on the page, and that the chosen year has no evaluation."""
     if (stored["source"] == "synthetic").any():
         st.caption(t("synthetic_note"))
-    if filters.year is not None and data.evaluations(filters.counties, filters.program, filters.year).is_empty():
+    pending_note(stored, filters)
+    chosen_year = data.evaluations(filters.counties, filters.program, filters.year, pending=filters.pending)
+    if filters.year is not None and chosen_year.is_empty():
         st.info(
             tr(
                 f"所选县区{filters.year}年没有评价。图中仍显示全部年份；可在左侧换一个年度，或在「上传」页导入该年的评价。",
@@ -117,7 +119,7 @@ def every_table(evaluations: pl.DataFrame) -> None:
 
 
 filters = page_start("page_grades", needs_year=False)  # the trend spans every year: a year only shades one
-stored = data.evaluations(filters.counties, filters.program)
+stored = data.evaluations(filters.counties, filters.program, pending=filters.pending)
 if stored.is_empty():
     no_evaluations()
     st.stop()

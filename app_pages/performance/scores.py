@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_ui import data, drill
 from app_ui.charts import scores as charts
-from app_ui.filters import Filters, page_start
+from app_ui.filters import Filters, page_start, pending_note
 from app_ui.i18n import evaluation_kind_words, label, t, tr
 from app_ui.tables import RATE, Column, retitled, show_table, spec
 from warehouse.frames import recheck as recheck_views
@@ -344,7 +344,8 @@ def side_by_side(evaluations: pl.DataFrame, *, filters: Filters) -> None:
 
 
 filters = page_start("page_scores")
-evaluations = data.evaluations(filters.counties, filters.program, filters.year)
+evaluations = data.evaluations(filters.counties, filters.program, filters.year, pending=filters.pending)
+pending_note(evaluations, filters)
 say_missing(evaluations, filters=filters)
 if evaluations.is_empty():
     st.stop()

@@ -246,9 +246,11 @@ def save_section(
         program, kind = program_words()[chosen.program], evaluation_kind_words()[chosen.kind]
         st.session_state["scoring-saved"] = tr(
             f"已保存{place} {year}年{program}{kind}：总分 {scored.total:.2f}，"
-            f"等级 {scored.grade or '—'}。「指标得分」「等级趋势」页已显示它。",
+            f"等级 {scored.grade or '—'}。待审核：本县其他审核人或管理员在「审核」页审核通过后，"
+            "「指标得分」「等级趋势」页才显示它（侧栏打开「含待审核数据」可先行查看）。",
             f"Saved the {kind.lower()} of {place} {year} ({program}): total {scored.total:.2f}, "
-            f"grade {scored.grade or '—'}. The score and grade pages show it.",
+            f"grade {scored.grade or '—'}, awaiting approval: the score and grade pages show it once another "
+            "evaluator of the county or an admin approves it on the Approval page.",
         )
         st.rerun()
 

@@ -31,6 +31,7 @@ def words() -> Words:
         year_suffix=tr("年", ""),
         no_score=tr("无总分", "no total"),
         unnamed=tr("报告未署名", "not named in the report"),
+        pending=t("pending_mark"),
         band_labels={
             "优": tr("优 ≥ 90", "优 excellent ≥ 90"),
             "良": tr("良 80–90", "良 good 80–90"),

@@ -146,17 +146,18 @@ def test_a_grade_that_changes_only_on_a_reading_says_so_on_screen(server, page):
         tab.screenshot(path=str(SHOTS / "scores_basis_differences.png"))
 
 
-def test_upload_a_roster_and_confirm(page, tmp_path):
-    roster = write_csv(
-        tmp_path / "曲阜市2025年1月农村低保发放明细.csv",
-        [
-            ["鲁城街道", make_id(sequence=1), "2", "1,490", "2025年1月10日"],
-            ["书院街道", make_id(sequence=2), "1", "745", "2025/1/12"],
-        ],
+def qufu_january(folder, rows: list[list[str]]):
+    return write_csv(
+        folder / "曲阜市2025年1月农村低保发放明细.csv",
+        rows,
         header=["乡镇（街道）", "身份证号码", "保障人数", "发放金额", "发放日期"],
         title=[["曲阜市2025年1月农村低保发放明细"]],
         encoding="gb18030",
     )
+
+
+def upload(page, roster) -> None:
+    """The 上传 page: choose the roster, read its report, confirm."""
     page.get_by_role("link", name="上传").first.click()
     page.get_by_text("月度发放名册").first.wait_for(timeout=60_000)
     page.locator("input[type=file]").set_input_files(str(roster))
@@ -169,14 +170,33 @@ def test_upload_a_roster_and_confirm(page, tmp_path):
     no_exception(page)
 
 
-def leadership_sees(server, page) -> str:
-    """What a viewer (leadership) reads on 保障人数 for Qufu in 2025, in a session of their own."""
-    with new_session(page, f"{server}/recipients?county=370881&year=2025", username="leader") as tab:
+def test_upload_a_roster_and_confirm(page, tmp_path):
+    rows = [
+        ["鲁城街道", make_id(sequence=1), "2", "1,490", "2025年1月10日"],
+        ["书院街道", make_id(sequence=2), "1", "745", "2025/1/12"],
+    ]
+    upload(page, qufu_january(tmp_path, rows))
+    assert "待审核" in page.get_by_text("已入库").first.inner_text()
+
+
+def leadership_sees(server, page, *, pending: bool = False, shot: str = "") -> str:
+    """What a viewer (leadership) reads on 保障人数 for Qufu in 2025, in a session of their own (with the
+    「含待审核数据」 toggle on when `pending`)."""
+    url = f"{server}/recipients?county=370881&year=2025" + ("&pending=1" if pending else "")
+    with new_session(page, url, username="leader") as tab:
         tab.get_by_role("button", name="登录").click()
         tab.get_by_role("heading", name="保障人数").first.wait_for(timeout=90_000)
         settle(tab)
         no_exception(tab)
+        if shot:
+            tab.screenshot(path=str(SHOTS / shot), full_page=True)
         return tab.locator("body").inner_text()
+
+
+def households_shown(text: str) -> str:
+    """The value under the January 2025 households metric, as the page reads."""
+    lines = text.splitlines()
+    return next(lines[i + 1] for i, line in enumerate(lines) if line.startswith("2025年1月") and "保障户数" in line)
 
 
 def test_a_second_account_approves_the_uploaded_month(server, page):
@@ -196,7 +216,38 @@ def test_a_second_account_approves_the_uploaded_month(server, page):
         settle(tab)
         no_exception(tab)
         tab.screenshot(path=str(SHOTS / "approval_done.png"), full_page=True)
-    assert "2025年1月保障户数" in leadership_sees(server, page)
+    assert households_shown(leadership_sees(server, page)) == "2"
+
+
+def test_a_replacement_shows_what_it_changes_and_counts_once_approved(server, page, tmp_path):
+    """A corrected January: household 1 paid more, 2 gone, 3 and 4 new. Leadership keeps seeing the approved
+    two households (the toggle shows the three waiting, marked); the reviewer sees the change, approves it."""
+    rows = [
+        ["鲁城街道", make_id(sequence=1), "2", "1,600", "2025年1月10日"],
+        ["书院街道", make_id(sequence=3), "1", "745", "2025/1/12"],
+        ["书院街道", make_id(sequence=4), "1", "745", "2025/1/12"],
+    ]
+    page.goto(f"{server}/?year=2025")
+    upload(page, qufu_january(tmp_path, rows))
+    assert households_shown(leadership_sees(server, page)) == "2"
+    waiting = leadership_sees(server, page, pending=True, shot="pending_toggle.png")
+    assert "以下为待审核数据，尚未经审核：曲阜市 2025-01" in waiting and "2025年1月（待审核）" in waiting
+    with new_session(page, f"{server}/approval?county=370881&year=2025", username="reviewer") as tab:
+        tab.get_by_role("button", name="登录").click()
+        tab.get_by_text("要处理的月份").first.wait_for(timeout=90_000)
+        settle(tab)
+        tab.get_by_test_id("stMultiSelect").filter(has_text="要处理的月份").click()
+        tab.get_by_role("option", name="曲阜市 · 农村低保 · 2025-01（待审核，上传 browser）").click()
+        tab.keyboard.press("Escape")
+        tab.get_by_text("与已审核版本相比").first.wait_for(timeout=60_000)
+        settle(tab)
+        no_exception(tab)
+        shown = tab.locator("body").inner_text()
+        assert "新增户\n2" in shown and "退出户\n1" in shown and "变更户\n1" in shown
+        tab.screenshot(path=str(SHOTS / "approval_changes.png"), full_page=True)
+        tab.get_by_role("button", name="审核通过所选月份").click()
+        tab.get_by_text("所选县区没有待审核的月份").first.wait_for(timeout=60_000)
+    assert households_shown(leadership_sees(server, page)) == "3"
 
 
 def test_an_administrator_creates_an_evaluator_and_sees_the_password_once(page):

@@ -25,11 +25,11 @@ from demo.evaluations import (
     write_synthetic_evaluations,
 )
 from loaders.counties import ingest_counties
-from loaders.evaluation import ingest_evaluation
 from loaders.roster_parse import file_hash
 from loaders.standards import ingest_standards
 from rubrics.check import check_evaluations
 from rubrics.load import rubric_for
+from tests.files import store_approved_evaluation
 from warehouse import read
 
 SAMPLE = Path(__file__).parent / "data" / "sample_eval.csv"
@@ -267,7 +267,7 @@ def test_rubric_scored_sheets_recheck_clean_without_rosters(registry, tmp_path):
     kinds = {seed.code: seed.evaluation["评价类型"] for seed in map(read_seed, (SEEDS / "evaluations").glob("*.csv"))}
     for path in written:
         assert read_sheet(path)[0]["评价类型"] == kinds[path.name.split("_")[0]]
-        assert ingest_evaluation(registry, path, user="测试员") == 1
+        assert store_approved_evaluation(registry, path) == 1
     checks = check_evaluations(registry)
     assert len(checks) == 25 and {checked.source for checked in checks} == {"synthetic"}
     for checked in checks:

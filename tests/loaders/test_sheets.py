@@ -27,7 +27,7 @@ def seeded(empty_warehouse):
 
 
 def level1(engine, code: str) -> dict[str, float]:
-    evaluation = read.evaluations(engine, counties=[code])
+    evaluation = read.evaluations(engine, counties=[code], pending=True)
     rows = read.indicator_scores(engine, evaluation_ids=evaluation["id"].to_list(), depth=1)
     return dict(rows.select("level1", "score").iter_rows())
 
@@ -47,7 +47,7 @@ def test_registry_holds_the_five_seed_places_with_deadlines(seeded):
 
 
 def test_seed_evaluations_totals_grades_and_subtotals_as_reported(seeded):
-    evaluations = read.evaluations(seeded).filter(pl.col("source") == "seed")
+    evaluations = read.evaluations(seeded, pending=True).filter(pl.col("source") == "seed")
     assert evaluations.select("county_code", "year", "program", "kind", "total_score", "grade").rows() == [
         ("370881", 2023, "rural", "finance", 92.46, "优"),
         ("440840", 2022, "rural", "self", 98.0, "优"),
@@ -67,14 +67,14 @@ def test_seed_evaluations_totals_grades_and_subtotals_as_reported(seeded):
 
 
 def test_every_seed_leaf_is_kept_with_points_and_notes(seeded):
-    qufu = read.evaluations(seeded, counties=["370881"])
+    qufu = read.evaluations(seeded, counties=["370881"], pending=True)
     rows = read.indicator_scores(seeded, evaluation_ids=qufu["id"].to_list())
     leaves = rows.filter(pl.col("depth") == 3)
     assert leaves.height == 20
     assert leaves["points"].sum() == 100 and round(leaves["score"].sum(), 2) == 92.46
     budget = leaves.filter(pl.col("level3") == "预算编制科学性").row(0, named=True)
     assert (budget["points"], budget["score"]) == (4.0, 3.5) and "0.5" in budget["note"]
-    unnamed = read.evaluations(seeded, counties=["900001"])
+    unnamed = read.evaluations(seeded, counties=["900001"], pending=True)
     leaves = read.indicator_scores(seeded, evaluation_ids=unnamed["id"].to_list()).filter(pl.col("depth") == 3)
     assert leaves["points"].sum() == 90 and leaves["score"].sum() == 90
 
@@ -136,7 +136,7 @@ def test_bad_score_sheet_lists_every_problem(tmp_path, seeded):
         "score.csv 第 3 行 「分值」列：无法识别为数字：「x」",
         "score.csv 第 4 行 「二级指标」列：三级指标已填写，但上一级指标为空",
     ]
-    assert read.evaluations(seeded, counties=["999999"]).is_empty()
+    assert read.evaluations(seeded, counties=["999999"], pending=True).is_empty()
 
 
 def test_bad_standards_and_counties_are_refused_by_row(tmp_path, seeded):

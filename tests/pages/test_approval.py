@@ -9,10 +9,13 @@ import pytest
 
 from access.approval import approve
 from access.roles import Actor
+from demo import SEEDS
+from loaders.evaluation import ingest_evaluation
 from loaders.roster_store import ingest_roster
 from tests.files import make_id, write_csv
 from tests.pages.apptest import open_app
 from warehouse import read
+from warehouse.evaluation_states import EvaluationKey
 from warehouse.month_states import Slot
 
 PAGE = "app_pages/data/approval.py"
@@ -154,3 +157,33 @@ def test_picking_a_replacement_shows_what_it_changes_against_the_approved_versio
         "书院街道": 0.0,
         "鲁城街道": 110.0,
     }
+
+
+def test_an_evaluation_replacement_shows_its_score_changes_and_is_approved_on_the_page(tmp_path, warehouse):
+    """wang's corrected Qufu sheet replaces the approved one: zhao sees the total and the indicator that moved."""
+    sheet = SEEDS / "evaluations" / "370881_2023_rural.csv"
+    ingest_evaluation(warehouse, sheet, user=Actor("wang", "evaluator", frozenset({"370881"})))
+    approve(
+        warehouse,
+        Actor("zhao", "evaluator", frozenset({"370881"})),
+        [EvaluationKey("370881", "rural", 2023, "finance")],
+    )
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",92.46,优,", ",91.46,优,")
+    lines[4] = lines[4].replace("立项程序规范性,,,2,2,", "立项程序规范性,,,2,1,")
+    corrected = tmp_path / "corrected.csv"
+    corrected.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ingest_evaluation(warehouse, corrected, user=Actor("wang", "evaluator", frozenset({"370881"})))
+
+    app = open_approval(ZHAO)
+    picker = app.multiselect(key="approval-evaluations-picked")
+    assert picker.options == ["曲阜市 · 农村低保 · 2023 · 财政评价（待审核，上传 wang）"]
+    picker.set_value([0]).run()
+    assert not app.exception
+    shown = {metric.label: (metric.value, metric.delta) for metric in app.metric}
+    assert shown["总分"] == ("91.46", "-1.00") and shown["等级"] == ("优", "优 → 优")
+    moved = next(frame.value for frame in app.dataframe if "原得分" in frame.value.columns)
+    assert moved.values.tolist() == [["决策/项目立项/立项程序规范性", 2.0, 2.0, 1.0, -1.0]]
+    next(button for button in app.button if button.label == "审核通过所选评价").click().run()
+    assert not app.exception
+    assert read.evaluations(warehouse, counties=["370881"])["total_score"].to_list() == [91.46]

@@ -6,8 +6,7 @@ import polars as pl
 import pyarrow as pa
 
 from demo import SEEDS
-from loaders.evaluation import ingest_evaluation
-from tests.files import make_id, store_plain_roster
+from tests.files import make_id, store_approved_evaluation, store_plain_roster
 from tests.pages.apptest import chart_specs, open_app
 
 PAGE = "app_pages/performance/grades.py"
@@ -123,7 +122,7 @@ def test_changing_counties_changes_the_lines(demo_warehouse):
 
 
 def test_a_year_without_evaluation_says_so_and_still_draws_the_others(tmp_path, warehouse):
-    ingest_evaluation(warehouse, SEEDS / "evaluations" / "370881_2023_rural.csv", user="t")
+    store_approved_evaluation(warehouse, SEEDS / "evaluations" / "370881_2023_rural.csv")
     store_plain_roster(
         warehouse, tmp_path, [["鲁城街道", make_id(), "2", "1400", "2022-12-10"]], county="370881", month="2022-12"
     )

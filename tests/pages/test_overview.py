@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from demo import SEEDS
 from loaders.counties import ingest_counties
-from loaders.evaluation import ingest_evaluation
-from tests.files import make_id, store_plain_roster
+from tests.files import make_id, store_approved_evaluation, store_plain_roster
 from tests.pages.apptest import open_app
 
 
@@ -22,7 +21,7 @@ def test_empty_warehouse_says_what_to_do(empty_warehouse):
 
 def test_overview_shows_each_county_with_its_latest_figures(tmp_path, empty_warehouse):
     ingest_counties(empty_warehouse, SEEDS / "counties.csv", user="t")
-    ingest_evaluation(empty_warehouse, SEEDS / "evaluations" / "370881_2023_rural.csv", user="t")
+    store_approved_evaluation(empty_warehouse, SEEDS / "evaluations" / "370881_2023_rural.csv")
     store_plain_roster(
         empty_warehouse,
         tmp_path,

@@ -54,7 +54,7 @@ def test_the_toggle_shows_the_waiting_version_marked_wherever_it_appears(replace
     assert not app.exception
     assert app.query_params["pending"] == "1"
     assert metrics(app)["2023年1月（待审核）保障户数"] == "5"
-    assert "以下月份为待审核数据，尚未经审核：曲阜市 2023-01" in app.warning[0].value
+    assert "以下为待审核数据，尚未经审核：曲阜市 2023-01" in app.warning[0].value
     assert table(app, "月份")["月份"].tolist() == ["2023年1月（待审核）"]
     townships = table(app, "乡镇（街道）")
     assert townships["保障户数"].tolist() == [5]  # the drill-down follows the toggle too

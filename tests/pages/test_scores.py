@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from demo import SEEDS
-from loaders.evaluation import ingest_evaluation
+from tests.files import store_approved_evaluation
 from tests.pages.apptest import chart_specs, open_app
 from warehouse import read
 
@@ -139,7 +139,7 @@ def test_english(demo_warehouse):
 
 
 def test_a_county_without_an_evaluation_that_year_gets_a_plain_message(warehouse):
-    ingest_evaluation(warehouse, SEEDS / "evaluations" / "370881_2023_rural.csv", user="t")
+    store_approved_evaluation(warehouse, SEEDS / "evaluations" / "370881_2023_rural.csv")
     app = open_scores(["370881", "530427"], 2023)
     assert not app.exception
     assert app.info[0].value.startswith("新平彝族傣族自治县 2023年没有绩效评价")

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from demo import SEEDS
-from loaders.evaluation import ingest_evaluation
 from rubrics.check import check_evaluations
-from tests.files import make_id, store_plain_roster
+from tests.files import make_id, store_approved_evaluation, store_plain_roster
 
 QUFU_SHEET = SEEDS / "evaluations" / "370881_2023_rural.csv"
 
@@ -16,7 +15,7 @@ QUFU_SHEET = SEEDS / "evaluations" / "370881_2023_rural.csv"
 @pytest.fixture
 def one_month(tmp_path, warehouse):
     """Qufu's 2023 seed evaluation and one uploaded January roster of three persons."""
-    ingest_evaluation(warehouse, QUFU_SHEET, user="测试员")
+    store_approved_evaluation(warehouse, QUFU_SHEET)
     rows = [
         ["鲁城街道", make_id(sequence=1), "2", "1,490", "2023-01-10"],
         ["书院街道", make_id(sequence=2), "1", "745", "2023-01-12"],

@@ -8,8 +8,8 @@ import io
 import pytest
 
 from demo import SEEDS
-from loaders.evaluation import ingest_evaluation
 from rubrics.check import check_evaluations
+from tests.files import store_approved_evaluation
 
 QUFU_SHEET = SEEDS / "evaluations" / "370881_2023_rural.csv"
 
@@ -39,7 +39,7 @@ def broken(tmp_path, warehouse):
         rows.append(extra)
         rows[1][6] = "优秀"  # not a grade word
 
-    ingest_evaluation(warehouse, qufu_sheet(tmp_path, edit), user="测试员")
+    store_approved_evaluation(warehouse, qufu_sheet(tmp_path, edit))
     (checked,) = check_evaluations(warehouse, county="370881", year=2023)
     return checked
 
@@ -83,7 +83,7 @@ def test_an_evaluation_without_a_rubric_says_so(tmp_path, warehouse):
         rows[1][0] = "530427"  # Xinping's rubric is for its rural 2019–2024 evaluations, not 2030
         rows[1][2] = "2030"
 
-    ingest_evaluation(warehouse, qufu_sheet(tmp_path, edit), user="测试员")
+    store_approved_evaluation(warehouse, qufu_sheet(tmp_path, edit))
     (checked,) = check_evaluations(warehouse, county="530427", year=2030)
     assert checked.rubric == "" and checked.differences == []
     assert checked.problems == ["没有适用于此评价的指标体系（rubrics/ 中无对应文件），无法重算"]

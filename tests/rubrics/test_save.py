@@ -58,7 +58,7 @@ def test_saving_stores_the_evaluation_its_upload_and_audit_event(warehouse, no_f
     scored, facts = scored_on(warehouse)
     assert save(warehouse, scored, facts=facts, kind="self", evaluator="曲阜市民政局", user="测试员") == 1
 
-    (stored,) = read.evaluations(warehouse, counties=["370881"], year=2023).iter_rows(named=True)
+    (stored,) = read.evaluations(warehouse, counties=["370881"], year=2023, pending=True).iter_rows(named=True)
     assert (stored["kind"], stored["evaluator"], stored["source"]) == ("self", "曲阜市民政局", "upload")
     assert (stored["total_score"], stored["grade"]) == (scored.total, scored.grade)
     assert stored["spent_wan"] == 6615.24 and stored["planned_persons"] == 13000
@@ -88,7 +88,9 @@ def test_saving_is_validated_as_the_file_would_be(warehouse, tmp_path):
         save(warehouse, scored, facts=facts, kind="self", evaluator="某所", user="测试员")
     assert saved.value.problems == from_file.value.problems
     assert "县区代码 999999 不在县区名录中" in str(saved.value.problems[0])
-    assert read.evaluations(warehouse).is_empty() and read.uploads(warehouse, kind="evaluation").is_empty()
+    assert (
+        read.evaluations(warehouse, pending=True).is_empty() and read.uploads(warehouse, kind="evaluation").is_empty()
+    )
 
 
 def test_saving_for_a_county_outside_ones_scope_is_refused(warehouse, no_file):
@@ -96,7 +98,7 @@ def test_saving_for_a_county_outside_ones_scope_is_refused(warehouse, no_file):
     xinping = Actor("新平评价员", EVALUATOR, frozenset({"530427"}))
     with pytest.raises(OutOfScope, match="无权上传县区 370881"):
         save(warehouse, scored, facts=facts, kind="self", evaluator="某所", user=xinping)
-    assert read.evaluations(warehouse).is_empty()
+    assert read.evaluations(warehouse, pending=True).is_empty()
     assert audit.events(warehouse).is_empty()
     qufu = Actor("曲阜评价员", EVALUATOR, frozenset({"370881"}))
     assert save(warehouse, scored, facts=facts, kind="self", evaluator="某所", user=qufu) == 1
@@ -123,7 +125,7 @@ def test_saving_stores_the_performance_targets(warehouse, no_file):
     scored, facts = scored_on(warehouse)
     assert save(warehouse, scored, facts=facts, kind="self", evaluator="某所", user="测试员", targets=TARGETS) == 1
 
-    (stored,) = read.evaluations(warehouse, counties=["370881"], year=2023).iter_rows(named=True)
+    (stored,) = read.evaluations(warehouse, counties=["370881"], year=2023, pending=True).iter_rows(named=True)
     expected = pl.DataFrame(
         {
             "evaluation_id": [stored["id"]] * 2,
@@ -152,12 +154,12 @@ def test_written_sheet_read_back_by_the_loader_gives_the_same_targets(warehouse,
     path = write_sheet(tmp_path / NAME, sheet_rows(scored, facts=facts, kind="self", evaluator="某所", targets=targets))
     assert ingest_evaluation(warehouse, path, user="测试员") == 1
 
-    (stored,) = read.evaluations(warehouse, counties=["370881"], year=2023).iter_rows(named=True)
+    (stored,) = read.evaluations(warehouse, counties=["370881"], year=2023, pending=True).iter_rows(named=True)
     assert stored_targets(warehouse, stored["id"]) == list(targets)
     # saving the same scoring with the same targets is the upload that file was: stored once
     assert save(warehouse, scored, facts=facts, kind="self", evaluator="某所", user="测试员", targets=targets) == 0
     # with a target changed it is another scoring, and it replaces the stored one
     changed = (Target(ON_TIME, "按时发放率", "≥90%", "95%"), *targets[1:])
     assert save(warehouse, scored, facts=facts, kind="self", evaluator="某所", user="测试员", targets=changed) == 1
-    (replaced,) = read.evaluations(warehouse, counties=["370881"], year=2023).iter_rows(named=True)
+    (replaced,) = read.evaluations(warehouse, counties=["370881"], year=2023, pending=True).iter_rows(named=True)
     assert [target.met for target in stored_targets(warehouse, replaced["id"])] == [True, True, None]

@@ -9,9 +9,10 @@ import io
 import pytest
 
 from demo import SEEDS
-from loaders.evaluation import ingest_evaluation, parse_evaluation
+from loaders.evaluation import parse_evaluation
 from rubrics.check import check_evaluations
 from rubrics.targets import Target, actual_value, goal
+from tests.files import store_approved_evaluation
 from warehouse import read
 from warehouse.errors import Rejected
 
@@ -88,7 +89,7 @@ def test_a_missed_target_whose_indicator_got_full_marks_is_a_problem(tmp_path, w
             ((), "宣传次数", "≥4次", "2次", "1"),  # held by no scored indicator
         ],
     )
-    ingest_evaluation(warehouse, sheet, user="测试员")
+    store_approved_evaluation(warehouse, sheet)
     (checked,) = check_evaluations(warehouse, county="370881", year=2023)
     assert checked.missed_targets == [
         {
@@ -113,7 +114,7 @@ def test_target_rows_are_stored_apart_from_the_scores(tmp_path, warehouse):
     sheet = qufu_with(tmp_path, [((), "宣传次数", "≥4次", "2次", "1")])
     parsed = parse_evaluation(warehouse, sheet)
     assert parsed.summary.select("indicators", "targets").row(0) == (33, 3)  # the seed's two and this one
-    ingest_evaluation(warehouse, sheet, user="测试员")
+    store_approved_evaluation(warehouse, sheet)
     (evaluation_id,) = read.evaluations(warehouse)["id"].to_list()
     targets = read.performance_targets(warehouse, evaluation_ids=[evaluation_id])
     assert targets.select("path", "name", "target", "actual", "score").rows() == [
@@ -132,7 +133,7 @@ def test_an_indicator_row_without_its_level_one_name_is_refused(tmp_path, wareho
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         csv.writer(handle).writerows(rows)
     with pytest.raises(Rejected) as refused:
-        ingest_evaluation(warehouse, path, user="测试员")
+        store_approved_evaluation(warehouse, path)
     assert [str(problem) for problem in refused.value.problems] == [
         "broken.csv 第 6 行 「一级指标」列：不能为空",
         "broken.csv 第 6 行 「一级指标」列：二级指标已填写，但上一级指标为空",

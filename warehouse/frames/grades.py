@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from warehouse.frames import marks
 from warehouse.vocabulary import KIND_WORDS, PROGRAM_WORDS
 
 BANDS = (("优", 90.0, 100.0), ("良", 80.0, 90.0), ("中", 60.0, 80.0), ("差", 0.0, 60.0))  # grade, from, below
@@ -31,6 +32,7 @@ class Words:
     year_suffix: str = "年"
     no_score: str = "无总分"  # the band of an evaluation that reports a conclusion word only
     unnamed: str = "报告未署名"  # an evaluator the report does not name
+    pending: str = marks.PENDING_MARK  # an evaluation waiting for approval, shown only when asked for
 
 
 def band(score: pl.Expr) -> pl.Expr:
@@ -50,26 +52,32 @@ def every_evaluation(
 ) -> pl.DataFrame:
     """Every evaluation, year by year, with county name, programme, kind and source in words and its score band."""
     words = words or Words()
-    labelled = evaluations.with_columns(
-        county=_words("county_code", names or {}),
-        program_label=_words("program", words.programs),
-        kind_label=_words("kind", words.kinds),
-        band=band(pl.col("total_score")).fill_null(pl.lit(words.no_score)),
-        evaluator=pl.when(pl.col("evaluator") == "").then(pl.lit(words.unnamed)).otherwise(pl.col("evaluator")),
-        source_label=_words("source", words.sources),
-    ).with_columns(
-        series=pl.concat_str("county", "program_label", "kind_label", separator=" · "),
-        title=pl.concat_str(
-            pl.col("year").cast(pl.String) + words.year_suffix,
-            "county",
-            "program_label",
-            "kind_label",
-            pl.coalesce(
-                pl.col("total_score").round(2).cast(pl.String).str.replace(r"\.0$", "") + " " + pl.col("grade"),
-                pl.col("grade"),
-            ),
-            separator=" · ",
-        ),
+    waiting = pl.when(pl.col("pending") == 1).then(pl.lit(words.pending)).otherwise(pl.lit(""))
+    labelled = (
+        marks.with_pending(evaluations)
+        .with_columns(
+            county=_words("county_code", names or {}),
+            program_label=_words("program", words.programs),
+            kind_label=_words("kind", words.kinds),
+            band=band(pl.col("total_score")).fill_null(pl.lit(words.no_score)),
+            evaluator=pl.when(pl.col("evaluator") == "").then(pl.lit(words.unnamed)).otherwise(pl.col("evaluator")),
+            source_label=pl.concat_str(_words("source", words.sources), waiting),
+        )
+        .with_columns(
+            series=pl.concat_str("county", "program_label", "kind_label", separator=" · "),
+            title=pl.concat_str(
+                pl.col("year").cast(pl.String) + words.year_suffix,
+                "county",
+                "program_label",
+                "kind_label",
+                pl.coalesce(
+                    pl.col("total_score").round(2).cast(pl.String).str.replace(r"\.0$", "") + " " + pl.col("grade"),
+                    pl.col("grade"),
+                ),
+                separator=" · ",
+            )
+            + waiting,
+        )
     )
     return labelled.sort("year", "county_code", "program", "kind").select(
         "id",
@@ -92,6 +100,7 @@ def every_evaluation(
         "planned_persons",
         "source",
         "source_label",
+        "pending",
     )
 
 

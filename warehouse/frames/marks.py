@@ -20,18 +20,19 @@ def month_label(month_format: str, pending_mark: str = PENDING_MARK) -> pl.Expr:
     return pl.concat_str(pl.col("month").dt.strftime(month_format), marked).alias("month_label")
 
 
-def pending_months(frame: pl.DataFrame, *, names: dict[str, str], month_format: str = "%Y-%m") -> list[str]:
-    """「county month」 of each county-month in the frame that waits for approval, in order."""
+def pending_items(
+    frame: pl.DataFrame, *, names: dict[str, str], kinds: dict[str, str] | None = None, year_suffix: str = "年"
+) -> list[str]:
+    """「county month」 of each county-month in the frame that waits for approval (or 「county year kind」 of
+    each evaluation, for a frame of evaluations), in order."""
     waiting = with_pending(frame).filter(pl.col("pending") == 1)
     if waiting.is_empty():
         return []
-    labels = waiting.select(
-        pl.concat_str(
-            pl.col("county_code").replace_strict(names, default=pl.col("county_code"), return_dtype=pl.String),
-            pl.col("month").dt.strftime(month_format),
-            separator=" ",
-        ).alias("label"),
-        "county_code",
-        "month",
-    )
-    return labels.unique().sort("county_code", "month")["label"].to_list()
+    county = pl.col("county_code").replace_strict(names, default=pl.col("county_code"), return_dtype=pl.String)
+    if "month" in waiting.columns:
+        when, order = [pl.col("month").dt.strftime("%Y-%m")], ["county_code", "month"]
+    else:
+        kind = pl.col("kind").replace_strict(kinds or {}, default=pl.col("kind"), return_dtype=pl.String)
+        when, order = [pl.col("year").cast(pl.String) + year_suffix, kind], ["county_code", "year", "kind"]
+    labels = waiting.select(pl.concat_str(county, *when, separator=" ").alias("label"), *order)
+    return labels.unique().sort(order)["label"].to_list()

@@ -119,24 +119,32 @@ def grid(months: pl.DataFrame, *, names: dict[str, str], program_words: dict[str
 
 
 def in_states(
-    states: pl.DataFrame, wanted: tuple[str, ...], *, names: dict[str, str], program_words: dict[str, str]
+    states: pl.DataFrame,
+    wanted: tuple[str, ...],
+    *,
+    names: dict[str, str],
+    program_words: dict[str, str],
+    kind_words: dict[str, str] | None = None,
 ) -> pl.DataFrame:
-    """The months in these states, newest first, with the county's name, the programme and the state in words."""
-    return (
-        states.filter(pl.col("state").is_in(list(wanted)))
-        .with_columns(
-            county=pl.col("county_code").replace_strict(names, default=pl.col("county_code")),
-            program_words=pl.col("program").replace_strict(program_words, default=pl.col("program")),
-            state_words=pl.col("state").replace_strict(STATE_WORDS),
-        )
-        .sort("month", "county_code", "program", descending=[True, False, False])
+    """The months (or evaluations, from `read.evaluation_states`) in these states, newest first, with the
+    county's name, the programme, the evaluation's kind and the state in words."""
+    when = "month" if "month" in states.columns else "year"
+    found = states.filter(pl.col("state").is_in(list(wanted))).with_columns(
+        county=pl.col("county_code").replace_strict(names, default=pl.col("county_code")),
+        program_words=pl.col("program").replace_strict(program_words, default=pl.col("program")),
+        state_words=pl.col("state").replace_strict(STATE_WORDS),
     )
+    if "kind" in found.columns:
+        found = found.with_columns(kind_words=pl.col("kind").replace_strict(kind_words or {}, default=pl.col("kind")))
+    return found.sort(when, "county_code", "program", descending=[True, False, False])
 
 
 def month_titles(rows: pl.DataFrame) -> list[str]:
-    """How a picker names each month of `in_states`: 曲阜市 · 农村低保 · 2023-01（待审核，上传 wang）."""
+    """How a picker names each month of `in_states`: 曲阜市 · 农村低保 · 2023-01（待审核，上传 wang）; an
+    evaluation: 曲阜市 · 农村低保 · 2023 · 财政评价（待审核，上传 wang）."""
     return [
-        f"{row['county']} · {row['program_words']} · {row['month']:%Y-%m}"
-        f"（{row['state_words']}，上传 {row['uploaded_by']}）"
+        f"{row['county']} · {row['program_words']} · "
+        + (f"{row['month']:%Y-%m}" if "month" in row else f"{row['year']} · {row['kind_words']}")
+        + f"（{row['state_words']}，上传 {row['uploaded_by']}）"
         for row in rows.iter_rows(named=True)
     ]
