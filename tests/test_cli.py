@@ -115,6 +115,7 @@ def test_summary_json_shape_and_qufu_2023(tmp_path, empty_warehouse, monkeypatch
             "grade": "优",
             "level1": {"决策": 19.5, "过程": 16.0, "产出": 33.0, "效益": 23.96},
             "source": "seed",
+            "pending": False,
         }
     ]
     findings = json.loads(

@@ -132,7 +132,7 @@ def what_changed(slot, *, names: dict[str, str]) -> None:
         st.info(tr("没有住户新增、退出或变更。", "No household was added, exited or changed."))
         return
     show_table(
-        households, CHANGE_COLUMNS, name=(f"住户变化_{where}", f"household-changes-{where}"), key=f"approval-households-{where}"
+        households, CHANGE_COLUMNS, name=(f"住户变化_{where}", f"household-changes-{where}"), key=f"approval-households-{where}", placeholder="—"
     )
 
 

@@ -123,11 +123,11 @@ def test_answering_everything_and_saving_stores_the_evaluation_the_page_showed(d
     assert (total, grade) == ("93.90", "优")
     assert row(app, "决策")["score"] == 20  # every judgement answered with the best score
 
-    before = read.evaluations(demo_copy, counties=["370881"], year=2023).height
+    before = read.evaluations(demo_copy, counties=["370881"], year=2023, pending=True).height
     app.button(key="scoring-save").click().run()
     assert not app.exception
     assert f"总分 {total}" in app.success[0].value and "等级 优" in app.success[0].value
-    stored = read.evaluations(demo_copy, counties=["370881"], program="rural", year=2023)
+    stored = read.evaluations(demo_copy, counties=["370881"], program="rural", year=2023, pending=True)
     assert stored.height == before + 1
     self_evaluation = stored.filter(kind="self").row(0, named=True)
     assert f"{self_evaluation['total_score']:.2f}" == total
@@ -154,12 +154,12 @@ def test_a_missing_answer_stores_nothing_and_names_the_indicator(demo_copy):
     app.run()
     assert metrics(app)["待评定"] == "1"
     assert "已得分（未完成）" in metrics(app)
-    before = read.evaluations(demo_copy, counties=["370881"], year=2023)
+    before = read.evaluations(demo_copy, counties=["370881"], year=2023, pending=True)
     app.button(key="scoring-save").click().run()
     assert not app.exception
     assert "未保存" in app.error[0].value and "可持续影响" in app.error[0].value and "尚未填写" in app.error[0].value
     assert not app.success
-    assert read.evaluations(demo_copy, counties=["370881"], year=2023).equals(before)
+    assert read.evaluations(demo_copy, counties=["370881"], year=2023, pending=True).equals(before)
 
 
 def test_no_evaluator_stores_nothing(demo_copy):
@@ -169,7 +169,7 @@ def test_no_evaluator_stores_nothing(demo_copy):
     app.run()
     app.button(key="scoring-save").click().run()
     assert "评价机构" in app.error[0].value
-    assert read.evaluations(demo_copy, counties=["370881"], year=2023).filter(kind="self").is_empty()
+    assert read.evaluations(demo_copy, counties=["370881"], year=2023, pending=True).filter(kind="self").is_empty()
 
 
 def test_replacing_a_stored_evaluation_asks_for_confirmation(demo_warehouse):
@@ -315,7 +315,7 @@ def test_edited_targets_are_checked_on_the_rerun_and_saved(with_targets):
     app.checkbox(key=f"scoring-replace:{SCOPE}:self").check().run()
     app.button(key="scoring-save").click().run()
     assert not app.exception and not app.error
-    (stored,) = read.evaluations(with_targets, counties=["370881"], year=2023).iter_rows(named=True)
+    (stored,) = read.evaluations(with_targets, counties=["370881"], year=2023, pending=True).iter_rows(named=True)
     saved = read.performance_targets(with_targets, evaluation_ids=[stored["id"]])
     assert saved["name"].to_list() == ["按时发放率", "补助人数", "低保对象人数"]
     assert saved["actual"].to_list() == ["60%", "11800人", "应保尽保"]

@@ -70,7 +70,7 @@ def test_saving_stores_the_evaluation_its_upload_and_audit_event(warehouse, no_f
     assert upload["rows_read"] == len(scored.rubric.indicators)
     (event,) = audit.events(warehouse, text=upload["file_hash"]).iter_rows(named=True)
     assert (event["actor"], event["action"], event["county_code"]) == ("测试员", "upload", "370881")
-    assert (event["file_name"], event["detail"]) == (NAME, "评分表 rural 2023 self")
+    assert (event["file_name"], event["detail"]) == (NAME, "评分表 rural 2023 self（待审核）")
 
     # fingerprinted as the sheet write_sheet writes: uploading that file is the same upload, stored once
     path = write_sheet(tmp_path / NAME, sheet_rows(scored, facts=facts, kind="self", evaluator="曲阜市民政局"))

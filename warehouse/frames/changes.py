@@ -119,14 +119,16 @@ def _shown(both: pl.DataFrame) -> pl.DataFrame:
 
 
 def township_changes(approved_figures: pl.DataFrame, waiting_figures: pl.DataFrame) -> pl.DataFrame:
-    """Per township of either version: households, persons and amount (元) old, new and the difference."""
+    """Per township with households in either version: households, persons and amount (元) old, new and the
+    difference (a registered township neither version pays is left out)."""
     old = approved_figures.select("township", *(pl.col(name).alias(f"{name}_old") for name in FIGURES))
     new = waiting_figures.select("township", *(pl.col(name).alias(f"{name}_new") for name in FIGURES))
     joined = old.join(new, on="township", how="full", coalesce=True)
     filled = joined.with_columns(pl.exclude("township").fill_null(0))
     diffs = [(pl.col(f"{name}_new") - pl.col(f"{name}_old")).alias(f"{name}_diff") for name in FIGURES]
     rounded = filled.with_columns(diffs).with_columns(pl.col("amount_diff").round(2))
-    return rounded.select(*TOWNSHIP_COLUMNS).cast(TOWNSHIP_COLUMNS).sort("township")
+    paid = (pl.col("households_old") > 0) | (pl.col("households_new") > 0)
+    return rounded.filter(paid).select(*TOWNSHIP_COLUMNS).cast(TOWNSHIP_COLUMNS).sort("township")
 
 
 def download(change: VersionChange) -> pl.DataFrame:
