@@ -29,13 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, select, text, union
 from sqlalchemy.dialects import postgresql, sqlite
 
 from warehouse import audit
 from warehouse.bulk import insert_frame
 from warehouse.errors import Refused
-from warehouse.models import HouseholdMonth, WarehouseMeta
+from warehouse.models import HouseholdMonth, HouseholdReview, WarehouseMeta
 from warehouse.settings import Settings, sqlite_path
 
 MIN_KEY_LENGTH = 16
@@ -248,18 +248,20 @@ def rotate(engine: Engine, settings: Settings, *, by: str, new_key: str | None =
 
 def _rehash(conn: Connection, wrap: Callable[[str], str]) -> tuple[int, int]:
     """Every stored pseudonym hashed once more: distinct values through a temporary mapping table."""
-    old = conn.execute(select(HouseholdMonth.household_key).distinct()).scalars().all()
+    # The rows leadership sees and the replacements waiting for approval (household_review) alike.
+    stored = union(select(HouseholdMonth.household_key), select(HouseholdReview.household_key))
+    old = conn.execute(stored).scalars().all()
     if not old:
         return 0, 0
     conn.execute(text("CREATE TEMPORARY TABLE rekey (old VARCHAR(32) PRIMARY KEY, new VARCHAR(32) NOT NULL)"))
     try:
         insert_frame(conn, "rekey", pl.DataFrame({"old": old, "new": [wrap(value) for value in old]}))
-        rows = conn.execute(
-            text(
-                "UPDATE household_month SET household_key = rekey.new FROM rekey "
-                "WHERE household_month.household_key = rekey.old"
-            )
-        ).rowcount
+        rows = sum(
+            conn.execute(
+                text(f"UPDATE {table} SET household_key = rekey.new FROM rekey WHERE {table}.household_key = rekey.old")
+            ).rowcount
+            for table in ("household_month", "household_review")
+        )
     finally:
         conn.execute(text("DROP TABLE rekey"))
     return len(old), rows

@@ -20,11 +20,14 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
+from access.approval import approve
 from cli import main
 from loaders.roster_store import ingest_roster, prepare_roster, store_roster
 from tests.access.test_backup import _id, household_rows, roster
 from warehouse import audit, idkeys
-from warehouse.models import HouseholdMonth, MonthlyFigure
+from warehouse.models import HouseholdMonth, HouseholdReview, MonthlyFigure
+from warehouse.month_change import month_change
+from warehouse.month_states import Slot
 from warehouse.settings import Settings, get_settings
 
 
@@ -89,6 +92,27 @@ def test_rotation_rehashes_every_row_and_households_still_match(tmp_path, wareho
     assert new_and_exited(warehouse, "2023-02") == (2, 0)
     events = audit.events(warehouse, action="key_rotate")
     assert events.height == 1 and "50 个住户标识" in events["detail"][0]
+
+
+def test_a_replacement_waiting_for_approval_is_rehashed_too(tmp_path, warehouse, monkeypatch):
+    """January approved with 5 households; a replacement with 6 waits in household_review through a rotation:
+    approved after it, its households still match January's (one new, none exited)."""
+    ingest_roster(warehouse, roster(tmp_path / "jan.csv", 5), county="370881", user="运维")
+    january = Slot("370881", "rural", dt.date(2023, 1, 1))
+    approve(warehouse, "审核员", [january])
+    ingest_roster(warehouse, roster(tmp_path / "jan-corrected.csv", 6), county="370881", user="运维")
+    with warehouse.connect() as conn:
+        waiting_before = set(conn.execute(select(HouseholdReview.household_key)).scalars())
+
+    done = rotate_once(warehouse, monkeypatch)
+
+    assert done.rows == 5 + 6
+    with warehouse.connect() as conn:
+        waiting_after = set(conn.execute(select(HouseholdReview.household_key)).scalars())
+    assert len(waiting_after) == 6 and not waiting_after & waiting_before
+    assert waiting_after > stored_keys(warehouse)  # the approved five, under the same new pseudonyms
+    change = month_change(warehouse, county="370881", program="rural", month=january.month).change
+    assert change.counts == {"added": 1, "exited": 0, "changed": 0}
 
 
 def test_a_roster_checked_before_a_rotation_is_refused_at_storing(tmp_path, warehouse, monkeypatch):
