@@ -46,7 +46,13 @@ def _rows(states: pl.DataFrame, wanted: tuple[str, ...], filters: Filters) -> pl
 def _chosen(rows: pl.DataFrame, *, key: str, label: tuple[str, str]) -> pl.DataFrame:
     show_table(rows, COLUMNS, name=(key, key), key=key, placeholder="")
     titles = reporting.month_titles(rows)
-    picked = st.multiselect(tr(*label), range(rows.height), format_func=titles.__getitem__, key=f"{key}-picked")
+    picked = st.multiselect(
+        tr(*label),
+        range(rows.height),
+        format_func=titles.__getitem__,
+        key=f"{key}-picked",
+        placeholder=tr("请选择", "Choose"),
+    )
     return rows[picked] if picked else rows.clear()
 
 

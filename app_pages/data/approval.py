@@ -60,7 +60,13 @@ def chosen_rows(rows: pl.DataFrame, *, key: str, label: tuple[str, str]) -> pl.D
     """A table of months, and a picker of the ones to act on; the rows picked."""
     show_table(rows, MONTH_COLUMNS, name=(key, key), key=key, placeholder="")
     titles = reporting.month_titles(rows)
-    picked = st.multiselect(tr(*label), range(rows.height), format_func=titles.__getitem__, key=f"{key}-picked")
+    picked = st.multiselect(
+        tr(*label),
+        range(rows.height),
+        format_func=titles.__getitem__,
+        key=f"{key}-picked",
+        placeholder=tr("请选择", "Choose"),
+    )
     return rows[picked] if picked else rows.clear()
 
 
