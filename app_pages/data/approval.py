@@ -99,14 +99,18 @@ def pending_section(filters: Filters) -> None:
         say(approval.decide("approve", approval.slots(chosen)), tr("已审核。", "Approved."))
     if return_col.button(tr("退回所选月份", "Return"), disabled=chosen.is_empty()):
         say(approval.decide("return", approval.slots(chosen), reason=reason), tr("已退回。", "Returned."))
-    for slot in approval.slots(chosen):
-        what_changed(slot, names=filters.names)
+    picked = approval.slots(chosen)
+    for slot in picked:
+        what_changed(slot, names=filters.names, alone=len(picked) == 1)
 
 
-def what_changed(slot, *, names: dict[str, str]) -> None:
+def what_changed(slot, *, names: dict[str, str], alone: bool) -> None:
     """A chosen month's waiting version against the approved one: households added, exited and changed
-    (masked IDs) and the figures by township, with downloads."""
+    (masked IDs) and the figures by township, with downloads. A first report has nothing to compare: said
+    when it is the only month picked, left out of a bulk pick."""
     found = data.month_change(slot.county, slot.program, slot.month)
+    if found.change is None and not alone:
+        return
     title = f"{names.get(slot.county, slot.county)} · {programs()[slot.program]} · {slot.month:%Y-%m}"
     st.markdown(tr(f"**与已审核版本相比：{title}**", f"**Against the approved version: {title}**"))
     if found.change is None:
