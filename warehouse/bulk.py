@@ -66,3 +66,12 @@ def _sqlite_ready(frame: pl.DataFrame) -> pl.DataFrame:
         elif dtype == pl.Boolean:
             conversions.append(pl.col(name).cast(pl.Int8))
     return frame.with_columns(conversions) if conversions else frame
+
+
+IN_LIST_SIZE = 10_000  # PostgreSQL's driver takes at most 65,535 parameters a statement
+
+
+def in_chunks(values: list, size: int = IN_LIST_SIZE):
+    """`values` in slices small enough for one `IN (…)` list each (a national migration has 672,000 ids)."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy import Connection, and_, delete, insert, select, update
 
-from warehouse.bulk import insert_frame
+from warehouse.bulk import in_chunks, insert_frame
 from warehouse.models import (
     AuditEvent,
     Evaluation,
@@ -204,22 +204,21 @@ def approve_without_review(conn: Connection, evaluation_ids, *, by: str, reason:
     """Approved states for evaluations that have none, and their audit events, each in one statement."""
     if not evaluation_ids:
         return 0
-    rows = conn.execute(
-        select(
-            Evaluation.id,
-            Evaluation.county_code,
-            Evaluation.program,
-            Evaluation.year,
-            Evaluation.kind,
-            Evaluation.upload_id,
-            Upload.uploaded_by,
-            Upload.uploaded_at,
-            Upload.file_name,
-            Upload.file_hash,
-        )
-        .outerjoin(Upload, Upload.id == Evaluation.upload_id)
-        .where(Evaluation.id.in_(list(evaluation_ids)))
-    ).all()
+    query = select(
+        Evaluation.id,
+        Evaluation.county_code,
+        Evaluation.program,
+        Evaluation.year,
+        Evaluation.kind,
+        Evaluation.upload_id,
+        Upload.uploaded_by,
+        Upload.uploaded_at,
+        Upload.file_name,
+        Upload.file_hash,
+    ).outerjoin(Upload, Upload.id == Evaluation.upload_id)
+    rows = [
+        row for part in in_chunks(list(evaluation_ids)) for row in conn.execute(query.where(Evaluation.id.in_(part)))
+    ]
     now = dt.datetime.now(dt.UTC)
     states, events = [], []
     for row in rows:

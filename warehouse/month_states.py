@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, delete, insert, select, update
 
+from warehouse.bulk import in_chunks
 from warehouse.models import AuditEvent, MonthState, Upload
 from warehouse.vocabulary import APPROVED, LOCKED, PENDING, PROGRAM_WORDS, RETURNED, STATE_WORDS
 
@@ -108,14 +109,8 @@ def _approve_without_review(
     if not months:
         return 0
     ids = [row.id for row in months]
-    uploads = {
-        row.id: row
-        for row in conn.execute(
-            select(Upload.id, Upload.uploaded_by, Upload.uploaded_at, Upload.file_name, Upload.file_hash).where(
-                Upload.id.in_(ids)
-            )
-        )
-    }
+    query = select(Upload.id, Upload.uploaded_by, Upload.uploaded_at, Upload.file_name, Upload.file_hash)
+    uploads = {row.id: row for part in in_chunks(ids) for row in conn.execute(query.where(Upload.id.in_(part)))}
     now = dt.datetime.now(dt.UTC)
     states, events = [], []
     for upload_id, county, program, month in months:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from sqlalchemy import Engine, and_, case, func, or_, select, text
+from sqlalchemy import Engine, and_, case, func, or_, select, text, true
 from sqlalchemy.sql import sqltypes
 
 from warehouse.models import (
@@ -135,9 +135,11 @@ def _shown_version(pending: bool):
     return case((MonthState.state == PENDING, MonthState.upload_id), else_=MonthState.approved_upload_id)
 
 
-def _shown(query, table, *, pending: bool):
-    """Keep the rows of the version each month shows (see `_shown_version`)."""
-    return query.join(
+def _shown(query, table, *, pending: bool, **filters):
+    """Keep the rows of the version each month shows (see `_shown_version`). The page's filters (counties,
+    programme, year) go to month_state too: PostgreSQL does not carry them across the join, and would
+    otherwise read every state of the country into a hash (measured: docs/benchmarks.md)."""
+    query = query.join(
         MonthState,
         and_(
             MonthState.county_code == table.county_code,
@@ -146,6 +148,7 @@ def _shown(query, table, *, pending: bool):
             table.upload_id == _shown_version(pending),
         ),
     )
+    return _filtered(query, MonthState, **filters)
 
 
 def _waiting(table):
@@ -174,7 +177,7 @@ def monthly_totals(
         func.max(_waiting(MonthlyFigure)).label("pending"),
     ).group_by(MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month)
     query = _filtered(query, MonthlyFigure, counties=counties, program=program, year=year)
-    query = _shown(query, MonthlyFigure, pending=pending)
+    query = _shown(query, MonthlyFigure, pending=pending, counties=counties, program=program, year=year)
     schema = dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"month": pl.Date, "amount": pl.Float64, "pending": pl.Int64}
     return frame(engine, query.order_by(MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month), schema)
 
@@ -201,7 +204,7 @@ def figures_by(
     )
     if township is not None:
         query = query.where(MonthlyFigure.township == township)
-    query = _shown(query, MonthlyFigure, pending=pending)
+    query = _shown(query, MonthlyFigure, pending=pending, counties=[county], program=program)
     return frame(engine, query, dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"amount": pl.Float64})
 
 
@@ -239,6 +242,9 @@ def evaluations(
         state.program == Evaluation.program,
         state.year == Evaluation.year,
         state.kind == Evaluation.kind,
+        # the filters on the state table too, which the planner does not infer across the join (as for months)
+        state.county_code.in_(counties) if counties else true(),
+        state.year == year if year else true(),
     )
     query = select(
         Evaluation.id,
@@ -385,9 +391,9 @@ def findings(
         _waiting(Finding).label("pending"),
     ).join(Upload, Upload.id == Finding.upload_id)
     query = _filtered(query, Finding, counties=counties, year=year)
-    query = _shown(query, Finding, pending=pending)
+    query = _shown(query, Finding, pending=pending, counties=counties, year=year)
     if month:
-        query = query.where(Finding.month == month)
+        query = query.where(Finding.month == month, MonthState.month == month)
     if kinds:
         query = query.where(Finding.kind.in_(kinds))
     order = (Finding.county_code, Finding.month, Finding.sheet, Finding.row, Finding.kind)
@@ -539,5 +545,5 @@ def finding_counts(
         Finding.county_code, Finding.program, Finding.month, Finding.kind, func.count().label("findings")
     ).group_by(Finding.county_code, Finding.program, Finding.month, Finding.kind)
     query = _filtered(query, Finding, counties=counties, year=year)
-    query = _shown(query, Finding, pending=pending)
+    query = _shown(query, Finding, pending=pending, counties=counties, year=year)
     return frame(engine, query.order_by(Finding.county_code, Finding.month, Finding.kind), {"findings": pl.Int64})
