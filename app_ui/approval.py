@@ -6,12 +6,38 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import streamlit as st
 
 from access import approval
 from app_ui import data, session
+from app_ui.i18n import tr
+from app_ui.tables import show_table
 from warehouse.errors import Refused
 from warehouse.frames import reporting
 from warehouse.month_states import Slot
+
+
+def chosen_rows(rows: pl.DataFrame, columns: list, *, key: str, label: tuple[str, str]) -> pl.DataFrame:
+    """A table of months (or evaluations), and a picker of the ones to act on; the rows picked."""
+    show_table(rows, columns, name=(key, key), key=key, placeholder="")
+    titles = reporting.month_titles(rows)
+    picked = st.multiselect(
+        tr(*label),
+        range(rows.height),
+        format_func=titles.__getitem__,
+        key=f"{key}-picked",
+        placeholder=tr("请选择", "Choose"),
+    )
+    return rows[picked] if picked else rows.clear()
+
+
+def say(refusal: str, done: str) -> None:
+    """A decision's outcome: the refusal, or done and the page drawn again with the new states."""
+    if refusal:
+        st.error(refusal)
+    else:
+        st.success(done)
+        st.rerun()
 
 
 def slots(rows: pl.DataFrame) -> list[Slot]:

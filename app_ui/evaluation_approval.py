@@ -43,27 +43,6 @@ def _rows(states: pl.DataFrame, wanted: tuple[str, ...], filters: Filters) -> pl
     )
 
 
-def _chosen(rows: pl.DataFrame, *, key: str, label: tuple[str, str]) -> pl.DataFrame:
-    show_table(rows, COLUMNS, name=(key, key), key=key, placeholder="")
-    titles = reporting.month_titles(rows)
-    picked = st.multiselect(
-        tr(*label),
-        range(rows.height),
-        format_func=titles.__getitem__,
-        key=f"{key}-picked",
-        placeholder=tr("请选择", "Choose"),
-    )
-    return rows[picked] if picked else rows.clear()
-
-
-def _say(refusal: str, done: str) -> None:
-    if refusal:
-        st.error(refusal)
-    else:
-        st.success(done)
-        st.rerun()
-
-
 def section(filters: Filters) -> None:
     st.subheader(tr("评价审核", "Evaluations"))
     states = data.evaluation_states(filters.counties, filters.year)
@@ -73,13 +52,15 @@ def section(filters: Filters) -> None:
             tr(f"{filters.year}年所选县区没有待审核的评价。", f"No evaluation waits for approval in {filters.year}.")
         )
     else:
-        chosen = _chosen(waiting, key="approval-evaluations", label=("要处理的评价", "Evaluations to decide"))
+        chosen = approval.chosen_rows(
+            waiting, COLUMNS, key="approval-evaluations", label=("要处理的评价", "Evaluations to decide")
+        )
         approve_col, reason_col, return_col = st.columns([1, 3, 1], vertical_alignment="bottom")
         reason = reason_col.text_input(tr("退回理由", "Reason for returning"), key="approval-evaluation-reason")
         if approve_col.button(tr("审核通过所选评价", "Approve"), type="primary", disabled=chosen.is_empty()):
-            _say(approval.decide("approve", keys(chosen)), tr("已审核。", "Approved."))
+            approval.say(approval.decide("approve", keys(chosen)), tr("已审核。", "Approved."))
         if return_col.button(tr("退回所选评价", "Return"), disabled=chosen.is_empty()):
-            _say(approval.decide("return", keys(chosen), reason=reason), tr("已退回。", "Returned."))
+            approval.say(approval.decide("return", keys(chosen), reason=reason), tr("已退回。", "Returned."))
         for key in keys(chosen.filter(pl.col("has_approved") == 1)):
             _what_changed(key, filters)
     _locking(states, filters)
@@ -120,14 +101,18 @@ def _what_changed(key: EvaluationKey, filters: Filters) -> None:
 def _locking(states: pl.DataFrame, filters: Filters) -> None:
     approved = _rows(states, ("approved",), filters)
     if not approved.is_empty():
-        chosen = _chosen(approved, key="approval-evaluations-approved", label=("要锁定的评价", "Evaluations to lock"))
+        chosen = approval.chosen_rows(
+            approved, COLUMNS, key="approval-evaluations-approved", label=("要锁定的评价", "Evaluations to lock")
+        )
         if st.button(tr("锁定所选评价", "Lock evaluations"), disabled=chosen.is_empty()):
-            _say(approval.decide("lock", keys(chosen)), tr("已锁定。", "Locked."))
+            approval.say(approval.decide("lock", keys(chosen)), tr("已锁定。", "Locked."))
     locked = _rows(states, ("locked",), filters)
     if locked.is_empty() or not session.is_admin():
         return
-    unlocking = _chosen(locked, key="approval-evaluations-locked", label=("要解锁的评价", "Evaluations to unlock"))
+    unlocking = approval.chosen_rows(
+        locked, COLUMNS, key="approval-evaluations-locked", label=("要解锁的评价", "Evaluations to unlock")
+    )
     reason_col, unlock_col = st.columns([4, 1], vertical_alignment="bottom")
     reason = reason_col.text_input(tr("解锁理由", "Reason for unlocking"), key="approval-evaluation-unlock-reason")
     if unlock_col.button(tr("解锁所选评价", "Unlock evaluations"), disabled=unlocking.is_empty()):
-        _say(approval.decide("unlock", keys(unlocking), reason=reason), tr("已解锁。", "Unlocked."))
+        approval.say(approval.decide("unlock", keys(unlocking), reason=reason), tr("已解锁。", "Unlocked."))

@@ -56,28 +56,6 @@ def programs() -> dict[str, str]:
     return {"rural": t("rural"), "urban": t("urban")}
 
 
-def chosen_rows(rows: pl.DataFrame, *, key: str, label: tuple[str, str]) -> pl.DataFrame:
-    """A table of months, and a picker of the ones to act on; the rows picked."""
-    show_table(rows, MONTH_COLUMNS, name=(key, key), key=key, placeholder="")
-    titles = reporting.month_titles(rows)
-    picked = st.multiselect(
-        tr(*label),
-        range(rows.height),
-        format_func=titles.__getitem__,
-        key=f"{key}-picked",
-        placeholder=tr("请选择", "Choose"),
-    )
-    return rows[picked] if picked else rows.clear()
-
-
-def say(refusal: str, done: str) -> None:
-    if refusal:
-        st.error(refusal)
-    else:
-        st.success(done)
-        st.rerun()
-
-
 def pending_section(filters: Filters) -> None:
     """待审核 and 已退回: approve the ticked months at once, or return them with a reason."""
     st.subheader(tr("待审核", "Waiting for approval"))
@@ -92,13 +70,13 @@ def pending_section(filters: Filters) -> None:
             "Pick months, then approve or return them. Nobody approves their own upload; a return needs a reason.",
         )
     )
-    chosen = chosen_rows(waiting, key="approval-waiting", label=("要处理的月份", "Months to decide"))
+    chosen = approval.chosen_rows(waiting, MONTH_COLUMNS, key="approval-waiting", label=("要处理的月份", "Months to decide"))
     approve_col, reason_col, return_col = st.columns([1, 3, 1], vertical_alignment="bottom")
     reason = reason_col.text_input(tr("退回理由", "Reason for returning"), key="approval-reason")
     if approve_col.button(tr("审核通过所选月份", "Approve"), type="primary", disabled=chosen.is_empty()):
-        say(approval.decide("approve", approval.slots(chosen)), tr("已审核。", "Approved."))
+        approval.say(approval.decide("approve", approval.slots(chosen)), tr("已审核。", "Approved."))
     if return_col.button(tr("退回所选月份", "Return"), disabled=chosen.is_empty()):
-        say(approval.decide("return", approval.slots(chosen), reason=reason), tr("已退回。", "Returned."))
+        approval.say(approval.decide("return", approval.slots(chosen), reason=reason), tr("已退回。", "Returned."))
     picked = approval.slots(chosen)
     for slot in picked:
         what_changed(slot, names=filters.names, alone=len(picked) == 1)
@@ -152,18 +130,18 @@ def lock_section(filters: Filters) -> None:
     states = data.month_states(filters.counties, filters.year)
     approved = reporting.in_states(states, ("approved",), names=filters.names, program_words=programs())
     st.caption(tr("锁定后该月不再接受任何上传；只有管理员可以解锁，并须写明理由。", "A locked month takes no upload."))
-    chosen = chosen_rows(approved, key="approval-approved", label=("要锁定的月份", "Months to lock"))
+    chosen = approval.chosen_rows(approved, MONTH_COLUMNS, key="approval-approved", label=("要锁定的月份", "Months to lock"))
     if st.button(tr("锁定所选月份", "Lock"), disabled=chosen.is_empty()):
-        say(approval.decide("lock", approval.slots(chosen)), tr("已锁定。", "Locked."))
+        approval.say(approval.decide("lock", approval.slots(chosen)), tr("已锁定。", "Locked."))
     locked = reporting.in_states(states, ("locked",), names=filters.names, program_words=programs())
     if locked.is_empty() or not session.is_admin():
         return
     st.markdown(tr("**已锁定的月份**（管理员可解锁）", "**Locked months** (admins may unlock)"))
-    unlocking = chosen_rows(locked, key="approval-locked", label=("要解锁的月份", "Months to unlock"))
+    unlocking = approval.chosen_rows(locked, MONTH_COLUMNS, key="approval-locked", label=("要解锁的月份", "Months to unlock"))
     reason_col, unlock_col = st.columns([4, 1], vertical_alignment="bottom")
     reason = reason_col.text_input(tr("解锁理由", "Reason for unlocking"), key="approval-unlock-reason")
     if unlock_col.button(tr("解锁所选月份", "Unlock"), disabled=unlocking.is_empty()):
-        say(approval.decide("unlock", approval.slots(unlocking), reason=reason), tr("已解锁。", "Unlocked."))
+        approval.say(approval.decide("unlock", approval.slots(unlocking), reason=reason), tr("已解锁。", "Unlocked."))
 
 
 def timeliness_section(filters: Filters) -> None:
