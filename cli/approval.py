@@ -32,6 +32,15 @@ EVALUATION_PROGRAM = click.option(
     help="The evaluation's programme where it is not --program (城乡 / all: both).",
 )
 YEAR = click.option("--year", type=int, help="The evaluation's year (with --evaluation).")
+MONTH = click.option("--month", help="YYYY-MM")
+
+
+def subject_options(command):
+    """The options naming what a command is about: --county and --program, and the month (--month) or the
+    evaluation (--evaluation, --evaluation-program, --year)."""
+    for option in reversed((COUNTY, PROGRAM, MONTH, EVALUATION, EVALUATION_PROGRAM, YEAR)):
+        command = option(command)
+    return command
 
 
 def _subject(county: str, program: str, month: str | None, kind: str | None, year: int | None, other: str | None):
@@ -76,14 +85,9 @@ def _done(verb: str, subjects: list) -> None:
     click.echo(f"{verb} {counted}：" + "、".join(str(subject) for subject in subjects))
 
 
-@main.command(help="Approve a pending month (待审核 → 已审核); never by its uploader.")
-@COUNTY
-@PROGRAM
-@click.option("--month", help="YYYY-MM")
+@main.command(help="Approve a pending month or evaluation (待审核 → 已审核); never by its uploader.")
+@subject_options
 @click.option("--all-pending", is_flag=True, help="Every pending month of the county and programme at once.")
-@EVALUATION
-@EVALUATION_PROGRAM
-@YEAR
 def approve(
     county: str,
     program: str,
@@ -100,12 +104,7 @@ def approve(
 
 
 @main.command("return", help="Send a pending month (or evaluation) back to its uploader (已退回), with the reason.")
-@COUNTY
-@PROGRAM
-@click.option("--month", help="YYYY-MM")
-@EVALUATION
-@EVALUATION_PROGRAM
-@YEAR
+@subject_options
 @click.option("--reason", required=True)
 def return_month(county: str, program: str, month: str | None, kind, evaluation_program, year, reason: str) -> None:
     subject = _subject(county, program, month, kind, year, evaluation_program)
@@ -113,14 +112,9 @@ def return_month(county: str, program: str, month: str | None, kind, evaluation_
     _done("已退回", approval.return_to_uploader(engine, acting(engine), subject, reason=reason))
 
 
-@main.command(help="Lock an approved month: no upload is taken until an admin unlocks it.")
-@COUNTY
-@PROGRAM
-@click.option("--month", help="YYYY-MM")
+@main.command(help="Lock an approved month or evaluation: no upload is taken until an admin unlocks it.")
+@subject_options
 @click.option("--all-approved", is_flag=True, help="Every approved month of the county and programme at once.")
-@EVALUATION
-@EVALUATION_PROGRAM
-@YEAR
 def lock(county: str, program: str, month: str | None, all_approved: bool, kind, evaluation_program, year) -> None:
     every = "approved" if all_approved else None
     slots = _subjects(county, program, month, kind, year, evaluation_program, every=every)
@@ -129,12 +123,7 @@ def lock(county: str, program: str, month: str | None, all_approved: bool, kind,
 
 
 @main.command(help="Unlock a locked month or evaluation (admins only), with the reason.")
-@COUNTY
-@PROGRAM
-@click.option("--month", help="YYYY-MM")
-@EVALUATION
-@EVALUATION_PROGRAM
-@YEAR
+@subject_options
 @click.option("--reason", required=True)
 def unlock(county: str, program: str, month: str | None, kind, evaluation_program, year, reason: str) -> None:
     subject = _subject(county, program, month, kind, year, evaluation_program)
