@@ -9,6 +9,7 @@ import click
 
 from cli.base import acting, main
 from cli.output import roster_report
+from cli.progress import ProgressLines
 from loaders.counties import ingest_counties
 from loaders.evaluation import ingest_evaluation
 from loaders.roster_store import ingest_roster
@@ -27,11 +28,16 @@ def ingest() -> None:
 @click.option("--month", help="YYYY-MM (else from a 月份 column or the title).")
 @click.option("--program", type=click.Choice(["rural", "urban"]), help="else from the title (农村/城市).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--progress", "profile", is_flag=True, help="Show every step's rows and seconds on stderr.")
 def ingest_roster_command(
-    path: Path, county: str | None, month: str | None, program: str | None, as_json: bool
+    path: Path, county: str | None, month: str | None, program: str | None, as_json: bool, profile: bool
 ) -> None:
     engine = open_warehouse()
-    report = ingest_roster(engine, path, county=county, month=month, program=program, user=acting(engine))
+    progress = ProgressLines(always=profile)
+    report = ingest_roster(
+        engine, path, county=county, month=month, program=program, user=acting(engine), progress=progress
+    )
+    progress.profile()
     click.echo(roster_report(report, as_json=as_json))
 
 

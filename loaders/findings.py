@@ -150,7 +150,7 @@ def _empty() -> pl.DataFrame:
     )
 
 
-def all_findings(
+def row_findings(
     rows: pl.DataFrame,
     *,
     standards: pl.DataFrame,
@@ -158,12 +158,17 @@ def all_findings(
     month: dt.date,
     deadline: dt.date,
 ) -> pl.DataFrame:
+    """The findings each row has on its own (all but duplicates): a roster's are the sum of its parts'."""
     parts = [
         invalid_ids(rows),
-        duplicates(rows),
         cross_county(rows, elsewhere),
         over_standard(rows, standards, month),
         payment_timing(rows, deadline),
     ]
+    return combine(parts)
+
+
+def combine(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """Findings of several kinds or parts as one frame, in file order."""
     schema = _empty().schema
-    return pl.concat([part.select(_COLUMNS).cast(schema) for part in parts]).sort("sheet", "row", "kind")
+    return pl.concat([_empty(), *(part.select(_COLUMNS).cast(schema) for part in parts)]).sort("sheet", "row", "kind")

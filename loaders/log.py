@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, insert, select
 
@@ -86,10 +87,28 @@ class StoringFile:
 
 @contextmanager
 def storing_file(
-    engine: Engine, *, file_name: str, file_hash: str, user: str, counties: Iterable[str] = ()
+    engine: Engine,
+    *,
+    file_name: str,
+    file_hash: str,
+    user: str,
+    counties: Iterable[str] = (),
+    attach: Path | None = None,
 ) -> Iterator[StoringFile]:
     """One transaction storing one file: the counties it writes are locked first (PostgreSQL), before
-    anything is read, so that two uploads of the same county never interleave; all of it commits or none."""
-    with engine.begin() as conn:
-        lock_counties(conn, counties)
-        yield StoringFile(conn, file_name=file_name, file_hash=file_hash, user=user)
+    anything is read, so that two uploads of the same county never interleave; all of it commits or none.
+
+    `attach` (SQLite): a database file the transaction reads from as `staged`, attached before it begins.
+    """
+    with engine.connect() as conn:
+        if attach is not None:
+            conn.exec_driver_sql("ATTACH DATABASE ? AS staged", (str(attach),))
+            conn.commit()  # SQLite attaches outside a transaction only
+        try:
+            with conn.begin():
+                lock_counties(conn, counties)
+                yield StoringFile(conn, file_name=file_name, file_hash=file_hash, user=user)
+        finally:
+            if attach is not None:
+                conn.exec_driver_sql("DETACH DATABASE staged")
+                conn.commit()

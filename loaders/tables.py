@@ -6,61 +6,67 @@ content is, whatever its name says (a CSV named .xlsx is read as CSV); a file th
 a table at all (a web page saved as .xls, a PDF, a picture, a zip of other files) is
 refused with what it really is, and the limits of `loaders.limits` are checked before any
 parser sees the file.
+
+A sheet's rows come in chunks (`Sheet.chunks`), so a CSV of millions of rows is never held
+whole; a workbook's sheet is read whole (its format caps it at 1,048,576 rows) and chunked.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import fastexcel
 import polars as pl
 
+from loaders.delimited import read_delimited
 from loaders.limits import Limits, check_cells, check_file_size, check_rows, check_workbook
+from loaders.sheets import HEADER_SCAN_ROWS, NO_HEADER, FindHeader, Sheet
+from loaders.text import utf8_text
 from warehouse.errors import Problem, Rejected
 
-HEADER_SCAN_ROWS = 60
+CHUNK_ROWS = 250_000
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 SNIFF_BYTES = 4096
 
-FindHeader = Callable[[list[list[str]]], int | None]
-
-
-@dataclass
-class Sheet:
-    """Cells from the header row down, all text; `cells` row i is file row `first_row + i`."""
-
-    name: str  # "" for CSV
-    preamble: list[list[str]]  # rows above the header (titles, units), as text
-    cells: pl.DataFrame  # column names c0, c1, …; row 0 is the header row
-    first_row: int
-    letters: list[str] = field(default_factory=list)  # spreadsheet column letters, or []
-    numeric_cells: Callable[[int], pl.Series] | None = None  # XLSX: which cells of column j are numbers
-
-    def column_label(self, index: int, header: str) -> str:
-        return f"{header}（{self.letters[index]} 列）" if self.letters else header
-
-    def missing_column(self, file_name: str, label: str, aliases: tuple[str, ...]) -> Problem:
-        """The problem of a required column absent from this sheet's header row."""
-        return Problem(
-            file_name,
-            sheet=self.name,
-            row=self.first_row,
-            column=label,
-            message=f"缺少必需的列「{label}」（可用的列名：{'、'.join(aliases)}）",
-        )
-
 
 def read_sheets(
     path: Path, find_header: FindHeader, *, display_name: str | None = None, limits: Limits | None = None
 ) -> list[Sheet]:
-    """Every sheet of the file that has a header row; reject the file when none has one."""
+    """Every sheet of the file that has a header row, read whole (score sheets and other small files)."""
+    with open_sheets(path, find_header, display_name=display_name, limits=limits) as sheets:
+        whole = []
+        for sheet in sheets:
+            data = list(sheet.chunks())
+            whole.append(
+                Sheet(
+                    name=sheet.name,
+                    preamble=sheet.preamble,
+                    header=sheet.header,
+                    first_row=sheet.first_row,
+                    chunks=lambda data=data: iter(data),
+                    letters=sheet.letters,
+                    numeric_cells=sheet.numeric_cells,
+                )
+            )
+        return whole
+
+
+@contextmanager
+def open_sheets(
+    path: Path,
+    find_header: FindHeader,
+    *,
+    display_name: str | None = None,
+    limits: Limits | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Iterator[list[Sheet]]:
+    """Every sheet of the file that has a header row, its rows read chunk by chunk while the context is open;
+    reject the file when no sheet has a header row."""
     name = display_name or path.name
     limits = limits or Limits.from_settings()
     try:
@@ -74,15 +80,21 @@ def read_sheets(
     if kind == "xlsx":
         check_workbook(path, name, limits)
     if kind in ("xlsx", "xls"):
-        sheets, unreadable = _read_workbook(path, name, find_header, limits)
-    else:
-        sheets, unreadable = _read_delimited(path, name, find_header, limits)
-    if not sheets:
-        raise Rejected(unreadable or [Problem(name, message="文件中没有数据")])
-    return sheets
+        sheets, unreadable = _read_workbook(path, name, find_header, limits, chunk_rows)
+        if not sheets:
+            raise Rejected(unreadable or [Problem(name, message="文件中没有数据")])
+        yield sheets
+        return
+    with utf8_text(path, name) as text:
+        sheets, unreadable = read_delimited(text, name, find_header, limits, chunk_rows)
+        if not sheets:
+            raise Rejected(unreadable or [Problem(name, message="文件中没有数据")])
+        yield sheets
 
 
-def _read_workbook(path: Path, name: str, find_header: FindHeader, limits: Limits) -> tuple[list[Sheet], list[Problem]]:
+def _read_workbook(
+    path: Path, name: str, find_header: FindHeader, limits: Limits, chunk_rows: int
+) -> tuple[list[Sheet], list[Problem]]:
     try:
         reader = fastexcel.read_excel(path)
         sheet_names = list(reader.sheet_names)
@@ -114,14 +126,18 @@ def _read_workbook(path: Path, name: str, find_header: FindHeader, limits: Limit
         top = [[cell or "" for cell in row] for row in frame.head(HEADER_SCAN_ROWS).iter_rows()]
         header = find_header(top)
         if header is None:
-            problems.append(Problem(name, sheet=sheet_name, message=_NO_HEADER))
+            problems.append(Problem(name, sheet=sheet_name, message=NO_HEADER))
             continue
+        data = (
+            frame.slice(header + 1).with_row_index("row", offset=header + 2).with_columns(pl.col("row").cast(pl.Int64))
+        )
         sheets.append(
             Sheet(
                 name=sheet_name,
                 preamble=top[:header],
-                cells=frame.slice(header),
+                header=top[header],
                 first_row=header + 1,
+                chunks=lambda data=data: data.iter_slices(chunk_rows),
                 letters=letters,
                 numeric_cells=_numeric_reader(reader, sheet_name, frame.columns, header),
             )
@@ -156,9 +172,6 @@ def _numeric_reader(reader, sheet_name: str, columns: list[str], header: int) ->
         return values.is_not_null().slice(header)
 
     return numeric
-
-
-_NO_HEADER = "未找到表头行：前 60 行中没有一行包含足够的已知列名"
 
 
 def _letter(index: int) -> str:
@@ -321,169 +334,3 @@ def _ole_stream_names(path: Path) -> set[str]:
                 break
             offset += chunk
     return found
-
-
-# Text: encodings, including the ones a file claims and does not keep to.
-
-_BOMS = (
-    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
-    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
-    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
-    (b"\xff\xfe", "utf-16-le", "UTF-16"),
-    (b"\xfe\xff", "utf-16-be", "UTF-16"),
-)
-
-
-def decode(data: bytes, name: str) -> str:
-    """Text of a delimited file: UTF-8 (BOM or not), UTF-16 (BOM or not), else GB18030.
-
-    Refused, with the line where it goes wrong: text that breaks the encoding its BOM
-    declares, UTF-8 lines followed by GBK ones, and NUL bytes (a damaged file).
-    """
-    for bom, codec, label in _BOMS:
-        if data.startswith(bom):
-            return _without_nul(_declared(data[len(bom) :], codec, f"标明为 {label}", name), name)
-    if b"\x00" in data[:SNIFF_BYTES]:
-        codec = _utf16_without_bom(data[:SNIFF_BYTES])
-        if codec is None:
-            raise Rejected([Problem(name, message="不是文本表格文件（含有二进制内容），请上传 CSV、XLSX 或 XLS")])
-        return _without_nul(_declared(data, codec, "像是不带 BOM 的 UTF-16", name), name)
-    try:
-        return _without_nul(data.decode("utf-8"), name)
-    except UnicodeDecodeError as error:
-        _check_not_mixed(data, error.start, name)
-    try:
-        return _without_nul(data.decode("gb18030"), name)
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise Rejected(
-            [Problem(name, row=line, message="文件编码无法识别（既不是 UTF-8 也不是 GB18030/GBK）")]
-        ) from None
-
-
-def _declared(data: bytes, codec: str, claim: str, name: str) -> str:
-    """Decode as the BOM (or the NUL bytes) say; refuse, naming the line, when the bytes do not keep to it."""
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError as error:
-        line = data[: error.start].decode(codec, errors="replace").count("\n") + 1
-        if codec == "utf-8" and _is_gb18030(data):
-            message = (
-                f"文件开头{claim} 编码（带 BOM），但第 {line} 行起是 GBK/GB18030 编码：编码前后不一致，"
-                "请将整个文件另存为 UTF-8 或 GBK 编码后再上传"
-            )
-        elif codec.startswith("utf-16") and error.reason == "truncated data":
-            message = f"文件{claim} 编码，但在第 {line} 行处字节不完整（文件被截断或已损坏）"
-        else:
-            message = f"文件{claim} 编码，但第 {line} 行含有不属于该编码的字节：文件已损坏或编码前后不一致"
-        raise Rejected([Problem(name, row=line, message=message)]) from None
-
-
-def _is_gb18030(data: bytes) -> bool:
-    try:
-        data.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    """UTF-16 text saved without a BOM: its ASCII characters (commas, digits, line ends) are half NUL.
-
-    In binary content NULs fall on even and odd bytes alike; in UTF-16 text mostly on one
-    side (a few CJK characters, such as 开 U+5F00, put one on the other), and the text reads
-    without NUL characters.
-    """
-    for codec, side in (("utf-16-le", 1), ("utf-16-be", 0)):
-        nuls, others = head[side::2].count(0), head[1 - side :: 2].count(0)
-        if nuls < 4 or others * 4 > nuls:
-            continue
-        text = head[: len(head) // 2 * 2].decode(codec, errors="replace")
-        if "\x00" not in text and "\ufffd" not in text[:-1] and any(mark in text for mark in ",\t\n"):
-            return codec
-    return None
-
-
-def _check_not_mixed(data: bytes, failed_at: int, name: str) -> None:
-    """Refuse UTF-8 lines followed by GBK ones (two exports pasted together): GB18030 would garble the first."""
-    complete = data[: data.rfind(b"\n", 0, failed_at) + 1]
-    if sum(1 for character in complete.decode("utf-8") if ord(character) > 127) < 2:
-        return  # no UTF-8 text before the failure: the file is GBK throughout
-    if not _is_gb18030(data[len(complete) :]):
-        return  # neither: said so by the GB18030 attempt
-    line = complete.count(b"\n") + 1
-    raise Rejected(
-        [
-            Problem(
-                name,
-                row=line,
-                message=f"文件前 {line - 1} 行是 UTF-8 编码，第 {line} 行起是 GBK/GB18030 编码：编码混杂，"
-                "请将整个文件另存为同一种编码（UTF-8 或 GBK）后再上传",
-            )
-        ]
-    )
-
-
-def _without_nul(text: str, name: str) -> str:
-    if (at := text.find("\x00")) != -1:
-        line = text.count("\n", 0, at) + 1
-        raise Rejected([Problem(name, row=line, message="含有空字符（NUL）：文件已损坏或不是文本表格")])
-    return text
-
-
-def _read_delimited(
-    path: Path, name: str, find_header: FindHeader, limits: Limits
-) -> tuple[list[Sheet], list[Problem]]:
-    text = decode(path.read_bytes(), name)
-    if "\r" in text:  # Windows line ends, and the lone CR of old Mac exports
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    top_lines = text.split("\n", HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]
-    delimiter = (
-        "\t" if sum(line.count("\t") for line in top_lines) > sum(line.count(",") for line in top_lines) else ","
-    )
-    reader = csv.reader(top_lines, delimiter=delimiter)
-    try:
-        top = list(reader)
-    except csv.Error as error:
-        raise Rejected([_csv_problem(name, reader.line_num, error)]) from None
-    header = find_header(top)
-    if header is None:
-        return [], [Problem(name, message=_NO_HEADER)]
-    width = max(len(top[header]), 1)
-    try:
-        frame = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            has_header=False,
-            skip_rows=header,
-            n_rows=max(limits.rows - header + 1, 1),
-            separator=delimiter,
-            infer_schema=False,
-            truncate_ragged_lines=True,
-            new_columns=[f"c{i}" for i in range(width)],
-        )
-    except pl.exceptions.PolarsError as error:
-        raise Rejected([_locate_csv_error(text, delimiter, name, error)]) from None
-    check_rows(name, header + frame.height, limits)
-    return [Sheet(name="", preamble=top[:header], cells=frame, first_row=header + 1)], []
-
-
-def _locate_csv_error(text: str, delimiter: str, name: str, error: Exception) -> Problem:
-    """The line polars could not parse, found again with the csv module's strict reader."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        for _ in reader:
-            pass
-    except csv.Error as problem:
-        return _csv_problem(name, reader.line_num, problem)
-    return Problem(name, message=f"CSV 无法解析：{str(error).splitlines()[0]}")
-
-
-def _csv_problem(name: str, line: int, error: csv.Error) -> Problem:
-    reason = str(error)
-    if "field larger than field limit" in reason:
-        words = "有一个单元格过长（超过 131,072 个字符）"
-    elif "expected after" in reason or "end of data" in reason or "newline inside string" in reason:
-        words = "引号不成对，或引号后直接跟了其他字符"
-    else:
-        words = reason
-    return Problem(name, row=line or None, message=f"CSV 格式有误：{words}")

@@ -1,13 +1,22 @@
-"""The fast path for bulk writes: one driver-level executemany (SQLite) or COPY of polars-written CSV (PostgreSQL).
+"""The fast paths for bulk writes, never one ORM object per row.
 
-Rows go through the connection of the caller's transaction, so a bulk insert commits or
-rolls back together with everything else the caller did. Never one ORM object per row.
+`insert_frame` writes through the connection of the caller's transaction, so a bulk insert
+commits or rolls back together with everything else the caller did: one driver-level
+executemany (SQLite) or a binary COPY encoded from Arrow (PostgreSQL, `warehouse.pgcopy`).
+For a large roster on SQLite, `sqlite_file` writes the rows into a SQLite file of their own
+through ADBC (Arrow in, no Python object per value), which the caller attaches and copies
+from with one INSERT … SELECT inside its transaction.
 """
 
 from __future__ import annotations
 
 import itertools
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+import adbc_driver_sqlite.dbapi as adbc_sqlite
 import polars as pl
 from sqlalchemy import Connection
 
@@ -19,8 +28,9 @@ def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> int:
     columns = frame.columns
     dbapi = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
-        _copy_csv(dbapi, table, frame)
-        return frame.height
+        from warehouse import pgcopy  # psycopg: installed with the postgres extra only
+
+        return pgcopy.copy_frame(dbapi, table, frame)
     frame = _sqlite_ready(frame)
     placeholders = ", ".join("?" for _ in columns)
     column_list = ", ".join(f'"{name}"' for name in columns)
@@ -33,20 +43,6 @@ def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> int:
     finally:
         cursor.close()
     return frame.height
-
-
-COPY_CHUNK_ROWS = 200_000  # about 30 MB of CSV a chunk: the whole file is never text in memory at once
-
-
-def _copy_csv(dbapi, table: str, frame: pl.DataFrame) -> None:
-    """COPY in CSV written by polars: no Python object per value. Strings, dates and booleans are quoted
-    and NULL is an unquoted \\N, so an empty string, a null and the text "\\N" stay apart."""
-    column_list = ", ".join(f'"{name}"' for name in frame.columns)
-    statement = f"COPY \"{table}\" ({column_list}) FROM STDIN (FORMAT csv, NULL '\\N')"
-    with dbapi.cursor() as cursor, cursor.copy(statement) as copy:
-        for start in range(0, frame.height, COPY_CHUNK_ROWS):
-            chunk = frame.slice(start, COPY_CHUNK_ROWS)
-            copy.write(chunk.write_csv(include_header=False, null_value="\\N", quote_style="non_numeric").encode())
 
 
 def _column_values(column: pl.Series):
@@ -75,3 +71,20 @@ def in_chunks(values: list, size: int = IN_LIST_SIZE):
     """`values` in slices small enough for one `IN (…)` list each (a national migration has 672,000 ids)."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+@contextmanager
+def sqlite_file(frames: Iterable[pl.DataFrame], table: str = "rows") -> Iterator[Path]:
+    """The frames' rows as `table` of a new SQLite file, removed on leaving, in the forms SQLAlchemy's
+    SQLite types read back. Nothing needs to survive a crash here: no journal, no sync."""
+    with tempfile.TemporaryDirectory(prefix="dibao-rows-") as folder:
+        path = Path(folder) / "rows.db"
+        with adbc_sqlite.connect(str(path), autocommit=True) as connection, connection.cursor() as cursor:
+            for pragma in ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF"):
+                cursor.execute(pragma)
+                cursor.fetchall()
+            mode = "create"
+            for frame in frames:
+                cursor.adbc_ingest(table, _sqlite_ready(frame).to_arrow(), mode=mode)
+                mode = "append"
+        yield path

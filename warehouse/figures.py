@@ -24,16 +24,20 @@ def households(rows: pl.DataFrame) -> pl.DataFrame:
 
 def month_figures(rows: pl.DataFrame, *, deadline: dt.date, previous: pl.DataFrame | None) -> pl.DataFrame:
     """Figures per township × category; `previous` is last stored month's households or None."""
-    firsts = (
-        households(rows)
-        .with_columns(
-            _unpaid=pl.col("paid_on").is_null() | (pl.col("amount_fen") == 0),
-        )
-        .with_columns(
-            _late=~pl.col("_unpaid") & (pl.col("paid_on") > deadline),
-        )
+    firsts = households(rows)
+    parts = [tally(firsts, rows, deadline=deadline)]
+    if previous is not None:
+        parts += [new_households(firsts, previous), exited_households(previous, firsts.select("household_key"))]
+    return assemble(parts, changes=previous is not None)
+
+
+def tally(firsts: pl.DataFrame, rows: pl.DataFrame, *, deadline: dt.date) -> pl.DataFrame:
+    """The month's own figures of some rows: households (`firsts`, each household's first row) and amounts
+    (every row). Tallies of parts of a roster add up to the roster's (`assemble`)."""
+    timed = firsts.with_columns(_unpaid=pl.col("paid_on").is_null() | (pl.col("amount_fen") == 0)).with_columns(
+        _late=~pl.col("_unpaid") & (pl.col("paid_on") > deadline)
     )
-    counted = firsts.group_by(GROUP).agg(
+    counted = timed.group_by(GROUP).agg(
         households=pl.len(),
         persons=pl.col("persons").sum(),
         on_time_households=(~pl.col("_unpaid") & ~pl.col("_late")).sum(),
@@ -41,34 +45,41 @@ def month_figures(rows: pl.DataFrame, *, deadline: dt.date, previous: pl.DataFra
         unpaid_households=pl.col("_unpaid").sum(),
     )
     paid = rows.group_by(GROUP).agg(amount_fen=pl.col("amount_fen").sum())
-    figures = counted.join(paid, on=GROUP, how="full", coalesce=True)
-    if previous is None:
-        figures = figures.with_columns(pl.lit(None, pl.Int64).alias(name) for name in CHANGE_FIGURES)
-    else:
-        figures = figures.join(_changes(firsts, previous), on=GROUP, how="full", coalesce=True).with_columns(
-            pl.col(CHANGE_FIGURES).fill_null(0)
-        )
+    return counted.join(paid, on=GROUP, how="full", coalesce=True)
+
+
+def new_households(firsts: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
+    """Households not in the previous month, counted where they are now."""
     return (
-        figures.with_columns(pl.col(MONTH_FIGURES).fill_null(0).cast(pl.Int64))
-        .with_columns(pl.col(CHANGE_FIGURES).cast(pl.Int64))
-        .select(FIGURE_COLUMNS)
-        .sort(GROUP)
-    )
-
-
-def _changes(current: pl.DataFrame, previous: pl.DataFrame) -> pl.DataFrame:
-    """New households counted where they are now; exited ones where they were."""
-    new = (
-        current.join(previous.select("household_key"), on="household_key", how="anti")
+        firsts.join(previous.select("household_key"), on="household_key", how="anti")
         .group_by(GROUP)
         .agg(new_households=pl.len(), new_persons=pl.col("persons").sum())
     )
-    exited = (
-        previous.join(current.select("household_key"), on="household_key", how="anti")
+
+
+def exited_households(previous: pl.DataFrame, current: pl.DataFrame) -> pl.DataFrame:
+    """The previous month's households no longer paid (none of `current`'s household_key), counted where they were."""
+    return (
+        previous.join(current, on="household_key", how="anti")
         .group_by(GROUP)
         .agg(exited_households=pl.len(), exited_persons=pl.col("persons").sum())
     )
-    return new.join(exited, on=GROUP, how="full", coalesce=True)
+
+
+def assemble(parts: list[pl.DataFrame], *, changes: bool) -> pl.DataFrame:
+    """The figures from tallies and new/exited counts of a roster's parts, summed per township × category."""
+    columns = [pl.col(name).cast(pl.Int64) for name in FIGURES]
+    frames = [
+        part.with_columns(pl.lit(None, pl.Int64).alias(name) for name in FIGURES if name not in part.columns)
+        for part in parts
+    ]
+    summed = pl.concat([frame.select(*GROUP, *columns) for frame in frames]).group_by(GROUP).agg(pl.col(FIGURES).sum())
+    summed = summed.with_columns(pl.col(MONTH_FIGURES).fill_null(0))
+    if changes:
+        summed = summed.with_columns(pl.col(CHANGE_FIGURES).fill_null(0))
+    else:
+        summed = summed.with_columns(pl.lit(None, pl.Int64).alias(name) for name in CHANGE_FIGURES)
+    return summed.with_columns(pl.col(FIGURES).cast(pl.Int64)).select(FIGURE_COLUMNS).sort(GROUP)
 
 
 def month_end(month: dt.date) -> dt.date:

@@ -39,6 +39,7 @@ ROW_COLUMNS = (
     "sheet", "row", "township", "village", "household_key", "id_masked", "id_valid",
     "persons", "category", "standard", "amount_fen", "paid_on",
 )  # fmt: skip
+STAGED_COLUMNS = ("position", *ROW_COLUMNS)  # what a roster's staged rows give each stored row
 TABLES = (HouseholdMonth, HouseholdReview)
 
 
