@@ -12,7 +12,7 @@ import polars as pl
 import streamlit as st
 
 from access.roles import Actor, require_upload
-from app_ui import data, session
+from app_ui import data, session, upload_progress
 from app_ui.charts.findings import kind_words
 from app_ui.i18n import evaluation_kind_words, program_words, tr
 from app_ui.tables import Column, problem_rows
@@ -90,14 +90,42 @@ class Checked:
 def check(
     kind: str, name: str, content: bytes, *, county: str | None, month: str | None, program: str | None
 ) -> Checked:
-    """Validate an uploaded file against the warehouse; nothing is written."""
+    """Validate an uploaded file against the warehouse; nothing is written.
+
+    The page reruns on every click while the file stays chosen: the last file checked is kept in
+    the session (a roster's rows staged on disk), so confirming a million-row roster does not read
+    it again. Storing checks it against the warehouse once more, inside its transaction.
+    """
+    key = (kind, name, content_hash(content), county, month, program, session.acting().name)
+    kept = st.session_state.get(_CHECKED)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    st.session_state.pop(_CHECKED, None)  # the previous file's staged rows go with it
+    checked = _check(kind, name, content, county=county, month=month, program=program)
+    st.session_state[_CHECKED] = (key, checked)
+    return checked
+
+
+_CHECKED = "_upload_checked"
+
+
+def _check(
+    kind: str, name: str, content: bytes, *, county: str | None, month: str | None, program: str | None
+) -> Checked:
     with as_file(name, content) as path:
         try:
             check_upload(name, len(content))
             if kind == "roster":
-                roster, report = prepare_roster(
-                    data.engine(), path, county=county, month=month, program=program, display_name=name
-                )
+                with upload_progress.shown() as progress:
+                    roster, report = prepare_roster(
+                        data.engine(),
+                        path,
+                        county=county,
+                        month=month,
+                        program=program,
+                        display_name=name,
+                        progress=progress,
+                    )
                 require_upload(session.acting(), [roster.county.code], file_name=name, what="名册")
                 return Checked(kind, name, roster=roster, report=report)
             parse = parse_evaluation if kind == "evaluation" else parse_standards
@@ -130,7 +158,9 @@ def commit(checked: Checked, *, user: Actor) -> RosterReport | int:
     if checked.rejected:
         raise ValueError("a rejected file cannot be stored")
     if checked.kind == "roster":
-        result: RosterReport | int = store_roster(data.engine(), checked.roster, user=user)
+        with upload_progress.shown(checked.roster.rows_read) as progress:
+            result: RosterReport | int = store_roster(data.engine(), checked.roster, user=user, progress=progress)
+        st.session_state.pop(_CHECKED, None)
     elif checked.kind == "evaluation":
         result = store_evaluation(data.engine(), checked.sheet, user=user)
     else:

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 
 import click
 
-from loaders.progress import CHECKED, COPIED, READ, STORED
+from loaders.progress import STEP_WORDS
 
-STEP_WORDS = {READ: "读取并校验", CHECKED: "核对发现与汇总", COPIED: "准备写入", STORED: "写入"}
 QUIET_SECONDS = 2.0  # a file done sooner says nothing on the way
 
 
@@ -37,7 +36,7 @@ class ProgressLines:
         self.steps[step].ended, self.steps[step].rows = now, rows
         if (self.always or now - self.started >= QUIET_SECONDS) and now - self._said >= 1.0:
             self._said = now
-            click.echo(f"{STEP_WORDS.get(step, step)}：{rows:,} 行（{now - self.started:.1f} 秒）", err=True)
+            click.echo(f"{STEP_WORDS[step][0]}：{rows:,} 行（{now - self.started:.1f} 秒）", err=True)
 
     def profile(self) -> None:
         """Each step's rows and seconds, and the whole run's."""
@@ -46,7 +45,7 @@ class ProgressLines:
         finished = time.perf_counter()
         for step, seen in self.steps.items():
             click.echo(
-                f"  {step:<8} {STEP_WORDS.get(step, step)}：{seen.rows:,} 行，{seen.ended - seen.started:.2f} 秒",
+                f"  {step:<8} {STEP_WORDS[step][0]}：{seen.rows:,} 行，{seen.ended - seen.started:.2f} 秒",
                 err=True,
             )
         click.echo(f"  total    合计：{finished - self.started:.2f} 秒", err=True)

@@ -14,6 +14,13 @@ STORED = "stored"  # rows written into the warehouse
 
 Progress = Callable[[str, int], None]
 
+STEP_WORDS = {  # (Chinese, English)
+    READ: ("读取并校验", "Read and checked"),
+    CHECKED: ("核对发现与汇总", "Findings and figures"),
+    COPIED: ("准备写入", "Ready to write"),
+    STORED: ("写入", "Written"),
+}
+
 
 def silent(step: str, rows: int) -> None:
     """The listener when nobody listens."""

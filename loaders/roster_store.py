@@ -7,6 +7,8 @@ month is one transaction recorded in the upload log, and the same file twice is 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -18,6 +20,7 @@ from loaders.log import storing_file
 from loaders.progress import COPIED, STORED, Progress, silent
 from loaders.roster_checks import RosterReport, StoredVersion, evaluate, slot_of
 from loaders.roster_parse import CountyInfo, RosterRows, read_roster
+from loaders.tables import CHUNK_ROWS
 from warehouse import bulk, idkeys, partitions, versions
 from warehouse.bulk import insert_frame
 from warehouse.models import County, Finding, HouseholdMonth, HouseholdReview, MonthlyFigure, Upload
@@ -50,6 +53,7 @@ def read(
     display_name: str | None = None,
     settings: Settings | None = None,
     progress: Progress = silent,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> RosterRows:
     settings = settings or get_settings()
     return read_roster(
@@ -61,6 +65,7 @@ def read(
         program=program,
         display_name=display_name,
         progress=progress,
+        chunk_rows=chunk_rows,
     )
 
 
@@ -108,60 +113,61 @@ def store_roster(
     """Store a read roster as its month's version: one transaction, refused outside the actor's county scope."""
     actor = require_upload(user, [roster.county.code], file_name=roster.file_name, what="名册")
     partitions.ensure_month(engine, roster.month)
-    # The embedded warehouse copies the staged rows with one INSERT … SELECT from a SQLite file
-    # attached to the upload's connection (written beforehand through ADBC: no Python object per value).
-    if engine.dialect.name == "sqlite":
-        with bulk.sqlite_file(roster.staged.batches(versions.STAGED_COLUMNS)) as attached:
-            progress(COPIED, roster.staged.rows)
-            return _store(engine, roster, actor, source=source, progress=progress, attach=attached)
-    return _store(engine, roster, actor, source=source, progress=progress, attach=None)
+    with _attachable(engine, roster, progress) as attach:
+        try:
+            # Writing first takes the warehouse's write lock (SQLite), the county's lock on
+            # PostgreSQL, before anything is read: two uploads of the same month cannot both
+            # believe they replace the same version.
+            with storing_file(
+                engine,
+                file_name=roster.file_name,
+                file_hash=roster.file_hash,
+                user=actor.name,
+                counties=[roster.county.code],
+                attach=attach,
+            ) as storing:
+                conn = storing.conn
+                upload_id = storing.log_upload(
+                    kind="roster",
+                    rows=0,
+                    county_code=roster.county.code,
+                    program=roster.program,
+                    month=roster.month,
+                    source=source,
+                    status="pending",
+                )
+                slot = Slot(roster.county.code, roster.program, roster.month)
+                require_unlocked(conn, slot, file_name=roster.file_name)
+                idkeys.claim(conn, roster.key_fingerprint)
+                report = evaluate(conn, roster, exclude_upload=upload_id, progress=progress)
+                if report.unchanged:
+                    raise _Unchanged(report)
+                approved_id = state.approved_upload_id if (state := state_of(conn, slot)) else None
+                _replace(
+                    conn, roster, report, upload_id=upload_id, source=source, approved_id=approved_id, progress=progress
+                )
+                record_upload(conn, slot, upload_id=upload_id, by=actor.name)
+                report.upload_id = upload_id
+                storing.record(
+                    action="replace" if report.replaces else "upload",
+                    county=roster.county.code,
+                    detail=f"名册 {roster.program} {roster.month:%Y-%m}，{report.rows_read} 行",
+                )
+                return report
+        except _Unchanged as unchanged:
+            return unchanged.report
 
 
-def _store(
-    engine: Engine, roster: RosterRows, actor: Actor, *, source: str, progress: Progress, attach: Path | None
-) -> RosterReport:
-    try:
-        # Writing first takes the warehouse's write lock (SQLite), the county's lock on
-        # PostgreSQL, before anything is read: two uploads of the same month cannot both
-        # believe they replace the same version.
-        with storing_file(
-            engine,
-            file_name=roster.file_name,
-            file_hash=roster.file_hash,
-            user=actor.name,
-            counties=[roster.county.code],
-            attach=attach,
-        ) as storing:
-            conn = storing.conn
-            upload_id = storing.log_upload(
-                kind="roster",
-                rows=0,
-                county_code=roster.county.code,
-                program=roster.program,
-                month=roster.month,
-                source=source,
-                status="pending",
-            )
-            slot = Slot(roster.county.code, roster.program, roster.month)
-            require_unlocked(conn, slot, file_name=roster.file_name)
-            idkeys.claim(conn, roster.key_fingerprint)
-            report = evaluate(conn, roster, exclude_upload=upload_id, progress=progress)
-            if report.unchanged:
-                raise _Unchanged(report)
-            approved_id = state.approved_upload_id if (state := state_of(conn, slot)) else None
-            _replace(
-                conn, roster, report, upload_id=upload_id, source=source, approved_id=approved_id, progress=progress
-            )
-            record_upload(conn, slot, upload_id=upload_id, by=actor.name)
-            report.upload_id = upload_id
-            storing.record(
-                action="replace" if report.replaces else "upload",
-                county=roster.county.code,
-                detail=f"名册 {roster.program} {roster.month:%Y-%m}，{report.rows_read} 行",
-            )
-            return report
-    except _Unchanged as unchanged:
-        return unchanged.report
+@contextmanager
+def _attachable(engine: Engine, roster: RosterRows, progress: Progress) -> Iterator[Path | None]:
+    """The staged rows as a SQLite file for the upload's transaction to attach (the embedded warehouse
+    copies them with one INSERT … SELECT: written beforehand through ADBC, no Python object per value)."""
+    if engine.dialect.name != "sqlite":
+        yield None
+        return
+    with bulk.sqlite_file(roster.staged.batches(versions.STAGED_COLUMNS)) as path:
+        progress(COPIED, roster.staged.rows)
+        yield path
 
 
 def _replace(

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     user: str | None = None
     """Who is recorded in the upload log for command-line work; defaults to the OS user."""
 
-    max_upload_mb: PositiveInt = 50
+    max_upload_mb: PositiveInt = 200
     """Largest file the 上传 page accepts, in MB; keep equal to maxUploadSize in .streamlit/config.toml."""
 
     max_file_mb: PositiveInt = 1024
