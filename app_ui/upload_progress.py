@@ -35,7 +35,7 @@ def shown(total_rows: int | None = None) -> Iterator[Progress]:
         words = tr(f"{chinese}：{rows:,} 行", f"{english}: {rows:,} rows")
         total = known["rows"]
         if step == READ or not total:
-            place.info(words, icon="⏳")
+            place.info(words, icon=":material/hourglass_top:")
         else:
             place.progress(min(rows / total, 1.0), text=words)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +25,11 @@ import polars as pl
 from loaders import idcard
 from loaders.headers import ROSTER
 from loaders.households import KeyIndex
+from loaders.pipeline import ahead
 from loaders.progress import READ, Progress, silent
 from loaders.roster_rows import SheetRows
 from loaders.roster_slot import CountyInfo, MonthTexts, resolve_slot
+from loaders.sheets import Sheet
 from loaders.staging import Staging
 from loaders.tables import CHUNK_ROWS, open_sheets
 from warehouse.errors import Problem, Rejected
@@ -80,10 +82,12 @@ def read_roster(
     display_name: str | None = None,
     progress: Progress = silent,
     chunk_rows: int = CHUNK_ROWS,
+    sqlite_copy: bool = False,
 ) -> RosterRows:
-    """Read and check a roster; raise `Rejected` listing every problem found."""
+    """Read and check a roster; raise `Rejected` listing every problem found. `sqlite_copy`: stage the rows
+    for the embedded warehouse as well (`Staging`)."""
     name = display_name or path.name
-    staged, index, months = Staging(), KeyIndex(), MonthTexts()
+    staged, index, months = Staging(sqlite_copy=sqlite_copy), KeyIndex(), MonthTexts()
     pseudonym = keys.hasher()
     problems: list[Problem] = []
     titles: list[str] = []
@@ -91,21 +95,18 @@ def read_roster(
     try:
         with open_sheets(path, ROSTER.find_header, display_name=name, chunk_rows=chunk_rows) as sheets:
             titles = [" ".join(cell for cell in row if cell) for sheet in sheets for row in sheet.preamble]
-            for sheet in sheets:
-                rows = SheetRows(sheet, name, several_sheets=len(sheets) > 1)
-                problems += rows.missing
-                for chunk in sheet.chunks():
-                    cells_read += chunk.height
-                    frame, found = rows.clean(chunk)
-                    problems += found
-                    if not problems and frame is not None and not frame.is_empty():
-                        months.add(name, frame)
-                        frame = _pseudonymise(frame, pseudonym, first=staged.rows)
-                        index.add(frame)
-                        staged.append(frame)
-                        persons += int(frame["persons"].sum())
-                        amount_fen += int(frame["amount_fen"].sum())
-                    progress(READ, cells_read)
+            for frame, found, cells in ahead(_cleaned(sheets, name)):
+                cells_read += cells
+                problems += found
+                if not problems and frame is not None and not frame.is_empty():
+                    months.add(name, frame)
+                    frame = _pseudonymise(frame, pseudonym, first=staged.rows)
+                    index.add(frame)
+                    staged.append(frame)
+                    persons += int(frame["persons"].sum())
+                    amount_fen += int(frame["amount_fen"].sum())
+                progress(READ, cells_read)
+        staged.close()
         if problems:
             raise Rejected(problems)
         if not staged.rows:
@@ -136,6 +137,17 @@ def read_roster(
         amount_fen=amount_fen,
         key_fingerprint=keys.fingerprint(),
     )
+
+
+def _cleaned(sheets: list[Sheet], name: str) -> Iterator[tuple[pl.DataFrame | None, list[Problem], int]]:
+    """Each chunk of each sheet cleaned and checked (`SheetRows.clean`), with the number of file rows it held;
+    a sheet's missing columns come first, as the problems of no rows."""
+    for sheet in sheets:
+        rows = SheetRows(sheet, name, several_sheets=len(sheets) > 1)
+        yield None, rows.missing, 0
+        for chunk in sheet.chunks():
+            frame, found = rows.clean(chunk)
+            yield frame, found, chunk.height
 
 
 def _pseudonymise(rows: pl.DataFrame, pseudonym: Callable[[str], str], *, first: int) -> pl.DataFrame:

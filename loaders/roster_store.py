@@ -66,6 +66,7 @@ def read(
         display_name=display_name,
         progress=progress,
         chunk_rows=chunk_rows,
+        sqlite_copy=engine.dialect.name == "sqlite",
     )
 
 
@@ -164,6 +165,9 @@ def _attachable(engine: Engine, roster: RosterRows, progress: Progress) -> Itera
     copies them with one INSERT … SELECT: written beforehand through ADBC, no Python object per value)."""
     if engine.dialect.name != "sqlite":
         yield None
+        return
+    if roster.staged.sqlite is not None:  # written while the file was read
+        yield roster.staged.sqlite.path
         return
     with bulk.sqlite_file(roster.staged.batches(versions.STAGED_COLUMNS)) as path:
         progress(COPIED, roster.staged.rows)

@@ -17,6 +17,10 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
+from loaders.pipeline import Behind
+from warehouse.bulk import SqliteFile
+from warehouse.versions import STAGED_COLUMNS
+
 SCHEMA = {
     "position": pl.Int64,  # 0-based order of the row in the file, all sheets together
     "sheet": pl.String,
@@ -36,13 +40,19 @@ SCHEMA = {
 
 
 class Staging:
-    def __init__(self) -> None:
+    """`sqlite_copy`: also write the rows, as the embedded warehouse stores them, into a SQLite file
+    (`sqlite.path`) that the upload's transaction attaches and copies from; written in a thread of
+    its own while the next chunk is read (ADBC writes without the GIL)."""
+
+    def __init__(self, *, sqlite_copy: bool = False) -> None:
         folder = tempfile.mkdtemp(prefix="dibao-roster-")
         self.path = Path(folder) / "rows.arrow"
         self.rows = 0
         self._sink: pa.OSFile | None = None
         self._writer: pa.ipc.RecordBatchFileWriter | None = None
         self._remove = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+        self.sqlite = SqliteFile() if sqlite_copy else None
+        self._behind: Behind | None = None
 
     schema = SCHEMA
 
@@ -53,6 +63,10 @@ class Staging:
             self._writer = pa.ipc.new_file(self._sink, table.schema)
         self._writer.write_table(table)
         self.rows += frame.height
+        if self.sqlite is not None:
+            if self._behind is None:
+                self._behind = Behind(self.sqlite.append)
+            self._behind.put(frame.select(STAGED_COLUMNS))
 
     def close(self) -> None:
         """Finish writing: the rows can be read back from here on."""
@@ -60,6 +74,10 @@ class Staging:
             self._writer.close()
             self._sink.close()
             self._writer = self._sink = None
+        if self._behind is not None:
+            behind, self._behind = self._behind, None
+            behind.close()
+            self.sqlite.close()
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pl.DataFrame]:
         """The rows in file order, one written chunk at a time."""
@@ -73,5 +91,9 @@ class Staging:
                 yield pl.from_arrow(batch.select(list(columns)) if columns else batch)
 
     def discard(self) -> None:
-        self.close()
-        self._remove()
+        try:
+            self.close()
+        finally:
+            self._remove()
+            if self.sqlite is not None:
+                self.sqlite.remove()

@@ -208,3 +208,18 @@ def test_demo_years_is_a_span_or_a_count(empty_warehouse):
     for wrong in ("abc", "2024-2019", "2019-", "-3", "0", "100", "20190"):
         result = CliRunner().invoke(main, ["demo", "--years", wrong])
         assert result.exit_code == 2 and "--years" in result.output and "Traceback" not in result.output
+
+
+def test_ingest_roster_progress_prints_every_step_on_stderr(tmp_path, empty_warehouse):
+    seed(empty_warehouse)
+    rows = [["鲁城街道", make_id(sequence=n), "1", "700", "2023-01-10"] for n in range(1, 6)]
+    roster = write_csv(tmp_path / "r.csv", rows, header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"])
+    slot = ["--county", "370881", "--program", "rural", "--month", "2023-01"]
+    quiet = CliRunner().invoke(main, ["ingest", "roster", str(roster), *slot])
+    assert quiet.exit_code == 0 and quiet.stderr == ""  # a file done within two seconds says nothing on the way
+    again = write_csv(tmp_path / "r2.csv", rows[:4], header=["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"])
+    shown = CliRunner().invoke(main, ["ingest", "roster", str(again), *slot, "--progress"])
+    assert shown.exit_code == 0, shown.output
+    steps = [line.split()[0] for line in shown.stderr.splitlines() if line.startswith("  ")]
+    assert steps[0] == "read" and "checked" in steps and steps[-2:] == ["stored", "total"]
+    assert "读取并校验：4 行" in shown.stderr and "4 行" in shown.stdout

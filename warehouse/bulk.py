@@ -11,7 +11,9 @@ from with one INSERT … SELECT inside its transaction.
 from __future__ import annotations
 
 import itertools
+import shutil
 import tempfile
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +21,8 @@ from pathlib import Path
 import adbc_driver_sqlite.dbapi as adbc_sqlite
 import polars as pl
 from sqlalchemy import Connection
+
+from warehouse import pgcopy
 
 
 def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> int:
@@ -28,8 +32,6 @@ def insert_frame(conn: Connection, table: str, frame: pl.DataFrame) -> int:
     columns = frame.columns
     dbapi = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
-        from warehouse import pgcopy  # psycopg: installed with the postgres extra only
-
         return pgcopy.copy_frame(dbapi, table, frame)
     frame = _sqlite_ready(frame)
     placeholders = ", ".join("?" for _ in columns)
@@ -73,18 +75,49 @@ def in_chunks(values: list, size: int = IN_LIST_SIZE):
         yield values[start : start + size]
 
 
+class SqliteFile:
+    """Rows appended into `table` of a SQLite file of their own through ADBC (Arrow in, no Python object per
+    value), in the forms SQLAlchemy's SQLite types read back; removed by `remove` or when dropped.
+    Nothing needs to survive a crash here: no journal, no sync. One thread at a time may use it."""
+
+    def __init__(self, table: str = "rows") -> None:
+        folder = tempfile.mkdtemp(prefix="dibao-rows-")
+        self.path = Path(folder) / "rows.db"
+        self.table = table
+        self._connection = None
+        self._cursor = None
+        self._mode = "create"
+        self._remove = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+
+    def append(self, frame: pl.DataFrame) -> None:
+        if self._cursor is None:
+            self._connection = adbc_sqlite.connect(str(self.path), autocommit=True)
+            self._cursor = self._connection.cursor()
+            for pragma in ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF"):
+                self._cursor.execute(pragma)
+                self._cursor.fetchall()
+        self._cursor.adbc_ingest(self.table, _sqlite_ready(frame).to_arrow(), mode=self._mode)
+        self._mode = "append"
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+            self._connection.close()
+            self._cursor = self._connection = None
+
+    def remove(self) -> None:
+        self.close()
+        self._remove()
+
+
 @contextmanager
 def sqlite_file(frames: Iterable[pl.DataFrame], table: str = "rows") -> Iterator[Path]:
-    """The frames' rows as `table` of a new SQLite file, removed on leaving, in the forms SQLAlchemy's
-    SQLite types read back. Nothing needs to survive a crash here: no journal, no sync."""
-    with tempfile.TemporaryDirectory(prefix="dibao-rows-") as folder:
-        path = Path(folder) / "rows.db"
-        with adbc_sqlite.connect(str(path), autocommit=True) as connection, connection.cursor() as cursor:
-            for pragma in ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF"):
-                cursor.execute(pragma)
-                cursor.fetchall()
-            mode = "create"
-            for frame in frames:
-                cursor.adbc_ingest(table, _sqlite_ready(frame).to_arrow(), mode=mode)
-                mode = "append"
-        yield path
+    """The frames' rows as `table` of a new SQLite file (`SqliteFile`), removed on leaving."""
+    written = SqliteFile(table)
+    try:
+        for frame in frames:
+            written.append(frame)
+        written.close()
+        yield written.path
+    finally:
+        written.remove()

@@ -20,8 +20,9 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
-from psycopg import sql
-from psycopg.copy import QueuedLibpqWriter
+
+# psycopg comes with the postgres extra: it is imported where a COPY is made, so that the embedded
+# warehouse, which never makes one, runs without it.
 
 CHUNK_ROWS = 200_000  # rows encoded at a time: a big frame is never one buffer in memory
 SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")  # + flags, extension
@@ -69,6 +70,9 @@ def copy_frame(dbapi_connection, table: str, frame: pl.DataFrame, *, column_type
     `column_types` maps column names to PostgreSQL types (int4, varchar…); without it they are
     read from the catalog.
     """
+    from psycopg import sql
+    from psycopg.copy import QueuedLibpqWriter
+
     if frame.is_empty():
         return 0
     if column_types is None:
@@ -101,6 +105,8 @@ def encode(frame: pl.DataFrame, *, header: bool, trailer: bool, column_types: di
 
 def _column_types(dbapi_connection, table: str) -> dict[str, str]:
     """The PostgreSQL type of each column of `table`, as pg_type names (int4, varchar, timestamp…)."""
+    from psycopg import sql
+
     query = """
         SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
         WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped

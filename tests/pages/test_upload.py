@@ -130,3 +130,21 @@ def test_after_confirming_the_page_says_stored_not_identical(tmp_path, warehouse
     app.get("file_uploader")[0].set_value((messy.name, messy.read_bytes(), "text/csv")).run()
     assert [IDENTICAL in note for note in notes(app)] == [True]  # stored before: now it is the identical one
     assert not [button for button in app.button if button.key == "confirm"]
+
+
+def test_a_roster_is_read_once_however_often_the_page_reruns(tmp_path, warehouse, monkeypatch):
+    """Confirming a large roster must not read it again: the checked file is kept in the session."""
+    from app_ui import upload
+
+    reads = []
+    prepare = upload.prepare_roster
+    monkeypatch.setattr(upload, "prepare_roster", lambda *args, **kwargs: reads.append(1) or prepare(*args, **kwargs))
+    good = roster(tmp_path / "good.csv", [["鲁城街道", make_id(sequence=1), "2", "1490", "2023-01-10"]])
+    app = chosen(good)
+    app.run().run()
+    assert len(reads) == 1
+    app.button(key="confirm").click().run()
+    assert not app.exception and STORED in app.success[0].value
+    assert len(reads) == 1 and stored_rows(warehouse) == 1
+    app.get("file_uploader")[0].set_value((good.name, good.read_bytes(), "text/csv")).run()
+    assert len(reads) == 2  # chosen again after storing: checked again (and found stored already)
