@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import adbc_driver_sqlite.dbapi as adbc_sqlite
 import polars as pl
 from sqlalchemy import Connection
 
@@ -91,6 +90,10 @@ class SqliteFile:
 
     def append(self, frame: pl.DataFrame) -> None:
         if self._cursor is None:
+            # Imported on first use: it brings pyarrow.dataset and pandas (0.3 s), which every other
+            # command and the app would otherwise load for nothing.
+            import adbc_driver_sqlite.dbapi as adbc_sqlite
+
             self._connection = adbc_sqlite.connect(str(self.path), autocommit=True)
             self._cursor = self._connection.cursor()
             for pragma in ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF"):
