@@ -5,7 +5,8 @@
 A fresh embedded warehouse with the county registry and one administrator; the app under
 `streamlit run` (tests/browser/server.py); a messy roster CSV (bench/rosters.py) whose title names
 the county, month and programme. The browser picks the file, waits for the validation report,
-confirms and waits for 「已入库」, screenshotting the progress on the way and the finished page.
+confirms and waits for 「已入库」, screenshotting the progress on the way (upload_progress.png, taken
+while the page runs, by design) and the finished report (upload_report.png).
 Prints the seconds of each step; exits non-zero if the page shows an exception or never finishes.
 """
 
@@ -79,11 +80,12 @@ def main() -> None:
             page.screenshot(path=str(options.shots / "upload_progress.png"))
             page.get_by_role("button", name="确认入库").wait_for(timeout=WAIT_MS)
             checked = time.perf_counter()
+            page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=WAIT_MS)
+            page.screenshot(path=str(options.shots / "upload_report.png"), full_page=True)
             page.get_by_role("button", name="确认入库").click()
             page.get_by_text("已入库").first.wait_for(timeout=WAIT_MS)
             page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=WAIT_MS)
             stored = time.perf_counter()
-            page.screenshot(path=str(options.shots / "upload_stored.png"))
             if page.locator('[data-testid="stException"]').count():
                 raise SystemExit(page.locator("body").inner_text()[:2000])
             browser.close()

@@ -7,9 +7,10 @@ problem its ID numbers are replaced by their keyed hash and masked form, and the
 on local disk (`loaders.staging`). Only what the whole-file checks need stays in memory: each
 row's pseudonym (`loaders.households`) and the months the file names (`loaders.roster_slot`). So
 every problem in the file is listed before anything is stored, and memory does not grow with
-the file beyond those 20 bytes a row.
+the file beyond those 12 bytes a row.
 
-Findings and figures, which need the warehouse, are in `loaders.roster_store`.
+Findings and figures, which need the warehouse, are in `loaders.roster_checks`; storing is
+`loaders.roster_store`.
 """
 
 from __future__ import annotations

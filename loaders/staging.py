@@ -40,9 +40,12 @@ SCHEMA = {
 
 
 class Staging:
-    """`sqlite_copy`: also write the rows, as the embedded warehouse stores them, into a SQLite file
-    (`sqlite.path`) that the upload's transaction attaches and copies from; written in a thread of
-    its own while the next chunk is read (ADBC writes without the GIL)."""
+    """A roster's staged rows (columns SCHEMA). With `sqlite_copy` the rows are also written, as the
+    embedded warehouse stores them, into a SQLite file (`sqlite.path`) that the upload's transaction
+    attaches and copies from: in a thread of its own while the next chunk is read (ADBC writes
+    without the GIL)."""
+
+    schema = SCHEMA
 
     def __init__(self, *, sqlite_copy: bool = False) -> None:
         folder = tempfile.mkdtemp(prefix="dibao-roster-")
@@ -53,8 +56,6 @@ class Staging:
         self._remove = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
         self.sqlite = SqliteFile() if sqlite_copy else None
         self._behind: Behind | None = None
-
-    schema = SCHEMA
 
     def append(self, frame: pl.DataFrame) -> None:
         table = frame.select(pl.col(name).cast(dtype) for name, dtype in SCHEMA.items()).to_arrow()
