@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 READ = "read"  # rows read from the file and checked, value by value
 CHECKED = "checked"  # rows through the findings and figures that need the month
-COPIED = "copied"  # rows made ready for the write (SQLite: the file the upload's transaction attaches)
 STORED = "stored"  # rows written into the warehouse
 
 Progress = Callable[[str, int], None]
@@ -17,7 +16,6 @@ Progress = Callable[[str, int], None]
 STEP_WORDS = {  # (Chinese, English)
     READ: ("读取并校验", "Read and checked"),
     CHECKED: ("核对发现与汇总", "Findings and figures"),
-    COPIED: ("准备写入", "Ready to write"),
     STORED: ("写入", "Written"),
 }
 

@@ -7,8 +7,6 @@ month is one transaction recorded in the upload log, and the same file twice is 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -17,11 +15,11 @@ from sqlalchemy import Connection, Engine, select, text, update
 from access.approval import record_upload, require_unlocked
 from access.roles import Actor, require_upload
 from loaders.log import storing_file
-from loaders.progress import COPIED, STORED, Progress, silent
+from loaders.progress import STORED, Progress, silent
 from loaders.roster_checks import RosterReport, StoredVersion, evaluate, slot_of
 from loaders.roster_parse import CountyInfo, RosterRows, read_roster
 from loaders.tables import CHUNK_ROWS
-from warehouse import bulk, idkeys, partitions, versions
+from warehouse import idkeys, partitions, versions
 from warehouse.bulk import insert_frame
 from warehouse.models import County, Finding, HouseholdMonth, HouseholdReview, MonthlyFigure, Upload
 from warehouse.month_states import Slot, state_of
@@ -114,64 +112,59 @@ def store_roster(
     """Store a read roster as its month's version: one transaction, refused outside the actor's county scope."""
     actor = require_upload(user, [roster.county.code], file_name=roster.file_name, what="名册")
     partitions.ensure_month(engine, roster.month)
-    with _attachable(engine, roster, progress) as attach:
-        try:
-            # Writing first takes the warehouse's write lock (SQLite), the county's lock on
-            # PostgreSQL, before anything is read: two uploads of the same month cannot both
-            # believe they replace the same version.
-            with storing_file(
-                engine,
-                file_name=roster.file_name,
-                file_hash=roster.file_hash,
-                user=actor.name,
-                counties=[roster.county.code],
-                attach=attach,
-            ) as storing:
-                conn = storing.conn
-                upload_id = storing.log_upload(
-                    kind="roster",
-                    rows=0,
-                    county_code=roster.county.code,
-                    program=roster.program,
-                    month=roster.month,
-                    source=source,
-                    status="pending",
-                )
-                slot = Slot(roster.county.code, roster.program, roster.month)
-                require_unlocked(conn, slot, file_name=roster.file_name)
-                idkeys.claim(conn, roster.key_fingerprint)
-                report = evaluate(conn, roster, exclude_upload=upload_id, progress=progress)
-                if report.unchanged:
-                    raise _Unchanged(report)
-                approved_id = state.approved_upload_id if (state := state_of(conn, slot)) else None
-                _replace(
-                    conn, roster, report, upload_id=upload_id, source=source, approved_id=approved_id, progress=progress
-                )
-                record_upload(conn, slot, upload_id=upload_id, by=actor.name)
-                report.upload_id = upload_id
-                storing.record(
-                    action="replace" if report.replaces else "upload",
-                    county=roster.county.code,
-                    detail=f"名册 {roster.program} {roster.month:%Y-%m}，{report.rows_read} 行",
-                )
-                return report
-        except _Unchanged as unchanged:
-            return unchanged.report
+    attach = _attachable(engine, roster)
+    try:
+        # Writing first takes the warehouse's write lock (SQLite), the county's lock on
+        # PostgreSQL, before anything is read: two uploads of the same month cannot both
+        # believe they replace the same version.
+        with storing_file(
+            engine,
+            file_name=roster.file_name,
+            file_hash=roster.file_hash,
+            user=actor.name,
+            counties=[roster.county.code],
+            attach=attach,
+        ) as storing:
+            conn = storing.conn
+            upload_id = storing.log_upload(
+                kind="roster",
+                rows=0,
+                county_code=roster.county.code,
+                program=roster.program,
+                month=roster.month,
+                source=source,
+                status="pending",
+            )
+            slot = Slot(roster.county.code, roster.program, roster.month)
+            require_unlocked(conn, slot, file_name=roster.file_name)
+            idkeys.claim(conn, roster.key_fingerprint)
+            report = evaluate(conn, roster, exclude_upload=upload_id, progress=progress)
+            if report.unchanged:
+                raise _Unchanged(report)
+            approved_id = state.approved_upload_id if (state := state_of(conn, slot)) else None
+            _replace(
+                conn, roster, report, upload_id=upload_id, source=source, approved_id=approved_id, progress=progress
+            )
+            record_upload(conn, slot, upload_id=upload_id, by=actor.name)
+            report.upload_id = upload_id
+            storing.record(
+                action="replace" if report.replaces else "upload",
+                county=roster.county.code,
+                detail=f"名册 {roster.program} {roster.month:%Y-%m}，{report.rows_read} 行",
+            )
+            return report
+    except _Unchanged as unchanged:
+        return unchanged.report
 
 
-@contextmanager
-def _attachable(engine: Engine, roster: RosterRows, progress: Progress) -> Iterator[Path | None]:
-    """The staged rows as a SQLite file for the upload's transaction to attach (the embedded warehouse
-    copies them with one INSERT … SELECT: written beforehand through ADBC, no Python object per value)."""
+def _attachable(engine: Engine, roster: RosterRows) -> Path | None:
+    """The staged rows as a SQLite file for the upload's transaction to attach: the embedded warehouse
+    copies them with one INSERT … SELECT (written through ADBC while the file was read)."""
     if engine.dialect.name != "sqlite":
-        yield None
-        return
-    if roster.staged.sqlite is not None:  # written while the file was read
-        yield roster.staged.sqlite.path
-        return
-    with bulk.sqlite_file(roster.staged.batches(versions.STAGED_COLUMNS)) as path:
-        progress(COPIED, roster.staged.rows)
-        yield path
+        return None
+    if roster.staged.sqlite is None:
+        raise ValueError(f"{roster.file_name} was read for another backend than this warehouse's")
+    return roster.staged.sqlite.path
 
 
 def _replace(

@@ -3,7 +3,7 @@
 `insert_frame` writes through the connection of the caller's transaction, so a bulk insert
 commits or rolls back together with everything else the caller did: one driver-level
 executemany (SQLite) or a binary COPY encoded from Arrow (PostgreSQL, `warehouse.pgcopy`).
-For a large roster on SQLite, `sqlite_file` writes the rows into a SQLite file of their own
+For a large roster on SQLite, `SqliteFile` takes the rows into a SQLite file of their own
 through ADBC (Arrow in, no Python object per value), which the caller attaches and copies
 from with one INSERT … SELECT inside its transaction.
 """
@@ -14,8 +14,6 @@ import itertools
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -111,16 +109,3 @@ class SqliteFile:
     def remove(self) -> None:
         self.close()
         self._remove()
-
-
-@contextmanager
-def sqlite_file(frames: Iterable[pl.DataFrame], table: str = "rows") -> Iterator[Path]:
-    """The frames' rows as `table` of a new SQLite file (`SqliteFile`), removed on leaving."""
-    written = SqliteFile(table)
-    try:
-        for frame in frames:
-            written.append(frame)
-        written.close()
-        yield written.path
-    finally:
-        written.remove()
