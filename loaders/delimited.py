@@ -42,6 +42,7 @@ def read_delimited(
     columns = [f"c{i}" for i in range(max(len(top[header]), 1))]
     line_bytes = sum(len(line.encode()) for line in top_lines) / max(len(top_lines), 1)
     block_bytes = max(int(line_bytes * chunk_rows), 1 << 10)
+    top_bytes = len("".join(top_lines).encode()) + 1  # the first block holds the title rows and the header
 
     def parse(block: bytes, skip: int) -> pl.DataFrame:
         try:
@@ -64,7 +65,7 @@ def read_delimited(
 
     def chunks() -> Iterator[pl.DataFrame]:
         last = header  # the number of the row before the header (rows count from 1)
-        for index, block in enumerate(_blocks(path, block_bytes)):
+        for index, block in enumerate(_blocks(path, block_bytes, first=top_bytes)):
             frame = parse(block, header) if index == 0 else parse(widest + block, 0)
             frame = frame.slice(1)  # the header row, or the empty row put in front
             start = last + 1 + (index == 0)
@@ -73,7 +74,7 @@ def read_delimited(
             if not frame.is_empty():
                 yield frame.with_columns(row=pl.int_range(start, start + frame.height, dtype=pl.Int64, eager=True))
 
-    first = next(_blocks(path, len("".join(top_lines).encode()) + 1), b"")
+    first = next(_blocks(path, top_bytes), b"")
     head = parse(first, header).head(1) if first else pl.DataFrame()
     if head.is_empty():
         return [], [Problem(name, message="文件中没有数据")]
@@ -81,12 +82,15 @@ def read_delimited(
     return [Sheet(name="", preamble=top[:header], header=cells, first_row=header + 1, chunks=chunks)], []
 
 
-def _blocks(path: Path, block_bytes: int) -> Iterator[bytes]:
-    """The file in pieces of about `block_bytes`, each ending at a record boundary (the last may not)."""
+def _blocks(path: Path, block_bytes: int, *, first: int = 0) -> Iterator[bytes]:
+    """The file in pieces of about `block_bytes` (the first at least `first`), each ending at a record
+    boundary (the last may not)."""
     with path.open("rb") as handle:
         held = b""
+        size = max(block_bytes, first)
         while True:
-            more = handle.read(block_bytes)
+            more = handle.read(size)
+            size = block_bytes
             if not more:
                 if held:
                     yield held

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from loaders import text
 from loaders.progress import CHECKED, READ, STORED
 from loaders.roster_store import check_roster, ingest_roster
+from loaders.tables import open_sheets
 from tests.files import make_id, store_plain_roster, write_csv, write_xlsx
 from warehouse.errors import Rejected
 from warehouse.models import HouseholdMonth
@@ -79,6 +80,24 @@ def test_every_chunk_size_gives_the_same_report_and_rows(tmp_path, warehouse):
     rows = stored_rows(warehouse, dt.date(2023, 2, 1))
     assert [row[0] for row in rows] == list(range(10))
     assert [(row[1], row[2], row[3]) for row in rows][4:6] == [(8, "书院街道", "东\n村"), (10, "书院街道", "西村")]
+
+
+def test_title_rows_longer_than_a_block_still_come_before_the_header(tmp_path, warehouse):
+    long_title = [["2023年2月农村低保发放名册" + "（说明）" * 150], ["单位：元"], ["制表说明" + "。" * 600]]
+    path = write_csv(tmp_path / "二月.csv", busy_rows(), header=HEADER, title=long_title)
+    whole = check_roster(warehouse, path, **SLOT)
+    chunked = check_roster(warehouse, path, chunk_rows=1, **SLOT)
+    assert (chunked.rows_read, chunked.households) == (whole.rows_read, whole.households) == (10, 9)
+    assert chunked.findings.equals(whole.findings) and chunked.figures.equals(whole.figures)
+
+
+def test_a_one_column_file_keeps_every_row_in_every_block(tmp_path):
+    path = tmp_path / "一列.csv"
+    path.write_text("\n".join(["身份证号码", *(make_id(sequence=n) for n in range(1, 30))]) + "\n", encoding="utf-8")
+    with open_sheets(path, lambda top: 0, chunk_rows=1) as (sheet,):
+        rows = pl.concat(list(sheet.chunks()))
+    assert rows["row"].to_list() == list(range(2, 31))
+    assert rows["c0"].to_list() == [make_id(sequence=n) for n in range(1, 30)]
 
 
 def test_a_problem_in_any_chunk_is_listed_and_nothing_is_stored_or_left_behind(tmp_path, warehouse, monkeypatch):
