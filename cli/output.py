@@ -100,7 +100,8 @@ def roster_report(report: RosterReport, *, as_json: bool) -> str:
         "persons": report.persons,
         "amount": report.amount_fen / 100,
         "findings": dict(by_kind),
-        "replaced_upload": report.replaces.upload_id if report.replaces and not report.unchanged else None,
+        "replaced_upload": report.replaced,
+        "kept_until_approved": report.kept_until_approved,
         "unchanged": report.unchanged,
         "upload_id": report.upload_id,
     }
@@ -108,7 +109,9 @@ def roster_report(report: RosterReport, *, as_json: bool) -> str:
         return json.dumps(data, ensure_ascii=False)
     if report.unchanged:
         return f"{report.file_name}：与已入库版本相同，未作改动"
-    replaced = f"，替换了第 {data['replaced_upload']} 号上传" if data["replaced_upload"] else ""
+    replaced = f"，替换了第 {report.replaced} 号上传" if report.replaced else ""
+    if report.kept_until_approved:
+        replaced += f"，待审核：审核通过前仍显示第 {report.kept_until_approved} 号上传"
     found = "，".join(f"{FINDING_WORDS.get(kind, kind)} {count}" for kind, count in data["findings"].items()) or "无"
     program = PROGRAM_WORDS[report.program]
     figures = f"{report.rows_read} 行，{report.households} 户 {report.persons} 人，{report.amount_fen / 100:,.2f} 元"

@@ -55,6 +55,14 @@ class RosterReport:
     replaces: StoredVersion | None
     unchanged: bool  # this very file is already the stored version: nothing to do
     upload_id: int | None = None  # set once stored
+    kept_until_approved: int | None = None  # set once stored beside an approved version, which leadership still sees
+
+    @property
+    def replaced(self) -> int | None:
+        """The upload this one did replace: not an approved version, which stands until this one is approved."""
+        if self.replaces is None or self.unchanged or self.replaces.upload_id == self.kept_until_approved:
+            return None
+        return self.replaces.upload_id
 
 
 def slot_of(roster: RosterRows) -> Slot:

@@ -146,7 +146,7 @@ def store_roster(
                 conn, roster, report, upload_id=upload_id, source=source, approved_id=approved_id, progress=progress
             )
             record_upload(conn, slot, upload_id=upload_id, by=actor.name)
-            report.upload_id = upload_id
+            report.upload_id, report.kept_until_approved = upload_id, approved_id
             storing.record(
                 action="replace" if report.replaces else "upload",
                 county=roster.county.code,

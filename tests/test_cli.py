@@ -223,3 +223,19 @@ def test_ingest_roster_progress_prints_every_step_on_stderr(tmp_path, empty_ware
     steps = [line.split()[0] for line in shown.stderr.splitlines() if line.startswith("  ")]
     assert steps[0] == "read" and "checked" in steps and steps[-2:] == ["stored", "total"]
     assert "读取并校验：4 行" in shown.stderr and "4 行" in shown.stdout
+
+
+def test_a_replacement_of_an_approved_month_says_it_waits_beside_it(tmp_path, empty_warehouse, monkeypatch):
+    seed_with_a_roster(tmp_path, empty_warehouse)  # approved below: what leadership sees
+    approve_as_another_account(empty_warehouse, monkeypatch)
+    header = ["乡镇", "身份证号码", "保障人数", "发放金额", "发放日期"]
+    slot = ["--county", "370881", "--program", "rural", "--month", "2023-01"]
+    rows = [["鲁城街道", make_id(), "2", "1490", "2023-01-10"]]
+    second = write_csv(tmp_path / "second.csv", rows, header=header)
+    waiting = json.loads(CliRunner().invoke(main, ["ingest", "roster", str(second), *slot, "--json"]).output)
+    approved = waiting["kept_until_approved"]
+    assert waiting["replaced_upload"] is None and approved is not None and approved != waiting["upload_id"]
+    third = write_csv(tmp_path / "third.csv", [*rows, ["书院街道", make_id(sequence=3), "1", "700", "2023-01-11"]],
+                      header=header)  # fmt: skip
+    said = CliRunner().invoke(main, ["ingest", "roster", str(third), *slot]).output
+    assert f"替换了第 {waiting['upload_id']} 号上传，待审核：审核通过前仍显示第 {approved} 号上传" in said
