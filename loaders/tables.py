@@ -24,14 +24,13 @@ import polars as pl
 from loaders.delimited import read_delimited
 from loaders.limits import Limits, check_cells, check_file_size, check_rows, check_workbook
 from loaders.sheets import HEADER_SCAN_ROWS, NO_HEADER, FindHeader, Sheet
-from loaders.text import utf8_text
+from loaders.text import SNIFF_BYTES, utf8_text
 from warehouse.errors import Problem, Rejected
 
 CHUNK_ROWS = 250_000
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-SNIFF_BYTES = 4096
 
 
 def read_sheets(
