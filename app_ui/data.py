@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
+from briefs.figures import gather
 from rubrics.check import check_by_id
 from warehouse import read
 from warehouse.db import open_warehouse
@@ -75,34 +75,9 @@ evaluation_states = cached(read.evaluation_states, "counties", "year")  # approv
 evaluation_change = cached(evaluation_change_of, "county", "program", "year", "kind")  # a waiting replacement's change
 month_change = cached(month_change_of, "county", "program", "month")  # a waiting version against the approved one
 recheck = cached(check_by_id, "evaluation_id")  # the evaluation re-checked against its rubric (rubrics.check)
+brief = cached(gather)  # the month's brief: the cockpit's figures and the files to download (briefs.figures)
 
 
 def refresh() -> None:
     """Forget every cached read: called when an upload commits."""
     st.cache_data.clear()
-
-
-def recheck_counts(evaluation_ids: tuple[int, ...]) -> pl.DataFrame:
-    """Differences per evaluation — those the report's own figures prove apart from those resting on a
-    reading or on warehouse data — and problems, for tables that list evaluations."""
-    checks = [recheck(evaluation_id) for evaluation_id in evaluation_ids]
-
-    def counted(check, bases: tuple[str, ...]) -> int | None:
-        return None if check is None else sum(1 for d in check.differences if d.basis in bases)
-
-    return pl.DataFrame(
-        {
-            "evaluation_id": list(evaluation_ids),
-            "differences": [counted(c, ("report",)) for c in checks],
-            "other_differences": [counted(c, ("reading", "warehouse")) for c in checks],
-            "problems": [len(c.problems) if c else None for c in checks],
-            "rubric": [c.rubric if c else "" for c in checks],
-        },
-        schema={
-            "evaluation_id": pl.Int64,
-            "differences": pl.Int64,
-            "other_differences": pl.Int64,
-            "problems": pl.Int64,
-            "rubric": pl.String,
-        },
-    )

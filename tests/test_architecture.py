@@ -7,6 +7,7 @@ The packages, lowest first; a package may import only those in layers below its 
     access      accounts, passwords, roles and county scope, single sign-on
     loaders     files → checked rows → the warehouse
     rubrics     rubrics as data, the scoring engine, the re-check
+    briefs      the monthly brief: the cockpit's figures, 需关注, and the brief as PDF and workbook
     demo        the demo data, loaded through the loaders
     app_ui      the Streamlit side: session, sidebar, cached reads, tables, charts
     app_pages   the page scripts (layout only: app_ui and warehouse.frames)
@@ -28,6 +29,7 @@ LAYERS = [
     {"access"},
     {"loaders"},
     {"rubrics"},
+    {"briefs"},
     {"demo", "app_ui"},
     {"app_pages", "cli", "app"},
     {"bench"},

@@ -113,8 +113,10 @@ def test_reporting_timeliness_per_county_and_month(pending):
 def test_the_overview_names_a_county_with_months_not_reported(pending):
     app = open_app(county="370881", year="2023")
     assert not app.exception
-    table = app.dataframe[0].value.set_index("县区")
-    assert "未报送 10 个月" in table.loc["曲阜市", "需关注"]  # March–December 2023, all due long ago
+    assert "还没有已审核的名册" in app.info[0].value  # leadership's default: approved data only
+    app = open_app(county="370881", year="2023", pending="1")
+    said = " ".join(markdown.value for markdown in app.markdown)
+    assert "**曲阜市**：2023年有 10 个月的名册过了报送截止日仍未报送" in said  # March–December 2023, all due long ago
 
 
 def test_picking_a_replacement_shows_what_it_changes_against_the_approved_version(tmp_path, warehouse):

@@ -1,25 +1,30 @@
-"""The 总览 page on an empty warehouse and on one with data (AppTest)."""
+"""The 总览 cockpit on an empty warehouse, on one roster, and on the demo (AppTest)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from briefs.figures import gather
 from demo import SEEDS
 from loaders.counties import ingest_counties
 from tests.files import make_id, store_approved_evaluation, store_plain_roster
 from tests.pages.apptest import open_app
 
+HEADLINE = ["保障户数", "保障人数", "2023年累计发放资金", "近12个月按时发放率", "最近评价", "本月数据问题"]
 
-def run_app():
-    return open_app()
+
+def texts(app) -> str:
+    return " ".join(element.value for element in [*app.markdown, *app.caption, *app.warning, *app.success])
 
 
 def test_empty_warehouse_says_what_to_do(empty_warehouse):
-    app = run_app()
+    app = open_app()
     assert not app.exception
     assert "dibao demo" in app.info[0].value
     assert not app.dataframe
 
 
-def test_overview_shows_each_county_with_its_latest_figures(tmp_path, empty_warehouse):
+def test_one_roster_shows_its_figures_and_says_which_counties_have_none(tmp_path, empty_warehouse):
     ingest_counties(empty_warehouse, SEEDS / "counties.csv", user="t")
     store_approved_evaluation(empty_warehouse, SEEDS / "evaluations" / "370881_2023_rural.csv")
     store_plain_roster(
@@ -29,33 +34,48 @@ def test_overview_shows_each_county_with_its_latest_figures(tmp_path, empty_ware
         county="370881",
         month="2023-12",
     )
-    app = run_app()
+    app = open_app()
     assert not app.exception
-    table = app.dataframe[0].value
-    qufu = table[table["县区"] == "曲阜市"].iloc[0]
-    assert (qufu["保障户数"], qufu["保障人数"], qufu["近 12 个月按时率"]) == (1, 2, 1.0)
-    assert (qufu["评价得分"], qufu["等级"]) == (92.46, "优")
-    assert len(table) == 5
+    assert app.selectbox(key="cockpit_month").value.isoformat() == "2023-12-01"
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert list(metrics) == HEADLINE
+    assert (metrics["保障户数"], metrics["保障人数"], metrics["近12个月按时发放率"]) == ("1 户", "2 人", "100.0%")
+    assert metrics["最近评价"] == "优 · 92.46 分"
+    table = app.dataframe[0].value.set_index("县区")
+    assert (table.loc["曲阜市", "保障户数"], table.loc["曲阜市", "最近评价"]) == (1, "2023年 优 92.46")
+    assert table.loc["呈贡区", "备注"] == "无名册" and len(table) == 5
+    assert "呈贡区：没有2023年12月的已审核名册" in app.warning[0].value
+    assert "1. **" in texts(app) and "没有2023年12月的名册" in texts(app)
 
 
-def test_demo_overview_flags_zhanjiang_and_shows_qufu_2023(demo_warehouse):
+def test_demo_cockpit_reads_in_words_and_leads_to_the_page_that_shows_it(demo_warehouse):
     app = open_app(year="2023")
     assert not app.exception
+    metrics = {metric.label: metric for metric in app.metric}
+    assert list(metrics) == HEADLINE
+    assert metrics["保障户数"].value == "19,007 户" and metrics["本月数据问题"].value == "13 条"
+    said = texts(app)
+    assert "1. **呈贡区**：2023年12月有 1 户未发放（占 0.7%）" in said
+    assert "**湛江经济技术开发区**：近12个月按时发放率 87.0%，低于目标 90% 3.0 个百分点" in said
+    # the re-check differences proven by Qufu's report stand apart from the unnamed county's, which rest on readings
+    assert "**曲阜市**：2023年度财政评价按报告自身数字重算，有 3 处与报告不一致" in said
+    assert "2023年度部门评价重算另有 7 处差异（取决于指标解读或仓库数据，非报告数字所证）" in said
+    assert "演示数据" in said
     table = app.dataframe[0].value.set_index("县区")
-    assert table.loc["曲阜市", "评价得分"] == 92.46 and table.loc["曲阜市", "等级"] == "优"
     assert (
-        table.loc["曲阜市", "现行标准（元/人/月）"] == 745.0 and round(table.loc["曲阜市", "标准同比提高"], 4) == 0.0643
+        table.loc["曲阜市", "最近评价"] == "2023年 优 92.46"
+        and table["近 12 个月按时率"].idxmin() == "湛江经济技术开发区"
     )
-    assert table["近 12 个月按时率"].idxmin() == "湛江经济技术开发区"
-    assert "按时率最低" in table.loc["湛江经济技术开发区", "需关注"]
-    # the rubric re-check of each county's latest evaluation (2023 seeds: Qufu 3, Chenggong 0, the unnamed county 7)
-    qufu, unnamed = table.loc["曲阜市"], table.loc["某县(报告未具名)"]
-    assert (qufu["重算差异（报告数字）"], qufu["其他依据的差异"]) == (3, 0)
-    assert "评价重算有差异（报告数字）" in qufu["需关注"]
-    assert (table.loc["呈贡区", "重算差异（报告数字）"], table.loc["呈贡区", "其他依据的差异"]) == (0, 0)
-    # the unnamed county's differences all rest on readings (5) or synthetic rosters (2): never shown as proven
-    assert (unnamed["重算差异（报告数字）"], unnamed["其他依据的差异"]) == (0, 7)
-    assert "评价重算另有差异（解读或仓库数据）" in unnamed["需关注"] and "报告数字" not in unnamed["需关注"]
-    app.selectbox(key="overview_county-zh").set_value("新平彝族傣族自治县").run()
-    assert [metric.label for metric in app.metric][:2] == ["保障户数", "现行标准"]
-    assert "每月 30 日前" in " ".join(markdown.value for markdown in app.markdown)
+    assert [button.label for button in app.button][:2] == ["查看 ›", "查看 ›"]
+    app.button(key="attention-2").click().run()
+    assert not app.exception
+    assert app.session_state["filter_counties"] == ["440840"] and app.title[0].value == "按时发放"
+
+
+def test_a_linked_month_opens_on_that_month(demo_warehouse):
+    app = open_app(month="2023-06")
+    assert not app.exception
+    assert app.selectbox(key="cockpit_month").value.isoformat() == "2023-06-01"
+    june = gather(demo_warehouse, month=dt.date(2023, 6, 1)).headline.filter(key="households")["text"][0]
+    assert {metric.label: metric.value for metric in app.metric}["保障户数"] == june != "19,007 户"
+    assert app.query_params["month"] == "2023-06"

@@ -245,3 +245,33 @@ def urban_rural_gap(
         .sort("county_code", "year")
     )
     return gaps.select(GAPS).cast(_typed(GAPS))
+
+
+def _shift_year(month: pl.Expr, years: int) -> pl.Expr:
+    return month.dt.offset_by(f"{years}y")
+
+
+def standard_in_force(standards: pl.DataFrame, latest: pl.DataFrame) -> pl.DataFrame:
+    """The standard in force in the latest month and a year earlier (the '' category, else the top one)."""
+    ranked = standards.with_columns(_rank=pl.when(pl.col("category") == "").then(0).otherwise(1)).join(
+        latest, on="county_code"
+    )
+
+    def in_force(at: pl.Expr, name: str) -> pl.DataFrame:
+        return (
+            ranked.filter(pl.col("effective_from") <= at)
+            .sort("_rank", "effective_from", descending=[True, False])  # the all-category standard wins
+            .group_by("county_code", "program")
+            .agg(pl.col("yuan_per_person_month").last().alias(name), pl.col("document").last().alias(f"{name}_doc"))
+            .group_by("county_code")
+            .agg(pl.col(name).max(), pl.col(f"{name}_doc").first())
+        )
+
+    now = in_force(pl.col("latest_month"), "standard")
+    before = in_force(_shift_year(pl.col("latest_month"), -1), "standard_year_before")
+    return now.join(before, on="county_code", how="left").select(
+        "county_code",
+        "standard",
+        pl.col("standard_doc").alias("standard_document"),
+        (pl.col("standard") / pl.col("standard_year_before") - 1).alias("standard_rise"),
+    )

@@ -1,0 +1,188 @@
+"""总览 as a cockpit: the month's headline figures with sparklines, 需关注 in words, the counties side by side,
+and the monthly brief of the same view to download. Every figure comes from briefs.figures.gather, which
+`dibao brief` and `dibao summary` read the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import polars as pl
+import streamlit as st
+
+from app_ui import data
+from app_ui.filters import Filters
+from app_ui.i18n import language, t, tr
+from app_ui.tables import Column, Drawn, show_table
+from briefs.files import MIME, brief_bytes, file_name
+from briefs.model import ON_TIME_TARGET, Brief
+from briefs.pdf import FontMissing, font_folder
+from briefs.words import month_words
+from loaders.values import month_label, parse_month
+
+ATTENTION_SHOWN = 8  # a short list: the rest stay one click away
+# How a change reads: fewer households is neither good nor bad, more findings is bad
+DELTA_COLOURS = {"households": "off", "persons": "off", "funds": "off", "on_time": "normal", "findings": "inverse"}
+
+
+def month_picker(filters: Filters) -> dt.date | None:
+    """The month the cockpit shows: the latest with a roster for the chosen counties up to the sidebar's year,
+    or the one the link names."""
+    monthly = data.monthly(filters.counties, filters.program, pending=filters.pending)
+    months = sorted(set(monthly["month"].to_list()), reverse=True)
+    if filters.year is not None:
+        months = [month for month in months if month.year <= filters.year]
+    if not months:
+        return None
+    asked = parse_month(st.query_params.get("month", ""))
+    if st.session_state.get("cockpit_month") not in months:
+        st.session_state["cockpit_month"] = asked if asked in months else months[0]
+    chosen = st.selectbox(tr("月份", "Month"), months, format_func=_month_title, key="cockpit_month")
+    st.query_params["month"] = month_label(chosen)
+    return chosen
+
+
+def brief_of(filters: Filters, month: dt.date) -> Brief:
+    return data.brief(month=month, counties=filters.counties, program=filters.program, pending=filters.pending)
+
+
+def downloads(brief: Brief) -> None:
+    """下载月度简报: the same brief `dibao brief` writes, made when the button is pressed."""
+    brief = replace(brief, scope=replace(brief.scope, made_at=dt.datetime.now().replace(microsecond=0)))
+    pdf, workbook = st.columns(2)
+    try:
+        font_folder()
+        no_font = None
+    except FontMissing as missing:
+        no_font = str(missing)  # said on the button, never a PDF with boxes for characters
+    pdf.download_button(
+        tr("下载月度简报（PDF）", "Monthly brief (PDF)"),
+        data=lambda: brief_bytes(brief, ".pdf"),
+        file_name=file_name(brief, ".pdf"),
+        mime=MIME[".pdf"],
+        icon=":material/picture_as_pdf:",
+        disabled=no_font is not None,
+        help=no_font or tr("封面写明筛选条件与生成时间", "The filters and the time made are on its cover"),
+        key="brief_pdf",
+    )
+    workbook.download_button(
+        tr("下载月度简报（Excel）", "Monthly brief (Excel)"),
+        data=lambda: brief_bytes(brief, ".xlsx"),
+        file_name=file_name(brief, ".xlsx"),
+        mime=MIME[".xlsx"],
+        icon=":material/table:",
+        key="brief_xlsx",
+    )
+
+
+def notes(brief: Brief) -> None:
+    """Say which figures the month lacks, and what the figures rest on, before any of them is read."""
+    if brief.missing:
+        st.warning(tr("缺少：", "Missing: ") + "；".join(brief.missing), icon=":material/warning:")
+    if brief.synthetic:
+        st.caption(t("synthetic_note"))
+    if brief.scope.pending and brief.counties["pending"].any():
+        st.caption(tr("标注「含待审核」的县区含有待审核的名册版本。", "Counties marked pending show waiting versions."))
+
+
+def headline(brief: Brief) -> None:
+    """Six figures, three to a row (a phone stacks them), each with its sparkline and what it rests on."""
+    sparks = brief.sparks.partition_by("key", as_dict=True)
+    rows = list(brief.headline.iter_rows(named=True))
+    for start in range(0, len(rows), 3):
+        for column, row in zip(st.columns(3), rows[start : start + 3], strict=False):
+            with column.container(border=True):
+                _figure(row, sparks.get((row["key"],)))
+
+
+def _figure(row: dict, points: pl.DataFrame | None) -> None:
+    delta, description = _delta(row)
+    st.metric(
+        row["label"],
+        row["text"] if row["value"] is not None else tr("缺", "missing"),
+        delta,
+        delta_color=DELTA_COLOURS.get(row["key"], "normal"),
+        delta_description=description,
+        chart_data=points["value"].fill_null(strategy="forward").to_list() if points is not None else None,
+        chart_type="bar" if row["key"] == "findings" else "area",
+        help=tr(f"依据：{row['basis']}", f"Rests on: {row['basis']}"),
+    )
+    said = row["missing"] if row["value"] is None else row["comparison"]
+    if said:
+        st.caption(said)
+
+
+def _delta(row: dict) -> tuple[str | None, str | None]:
+    """The change shown under a figure: against the month before, the year before, or the target."""
+    if row["key"] == "on_time" and row["value"] is not None:
+        return f"{(row['value'] - ON_TIME_TARGET) * 100:+.1f} pp", tr(f"对目标 {ON_TIME_TARGET:.0%}", "vs target")
+    if row["month_change"] is not None:
+        return f"{row['month_change']:+.1%}", tr("较上月", "vs last month")
+    if row["year_change"] is not None:
+        return f"{row['year_change']:+.1%}", tr("较上年同期", "vs a year earlier")
+    return None, None
+
+
+def attention(brief: Brief) -> None:
+    """需关注: the worst items first, each a sentence and a way to the page that shows it."""
+    st.subheader(tr("需关注", "Needs attention"))
+    items = brief.attention
+    if items.is_empty():
+        st.success(tr("本月没有需关注事项。", "Nothing needs attention this month."), icon=":material/check:")
+        return
+    for row in items.head(ATTENTION_SHOWN).iter_rows(named=True):
+        _item(row)
+    if items.height > ATTENTION_SHOWN:
+        with st.expander(tr(f"其余 {items.height - ATTENTION_SHOWN} 项", f"{items.height - ATTENTION_SHOWN} more")):
+            for row in items.slice(ATTENTION_SHOWN).iter_rows(named=True):
+                _item(row)
+
+
+def _item(row: dict) -> None:
+    words, link = st.columns([5, 1], vertical_alignment="center")
+    words.markdown(f"{row['rank']}. **{row['name']}**：{row['words']}")
+    if link.button(tr("查看 ›", "Open ›"), key=f"attention-{row['rank']}", type="tertiary"):
+        st.session_state["filter_counties"] = [row["county_code"]]  # the page opens on this county alone
+        st.switch_page(f"app_pages/{row['page']}")
+
+
+def county_table(brief: Brief) -> None:
+    """The counties side by side: few enough columns to fit a laptop without scrolling, the name pinned."""
+    st.subheader(tr("各县区", "Counties"))
+    shown = brief.counties.with_columns(
+        evaluation=pl.when(pl.col("evaluation_grade").is_not_null()).then(
+            pl.concat_str(
+                pl.col("evaluation_year").cast(pl.String),
+                pl.lit(tr("年 ", " ")),
+                pl.col("evaluation_grade"),
+                pl.lit(" "),
+                pl.col("evaluation_score").round(2).cast(pl.String).fill_null(""),
+                ignore_nulls=True,
+            )
+        ),
+        note=pl.when(pl.col("roster_missing"))
+        .then(pl.lit(tr("无名册", "no roster")))
+        .when(pl.col("pending"))
+        .then(pl.lit(tr("含待审核", "pending"))),
+    )
+    columns = [
+        Drawn("name", "col_county", drawn=st.column_config.TextColumn(pinned=True)),
+        Column("households", "col_households", "localized"),
+        Column("households_month_change", ("较上月", "vs last month"), "{:+.1%}"),
+        Column("persons", "col_persons", "localized"),
+        Column("funds_wan", ("本年资金（万元）", "Funds this year (10k yuan)"), "%.2f"),
+        Drawn(
+            "on_time_12m",
+            "on_time_12m",
+            drawn=st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
+        ),
+        Column("evaluation", ("最近评价", "Latest evaluation")),
+        Column("findings", ("本月问题", "Findings"), "localized"),
+    ]
+    if shown["note"].is_not_null().any():
+        columns.append(Column("note", ("备注", "Note")))
+    show_table(shown, columns, name="page_overview", key="overview", hide_index=True)
+
+
+def _month_title(month: dt.date) -> str:
+    return month.strftime("%b %Y") if language() == "en" else month_words(month)

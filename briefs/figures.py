@@ -1,0 +1,287 @@
+"""A brief's figures from the read API: the same reads `dibao summary` makes, so the two always agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from sqlalchemy import Engine
+
+from briefs import attention, headline
+from briefs.model import Brief, Scope, shift_month
+from briefs.words import WAN, month_words
+from rubrics.check import check_by_id
+from warehouse import read
+from warehouse.frames import reporting
+from warehouse.frames.standards import standard_in_force
+from warehouse.vocabulary import FINDING_WORDS
+
+EXAMPLES = 3  # findings quoted per county and kind, beside the count
+KIND_ORDER = {"finance": 0, "department": 1, "self": 2}  # the latest year's most independent evaluation is shown
+
+
+def gather(
+    engine: Engine,
+    *,
+    month: dt.date,
+    counties: list[str] | None = None,
+    program: str | None = None,
+    pending: bool = False,
+    made_at: dt.datetime | None = None,
+) -> Brief:
+    """Everything a brief of `month` shows for `counties` (all in the registry when None) and `program`."""
+    registry = read.counties(engine, codes=counties or None)
+    names = dict(registry.select("code", "name").iter_rows())
+    codes = list(names)
+    scope = Scope(
+        month=month,
+        counties=tuple(codes),
+        names=names,
+        program=program,
+        pending=pending,
+        made_at=made_at or dt.datetime.now().replace(microsecond=0),
+    )
+    monthly = pl.concat(
+        [
+            read.monthly_totals(engine, counties=codes, program=program, year=year, pending=pending)
+            for year in (month.year - 1, month.year)
+        ]
+    )
+    counts = pl.concat(
+        [
+            read.finding_counts(engine, counties=codes, year=year, pending=pending)
+            for year in (month.year - 1, month.year)
+        ]
+    )
+    if program:
+        counts = counts.filter(program=program)
+    series = monthly_series(monthly, counts, names=names, month=month)
+    evaluations = latest_evaluations(
+        read.evaluations(engine, counties=codes, program=program, pending=pending), names=names, year=month.year
+    )
+    differences, other_differences = _recheck_differences(engine, evaluations["id"])
+    evaluations = evaluations.with_columns(
+        differences=pl.Series(differences, dtype=pl.Int64),
+        other_differences=pl.Series(other_differences, dtype=pl.Int64),
+    )
+    standards = read.standards(engine, counties=codes, program=program)
+    states = read.month_states(engine, counties=codes, year=month.year)
+    if program:
+        states = states.filter(program=program)
+    due = reporting.reporting(states, today=scope.made_at.date(), year=month.year, days=read.report_days(engine))
+    table = county_table(series, standards, evaluations, due, names=names, month=month)
+    findings = month_findings(
+        read.findings(engine, counties=codes, month=month, pending=pending), names=names, program=program
+    )
+    headline_rows, sparks = headline.figures(series, evaluations, table, month=month)
+    return Brief(
+        scope=scope,
+        headline=headline_rows,
+        sparks=sparks,
+        counties=table,
+        series=series,
+        standards=standards.join(registry.select(pl.col("code").alias("county_code"), "name"), on="county_code")
+        .filter(pl.col("effective_from") <= month)
+        .select("county_code", "name", "program", "category", "effective_from", "yuan_per_person_month", "document"),
+        evaluations=evaluations.drop("id"),
+        attention=attention.ranked(table, findings, month=month),
+        findings=findings,
+        missing=missing_figures(table, month=month, pending=pending),
+    )
+
+
+def monthly_series(
+    monthly: pl.DataFrame, counts: pl.DataFrame, *, names: dict[str, str], month: dt.date
+) -> pl.DataFrame:
+    """Per county and month, both programmes added up (or the one chosen), from January of the year before
+    up to `month`."""
+    first = dt.date(month.year - 1, 1, 1)
+    window = pl.col("month").is_between(first, month)
+    findings = counts.filter(window).group_by("county_code", "month").agg(pl.col("findings").sum())
+    return (
+        monthly.filter(window)
+        .group_by("county_code", "month")
+        .agg(
+            pl.col("households", "persons", "on_time_households", "unpaid_households").sum(),
+            (pl.col("amount").sum() / WAN).alias("amount_wan"),
+            pl.col("source").max(),
+            pl.col("pending").max(),
+        )
+        .join(findings, on=["county_code", "month"], how="left")
+        .with_columns(
+            name=pl.col("county_code").replace_strict(names, default=None),
+            on_time_rate=pl.col("on_time_households") / pl.col("households"),
+            findings=pl.col("findings").fill_null(0),
+        )
+        .select(
+            "county_code",
+            "name",
+            "month",
+            "households",
+            "persons",
+            "amount_wan",
+            "on_time_households",
+            "unpaid_households",
+            "on_time_rate",
+            "findings",
+            "source",
+            "pending",
+        )
+        .sort("county_code", "month")
+    )
+
+
+def latest_evaluations(evaluations: pl.DataFrame, *, names: dict[str, str], year: int) -> pl.DataFrame:
+    """Each county's evaluations up to `year`, one a year: the most independent kind of that year."""
+    return (
+        evaluations.filter(pl.col("year") <= year)
+        .with_columns(_kind_order=pl.col("kind").replace_strict(KIND_ORDER, default=9))
+        .sort("county_code", "year", "_kind_order")
+        .group_by("county_code", "year", maintain_order=True)
+        .first()
+        .select(
+            "id",
+            "county_code",
+            pl.col("county_code").replace_strict(names, default=None).alias("name"),
+            "year",
+            "program",
+            "kind",
+            pl.col("total_score").alias("score"),
+            "grade",
+            "source",
+            "pending",
+        )
+    )
+
+
+def _recheck_differences(engine: Engine, ids: pl.Series) -> tuple[list[int | None], list[int | None]]:
+    """Per evaluation, the differences its re-check proves from the report's own figures, and apart from them
+    those resting on a reading of the rubric or on warehouse data (None: no rubric)."""
+    proven, other = [], []
+    for evaluation_id in ids.to_list():
+        check = check_by_id(engine, evaluation_id=evaluation_id)
+        bases = [] if check is None else [difference.basis for difference in check.differences]
+        proven.append(None if check is None else bases.count("report"))
+        other.append(None if check is None else len(bases) - bases.count("report"))
+    return proven, other
+
+
+def county_table(
+    series: pl.DataFrame,
+    standards: pl.DataFrame,
+    evaluations: pl.DataFrame,
+    due: pl.DataFrame,
+    *,
+    names: dict[str, str],
+    month: dt.date,
+) -> pl.DataFrame:
+    """One row per county: the month's figures against the month before and a year earlier, the year's funds
+    so far, 12 months' on-time payment, the standard in force, the latest evaluation, the month's findings and
+    the months of its year past their reporting deadline with no roster (`due`: frames.reporting)."""
+    last_month = shift_month(month, -1)
+    year_before = shift_month(month, -12)
+    at = series.filter(month=month)
+    twelve = series.filter(pl.col("month") > year_before)
+    this_year = series.filter(pl.col("month") >= dt.date(month.year, 1, 1))
+    before = series.filter(month=last_month).select("county_code", pl.col("households").alias("_last_month"))
+    year_ago = series.filter(month=year_before).select("county_code", pl.col("households").alias("_year_before"))
+    latest = evaluations.group_by("county_code").last()
+    registry = pl.DataFrame({"county_code": list(names), "name": list(names.values())})
+    moment = pl.DataFrame({"county_code": list(names), "latest_month": [month] * len(names)})
+    return (
+        registry.join(at.drop("name"), on="county_code", how="left")
+        .join(before, on="county_code", how="left")
+        .join(year_ago, on="county_code", how="left")
+        .join(this_year.group_by("county_code").agg(funds_wan=pl.col("amount_wan").sum()), on="county_code", how="left")
+        .join(
+            twelve.group_by("county_code").agg(
+                on_time_12m=pl.col("on_time_households").sum() / pl.col("households").sum()
+            ),
+            on="county_code",
+            how="left",
+        )
+        .join(standard_in_force(standards, moment), on="county_code", how="left")
+        .join(
+            latest.select(
+                "county_code",
+                *(pl.col(name).alias(f"evaluation_{name}") for name in ("year", "kind", "score", "grade", "source")),
+                pl.col("differences").alias("evaluation_differences"),
+                pl.col("other_differences").alias("evaluation_other_differences"),
+            ),
+            on="county_code",
+            how="left",
+        )
+        .join(
+            due.group_by("county_code").agg(months_not_reported=pl.col("timeliness").eq("missing").sum()),
+            on="county_code",
+            how="left",
+        )
+        .with_columns(
+            households_month_change=pl.col("households") / pl.col("_last_month") - 1,
+            households_year_change=pl.col("households") / pl.col("_year_before") - 1,
+            roster_missing=pl.col("households").is_null(),
+            months_not_reported=pl.col("months_not_reported").fill_null(0).cast(pl.Int64),
+            pending=pl.col("pending").fill_null(0) > 0,
+        )
+        .select(
+            "county_code",
+            "name",
+            "households",
+            "persons",
+            "households_month_change",
+            "households_year_change",
+            "funds_wan",
+            "on_time_12m",
+            "standard",
+            "standard_rise",
+            "evaluation_year",
+            "evaluation_kind",
+            "evaluation_score",
+            "evaluation_grade",
+            "evaluation_source",
+            "evaluation_differences",
+            "evaluation_other_differences",
+            "findings",
+            "unpaid_households",
+            "source",
+            "roster_missing",
+            "months_not_reported",
+            "pending",
+        )
+    )
+
+
+def month_findings(findings: pl.DataFrame, *, names: dict[str, str], program: str | None) -> pl.DataFrame:
+    """The month's findings per county and kind, with a few examples (IDs masked as stored)."""
+    if program:
+        findings = findings.filter(program=program)
+    example = pl.concat_str(
+        pl.col("file_name"),
+        pl.lit(" 第 "),
+        pl.col("row").cast(pl.String),
+        pl.lit(" 行 "),
+        pl.col("id_masked"),
+        pl.lit("："),
+        pl.col("detail"),
+    )
+    return (
+        findings.group_by("county_code", "kind", maintain_order=True)
+        .agg(findings=pl.len(), examples=example.head(EXAMPLES))
+        .with_columns(
+            name=pl.col("county_code").replace_strict(names, default=None),
+            kind_words=pl.col("kind").replace_strict(FINDING_WORDS, default=None),
+        )
+        .select("county_code", "name", "kind", "kind_words", "findings", "examples")
+        .sort("county_code", "findings", descending=[False, True])
+    )
+
+
+def missing_figures(table: pl.DataFrame, *, month: dt.date, pending: bool) -> tuple[str, ...]:
+    """A sentence for every county whose roster for the month or whose evaluation is missing."""
+    said = []
+    for row in table.iter_rows(named=True):
+        if row["roster_missing"]:
+            said.append(f"{row['name']}：没有{month_words(month)}的{'' if pending else '已审核'}名册")
+        if row["evaluation_year"] is None:
+            said.append(f"{row['name']}：没有 {month.year} 年及以前的绩效评价")
+    return tuple(said)
