@@ -49,13 +49,13 @@ def brief_of(filters: Filters, month: dt.date) -> Brief:
 def downloads(brief: Brief) -> None:
     """下载月度简报: the same brief `dibao brief` writes, made when the button is pressed."""
     brief = replace(brief, scope=replace(brief.scope, made_at=dt.datetime.now().replace(microsecond=0)))
-    pdf, workbook = st.columns(2)
+    buttons = st.container(horizontal=True, vertical_alignment="bottom")
     try:
         font_folder()
         no_font = None
     except FontMissing as missing:
         no_font = str(missing)  # said on the button, never a PDF with boxes for characters
-    pdf.download_button(
+    buttons.download_button(
         tr("下载月度简报（PDF）", "Monthly brief (PDF)"),
         data=lambda: brief_bytes(brief, ".pdf"),
         file_name=file_name(brief, ".pdf"),
@@ -65,7 +65,7 @@ def downloads(brief: Brief) -> None:
         help=no_font or tr("封面写明筛选条件与生成时间", "The filters and the time made are on its cover"),
         key="brief_pdf",
     )
-    workbook.download_button(
+    buttons.download_button(
         tr("下载月度简报（Excel）", "Monthly brief (Excel)"),
         data=lambda: brief_bytes(brief, ".xlsx"),
         file_name=file_name(brief, ".xlsx"),
@@ -107,9 +107,17 @@ def _figure(row: dict, points: pl.DataFrame | None) -> None:
         chart_type="bar" if row["key"] == "findings" else "area",
         help=tr(f"依据：{row['basis']}", f"Rests on: {row['basis']}"),
     )
-    said = row["missing"] if row["value"] is None else row["comparison"]
-    if said:
+    if said := _beside(row):
         st.caption(said)
+
+
+def _beside(row: dict) -> str | None:
+    """What the figure's delta does not say: why it is missing, a year's change beside a month's, the grades."""
+    if row["value"] is None:
+        return row["missing"]
+    if row["key"] in ("households", "persons") and row["year_change"] is not None:
+        return tr("较上年同月 ", "vs a year earlier ") + f"{row['year_change']:+.1%}"
+    return row["comparison"] if row["key"] == "grade" else None
 
 
 def _delta(row: dict) -> tuple[str | None, str | None]:
@@ -139,9 +147,9 @@ def attention(brief: Brief) -> None:
 
 
 def _item(row: dict) -> None:
-    words, link = st.columns([5, 1], vertical_alignment="center")
-    words.markdown(f"{row['rank']}. **{row['name']}**：{row['words']}")
-    if link.button(tr("查看 ›", "Open ›"), key=f"attention-{row['rank']}", type="tertiary"):
+    line = st.container(horizontal=True, vertical_alignment="center", wrap=False)
+    line.markdown(f"{row['rank']}. **{row['name']}**：{row['words']}", width="stretch")
+    if line.button(tr("查看 ›", "Open ›"), key=f"attention-{row['rank']}", type="tertiary"):
         st.session_state["filter_counties"] = [row["county_code"]]  # the page opens on this county alone
         st.switch_page(f"app_pages/{row['page']}")
 
@@ -156,7 +164,7 @@ def county_table(brief: Brief) -> None:
                 pl.lit(tr("年 ", " ")),
                 pl.col("evaluation_grade"),
                 pl.lit(" "),
-                pl.col("evaluation_score").round(2).cast(pl.String).fill_null(""),
+                pl.col("evaluation_score").map_elements("{:.2f}".format, return_dtype=pl.String).fill_null(""),
                 ignore_nulls=True,
             )
         ),
@@ -170,7 +178,7 @@ def county_table(brief: Brief) -> None:
         Column("households", "col_households", "localized"),
         Column("households_month_change", ("较上月", "vs last month"), "{:+.1%}"),
         Column("persons", "col_persons", "localized"),
-        Column("funds_wan", ("本年资金（万元）", "Funds this year (10k yuan)"), "%.2f"),
+        Column("funds_wan", ("本年资金（万元）", "Funds this year (10k yuan)"), "{:,.2f}"),
         Drawn(
             "on_time_12m",
             "on_time_12m",

@@ -13,7 +13,7 @@ import datetime as dt
 
 import polars as pl
 
-from briefs.model import ON_TIME_TARGET, TOPIC_PAGES
+from briefs.model import EXCELLENT, ON_TIME_TARGET, TOPIC_PAGES
 from briefs.words import change_words, kind_words, month_words
 
 ATTENTION_SCHEMA = {
@@ -28,7 +28,6 @@ ATTENTION_SCHEMA = {
 DROP = -0.05  # households fewer than the month before by this much are named
 RISE = 0.10  # and more by this much
 YEAR_DROP = -0.10  # or fewer than a year earlier by this much
-EXCELLENT = 90  # the 优 band of every seed rubric
 
 
 def ranked(table: pl.DataFrame, findings: pl.DataFrame, *, month: dt.date) -> pl.DataFrame:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from briefs.model import ON_TIME_TARGET, Brief
+from briefs.model import EXCELLENT, ON_TIME_TARGET, Brief
 from briefs.words import month_words, source_words
 
 FONT = "Noto Sans CJK SC"
@@ -32,7 +32,6 @@ COUNTY_COLOURS = (
     "#bab0ac",
 )
 MONTH_LABEL = "utcFormat(datum.value, '%Y年%-m月')"
-EXCELLENT = 90  # the 优 band of every seed rubric
 GREY = "#6b7280"
 
 CONFIG = {

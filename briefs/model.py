@@ -29,6 +29,7 @@ import polars as pl
 
 # The cockpit's and the brief's target for payment on time (the seeds' 及时发放率 indicator)
 ON_TIME_TARGET = 0.9
+EXCELLENT = 90  # the score of 优 in every seed rubric's grade bands
 
 # Where each attention topic is shown in the app (the page's file under app_pages/)
 TOPIC_PAGES = {

@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from briefs.charts import Chart, brief_charts, svg
-from briefs.model import Brief
+from briefs.model import ON_TIME_TARGET, Brief
 from briefs.words import change_words, kind_words, made_words, month_words, program_words, rate_words, source_words
 
 TEMPLATE = Path(__file__).with_name("brief.typ")
@@ -144,17 +144,20 @@ def headline_box(row: dict, sparks: pl.DataFrame) -> dict:
         "missing": (row["missing"] or "没有这个数字") if missing else None,
         "comparison": None if missing else row["comparison"],
         "basis": row["basis"],
-        "spark": spark_points(sparks.filter(key=row["key"])["value"].to_list()),
+        "spark": spark_points(sparks.filter(key=row["key"])["value"].to_list(), rate=row["key"] == "on_time"),
     }
 
 
-def spark_points(values: list[float | None]) -> list[list[float]]:
-    """The sparkline as (x, y) in 0..1, y up; a flat line sits in the middle, a missing value is left out."""
+def spark_points(values: list[float | None], *, rate: bool = False) -> list[list[float]]:
+    """The sparkline as (x, y) in 0..1, y up; a flat line sits in the middle, a missing value is left out.
+    A rate is drawn from 10 points below the target to 100 %, so that 99.9 % against 100 % is no plunge."""
     present = [(index, value) for index, value in enumerate(values) if value is not None]
     if len(present) < 2:
         return []
     low = min(value for _, value in present)
     high = max(value for _, value in present)
+    if rate:
+        low, high = min(low, ON_TIME_TARGET - 0.1), max(high, 1.0)
     last = len(values) - 1
     return [
         [round(index / last, 4), round((value - low) / (high - low), 4) if high > low else 0.5]

@@ -2,7 +2,8 @@
 
 Exit status: 0 every file written; 1 the command was given something it cannot use (a month, a county,
 a file type); 2 the warehouse cannot be reached; 3 with --strict, figures are missing and no file was
-written; 4 a file could not be written (no Chinese font, no space, no permission).
+written for a brief with missing figures (the other counties' files are written); 4 a file could not be
+written (no Chinese font, no space, no permission).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ PREVIOUS = "previous"
     required=True,
     help="FILE.pdf or FILE.xlsx. With {county} in it, one brief per county; {month} becomes YYYY-MM.",
 )
-@click.option("--strict", is_flag=True, help="Write nothing and exit 3 if any figure is missing.")
+@click.option("--strict", is_flag=True, help="Write no file for a brief with a missing figure, and exit 3.")
 @PENDING_OPTION
 def brief(month: str, counties: tuple[str, ...], program: str | None, out: str, strict: bool, pending: bool) -> None:
     chosen = _month(month)
@@ -47,15 +48,18 @@ def brief(month: str, counties: tuple[str, ...], program: str | None, out: str, 
         _refuse(f"--out {out}：只能写 .pdf 或 .xlsx 文件")
     groups = [(code,) for code in codes] if "{county}" in out else [tuple(codes)]
     briefs = [gather(engine, month=chosen, counties=list(group), program=program, pending=pending) for group in groups]
-    missing = [sentence for made in briefs for sentence in made.missing]
-    if missing and strict:
-        click.echo("缺少以下数字，未写入任何文件（--strict）：\n" + _lines(missing), err=True)
-        sys.exit(MISSING_FIGURES)
+    skipped = []
     for made, group in zip(briefs, groups, strict=True):
         path = Path(out.replace("{county}", group[0]).replace("{month}", month_label(chosen)))
+        if made.missing and strict:
+            skipped.append(path)
+            click.echo(f"{path}：未写入（--strict），缺少：\n" + _lines(made.missing), err=True)
+            continue
         _write(made, path)
-    if missing:
-        click.echo("注意：以下数字缺少，已在简报相应位置注明：\n" + _lines(missing), err=True)
+        if made.missing:
+            click.echo(f"{path}：缺少以下数字，已在简报相应位置注明：\n" + _lines(made.missing), err=True)
+    if skipped:
+        sys.exit(MISSING_FIGURES)
 
 
 def _month(text: str) -> dt.date:

@@ -7,12 +7,16 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import polars as pl
 import pytest
 from click.testing import CliRunner
 
 from cli import main
+from tests.files import make_id, store_plain_roster
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def dibao(*arguments: str):
@@ -56,7 +60,7 @@ def test_a_month_without_rosters_is_said_or_refused_with_strict(demo_warehouse, 
     out = tmp_path / "brief.xlsx"
     refused = dibao("brief", "--month", "2030-01", "--county", "370881", "--out", str(out), "--strict")
     assert refused.exit_code == 3 and not out.exists() and not list(tmp_path.iterdir())
-    assert "曲阜市：没有2030年1月的已审核名册" in refused.output and "未写入任何文件" in refused.output
+    assert "曲阜市：没有2030年1月的已审核名册" in refused.output and "未写入（--strict）" in refused.output
     written = dibao("brief", "--month", "2030-01", "--county", "370881", "--out", str(out))
     assert written.exit_code == 0 and out.exists()
     assert "缺少" in written.output
@@ -71,6 +75,17 @@ def test_one_file_per_county_for_cron(demo_warehouse, tmp_path):
     assert written == ["370881.xlsx", "440840.xlsx", "530114.xlsx", "530427.xlsx", "900001.xlsx"]
     qufu = pl.read_excel(tmp_path / "2023-12" / "370881.xlsx", sheet_name="县区")
     assert qufu["县区"].to_list() == ["曲阜市"]
+
+
+def test_strict_skips_only_the_counties_whose_figures_are_missing(demo_copy, tmp_path):
+    """January 2025 has only Qufu's roster: its file is written, the others are not, and cron sees 3."""
+    roster = [["鲁城街道", make_id(sequence=1), "2", "1490", "2025-01-10"]]
+    store_plain_roster(demo_copy, tmp_path, roster, county="370881", month="2025-01")
+    out = tmp_path / "briefs" / "{county}.xlsx"
+    result = dibao("brief", "--month", "2025-01", "--out", str(out), "--strict")
+    assert result.exit_code == 3
+    assert "湛江经济技术开发区：没有2025年1月的已审核名册" in result.output
+    assert [path.name for path in (tmp_path / "briefs").iterdir()] == ["370881.xlsx"]
 
 
 @pytest.mark.parametrize(
@@ -105,3 +120,8 @@ def test_the_pdf_shows_the_figures_of_dibao_summary(demo_warehouse, tmp_path):
     december = [m for m in summary("370881")["months"] if m["month"] == "2023-12"]
     assert f"{sum(m['households'] for m in december):,}" in text and f"{sum(m['persons'] for m in december):,}" in text
     assert "2023年12月" in text and "曲阜市" in text and "需关注" in text
+    # the first page as the README shows it
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = ["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(out), str(SHOTS / "brief_page1")]
+    subprocess.run(page, check=True)
+    assert (SHOTS / "brief_page1.png").stat().st_size > 50_000

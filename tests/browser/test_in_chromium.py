@@ -25,7 +25,7 @@ PASSWORD = "browser-test-password"  # an account made on the test's own copy of 
 
 # page title → (file stem for the screenshot, text that proves the page rendered)
 PAGES = {
-    "总览": ("overview", "曲阜市"),
+    "总览": ("", "曲阜市"),  # its screenshots, at two widths: test_the_cockpit_fits_a_laptop_and_a_phone
     "保障人数": ("recipients", "保障人数"),
     "保障标准": ("standards", "保障标准"),
     "按时发放": ("on_time", "按时发放"),
@@ -82,10 +82,20 @@ def settle(page) -> None:
     page.wait_for_timeout(500)
 
 
+def whole_page(page, path) -> None:
+    """A screenshot of the finished page from top to bottom: Streamlit scrolls its main area inside the
+    window, so the window is first made as tall as that area's content."""
+    width = page.viewport_size["width"]
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": height + 40})
+    settle(page)
+    page.screenshot(path=str(path), full_page=True)
+
+
 @contextmanager
-def new_session(page, url: str, *, username: str = "browser"):
+def new_session(page, url: str, *, username: str = "browser", width: int = 1440):
     """A tab of its own browser context (a new Streamlit session) at `url`, with the login form filled in."""
-    tab = page.context.browser.new_page(viewport={"width": 1440, "height": 1500}, locale="zh-CN")
+    tab = page.context.browser.new_page(viewport={"width": width, "height": 1500}, locale="zh-CN")
     try:
         tab.goto(url)
         tab.get_by_label("用户名").fill(username)
@@ -109,8 +119,32 @@ def test_every_page_renders_without_an_exception(page, title):
     page.get_by_text(proof).first.wait_for(timeout=60_000)
     settle(page)
     no_exception(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{stem}.png"), full_page=True)
+    if stem:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{stem}.png"), full_page=True)
+
+
+@pytest.mark.parametrize(("width", "shot"), [(1440, "overview.png"), (390, "overview_phone.png")])
+def test_the_cockpit_fits_a_laptop_and_a_phone(server, page, tmp_path, width, shot):
+    """总览 as leadership opens it: nothing wider than the window, the counties' table without a horizontal
+    scroll at 1440 px (at 390 px it scrolls with the county pinned), and the brief downloads as a PDF."""
+    with new_session(page, f"{server}/?year=2023", username="leader", width=width) as tab:
+        tab.get_by_role("button", name="登录").click()
+        tab.get_by_role("heading", name="需关注").wait_for(timeout=90_000)
+        settle(tab)
+        no_exception(tab)
+        shown = tab.locator("body").inner_text()
+        assert "19,007 户" in shown and "呈贡区" in shown and "2023年12月有 1 户未发放" in shown
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+        table = tab.evaluate("[...document.querySelectorAll('.dvn-scroller')].map(e => e.scrollWidth - e.clientWidth)")
+        if width >= 1440:
+            assert table == [0]
+        with tab.expect_download() as download:
+            tab.get_by_role("button", name="下载月度简报（PDF）").click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.name == "低保月度简报_2023年12月_5个县区.pdf" and saved.read_bytes().startswith(b"%PDF")
+        whole_page(tab, SHOTS / shot)
 
 
 def test_a_drill_down_opens_the_next_level(page):
