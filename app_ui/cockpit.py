@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from functools import partial
 
 import polars as pl
 import streamlit as st
@@ -55,24 +56,21 @@ def downloads(brief: Brief) -> None:
         no_font = None
     except FontMissing as missing:
         no_font = str(missing)  # said on the button, never a PDF with boxes for characters
-    buttons.download_button(
-        tr("下载月度简报（PDF）", "Monthly brief (PDF)"),
-        data=lambda: brief_bytes(brief, ".pdf"),
-        file_name=file_name(brief, ".pdf"),
-        mime=MIME[".pdf"],
-        icon=":material/picture_as_pdf:",
-        disabled=no_font is not None,
-        help=no_font or tr("封面写明筛选条件与生成时间", "The filters and the time made are on its cover"),
-        key="brief_pdf",
-    )
-    buttons.download_button(
-        tr("下载月度简报（Excel）", "Monthly brief (Excel)"),
-        data=lambda: brief_bytes(brief, ".xlsx"),
-        file_name=file_name(brief, ".xlsx"),
-        mime=MIME[".xlsx"],
-        icon=":material/table:",
-        key="brief_xlsx",
-    )
+    made = {
+        ".pdf": (tr("下载月度简报（PDF）", "Monthly brief (PDF)"), ":material/picture_as_pdf:", no_font),
+        ".xlsx": (tr("下载月度简报（Excel）", "Monthly brief (Excel)"), ":material/table:", None),
+    }
+    for suffix, (title, icon, refused) in made.items():
+        buttons.download_button(
+            title,
+            data=partial(brief_bytes, brief, suffix),  # made when pressed, not on every rerun
+            file_name=file_name(brief, suffix),
+            mime=MIME[suffix],
+            icon=icon,
+            disabled=refused is not None,
+            help=refused or tr("封面写明筛选条件与生成时间", "The filters and the time made are on its cover"),
+            key=f"brief{suffix.replace('.', '_')}",
+        )
 
 
 def notes(brief: Brief) -> None:

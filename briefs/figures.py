@@ -59,11 +59,7 @@ def gather(
     evaluations = latest_evaluations(
         read.evaluations(engine, counties=codes, program=program, pending=pending), names=names, year=month.year
     )
-    differences, other_differences = _recheck_differences(engine, evaluations["id"])
-    evaluations = evaluations.with_columns(
-        differences=pl.Series(differences, dtype=pl.Int64),
-        other_differences=pl.Series(other_differences, dtype=pl.Int64),
-    )
+    evaluations = with_rechecks(engine, evaluations)
     standards = read.standards(engine, counties=codes, program=program)
     states = read.month_states(engine, counties=codes, year=month.year)
     if program:
@@ -154,16 +150,21 @@ def latest_evaluations(evaluations: pl.DataFrame, *, names: dict[str, str], year
     )
 
 
-def _recheck_differences(engine: Engine, ids: pl.Series) -> tuple[list[int | None], list[int | None]]:
-    """Per evaluation, the differences its re-check proves from the report's own figures, and apart from them
-    those resting on a reading of the rubric or on warehouse data (None: no rubric)."""
+def with_rechecks(engine: Engine, evaluations: pl.DataFrame) -> pl.DataFrame:
+    """Mark each county's latest evaluation and re-check it (the only one the cockpit and 需关注 speak of,
+    and one re-check a county keeps a national view quick): `differences`, those its report's own figures
+    prove, and apart from them `other_differences`, resting on a reading or warehouse data; None for the
+    other years and where there is no rubric."""
+    latest = evaluations.with_columns(latest=pl.col("year") == pl.col("year").max().over("county_code"))
     proven, other = [], []
-    for evaluation_id in ids.to_list():
-        check = check_by_id(engine, evaluation_id=evaluation_id)
+    for evaluation_id, is_latest in latest.select("id", "latest").iter_rows():
+        check = check_by_id(engine, evaluation_id=evaluation_id) if is_latest else None
         bases = [] if check is None else [difference.basis for difference in check.differences]
         proven.append(None if check is None else bases.count("report"))
         other.append(None if check is None else len(bases) - bases.count("report"))
-    return proven, other
+    return latest.with_columns(
+        differences=pl.Series(proven, dtype=pl.Int64), other_differences=pl.Series(other, dtype=pl.Int64)
+    )
 
 
 def county_table(

@@ -14,8 +14,9 @@ counties     county_code, name, households, persons, households_month_change, ho
 series       county_code, name, month, households, persons, amount_wan, on_time_households,
              unpaid_households, on_time_rate, findings — January of the year before up to the month
 standards    county_code, name, program, category, effective_from, yuan_per_person_month, document
-evaluations  county_code, name, year, program, kind, score, grade, source, pending, differences (the re-check's,
-             proven by the report's own figures), other_differences (resting on a reading or warehouse data)
+evaluations  county_code, name, year, program, kind, score, grade, source, pending, latest (each county's
+             latest), differences (its re-check's, proven by the report's own figures), other_differences
+             (resting on a reading or warehouse data): both null for earlier years and without a rubric
 attention    rank, county_code, name, topic, words, severity, page
 findings     county_code, name, kind, kind_words, findings, examples (masked IDs only)
 """

@@ -268,9 +268,10 @@ def no_findings_words(brief: Brief) -> str:
 
 
 def evaluations_table(evaluations: pl.DataFrame) -> dict:
+    """Each county's latest evaluation with its re-check (the years before are in the chart above)."""
     rows = []
     previous = None
-    for row in evaluations.iter_rows(named=True):
+    for row in evaluations.filter("latest").iter_rows(named=True):
         rows.append(
             [
                 cell("" if row["name"] == previous else row["name"]),

@@ -225,7 +225,7 @@ def evaluations_sheet(brief: Brief) -> Sheet:
         pl.col("score").alias("得分"),
         pl.col("grade").alias("等级"),
         in_words("source", source_words).alias("依据"),
-        pl.col("differences").alias("重算差异"),
+        pl.col("differences").alias("重算差异（最近一次评价）"),
     )
     return Sheet("评价", frame, formats={"年度": YEAR, "得分": SCORE})
 

@@ -24,7 +24,7 @@ from warehouse.settings import get_settings
 TOWNSHIPS = {"370881": ["鲁城街道", "书院街道", "吴村镇"], "530427": ["桂山街道", "戛洒镇"], "440840": ["东山街道"]}
 
 
-BOTH_BACKENDS = ("loaders", "warehouse", "access")
+BOTH_BACKENDS = ("loaders", "warehouse", "access", "briefs")
 TEST_ID_KEY = "test-key-0123456789abcdef0123456789"  # PostgreSQL has no key file: the key comes from settings
 
 

@@ -79,3 +79,10 @@ def test_a_linked_month_opens_on_that_month(demo_warehouse):
     june = gather(demo_warehouse, month=dt.date(2023, 6, 1)).headline.filter(key="households")["text"][0]
     assert {metric.label: metric.value for metric in app.metric}["保障户数"] == june != "19,007 户"
     assert app.query_params["month"] == "2023-06"
+
+
+def test_the_cockpit_in_english_runs(demo_warehouse):
+    app = open_app(year="2023", lang="en")
+    assert not app.exception
+    assert app.selectbox(key="cockpit_month").value.isoformat() == "2023-12-01"
+    assert "Needs attention" in [header.value for header in app.subheader]
