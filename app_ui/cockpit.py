@@ -27,16 +27,18 @@ DELTA_COLOURS = {"households": "off", "persons": "off", "funds": "off", "on_time
 
 
 def month_picker(filters: Filters) -> dt.date | None:
-    """The month the cockpit shows: the latest with a roster for the chosen counties up to the sidebar's year,
-    or the one the link names."""
+    """The month the cockpit shows, among the sidebar year's months with a roster for the chosen counties (or
+    the months before it, for a year with none): the latest, or the one the link names."""
     monthly = data.monthly(filters.counties, filters.program, pending=filters.pending)
     months = sorted(set(monthly["month"].to_list()), reverse=True)
     if filters.year is not None:
-        months = [month for month in months if month.year <= filters.year]
+        months = [month for month in months if month.year == filters.year] or [
+            month for month in months if month.year < filters.year
+        ]
     if not months:
         return None
     asked = parse_month(st.query_params.get("month", ""))
-    if st.session_state.get("cockpit_month") not in months:
+    if st.session_state.get("cockpit_month") not in months:  # a new year in the sidebar: its latest month
         st.session_state["cockpit_month"] = asked if asked in months else months[0]
     chosen = st.selectbox(tr("月份", "Month"), months, format_func=_month_title, key="cockpit_month")
     st.query_params["month"] = month_label(chosen)

@@ -105,6 +105,7 @@ def test_every_page_has_the_footer_with_its_number(demo_warehouse, tmp_path):
     assert "县区：曲阜市、湛江经济技术开发区、呈贡区、新平彝族傣族自治县、某县(报告未具名)" in said
     example = brief.findings["examples"].explode().drop_nulls()[0]
     assert example.split("：")[0] in said  # a finding's example, its ID masked as stored
+    assert re.search(r"\d{4}\*{10}\d{3}[\dX]", said) and not re.search(r"\d{17}[\dXx]", said)  # masked IDs only
     assert "无总分" in said  # the unnamed county is graded without a total score
 
 

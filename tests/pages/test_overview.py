@@ -73,7 +73,7 @@ def test_demo_cockpit_reads_in_words_and_leads_to_the_page_that_shows_it(demo_wa
 
 
 def test_a_linked_month_opens_on_that_month(demo_warehouse):
-    app = open_app(month="2023-06")
+    app = open_app(year="2023", month="2023-06")
     assert not app.exception
     assert app.selectbox(key="cockpit_month").value.isoformat() == "2023-06-01"
     june = gather(demo_warehouse, month=dt.date(2023, 6, 1)).headline.filter(key="households")["text"][0]
