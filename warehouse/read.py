@@ -208,6 +208,30 @@ def figures_by(
     return frame(engine, query, dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"amount": pl.Float64})
 
 
+def township_months(
+    engine: Engine,
+    *,
+    counties: list[str] | None = None,
+    program: str | None = None,
+    year: int | None = None,
+    pending: bool = False,
+) -> pl.DataFrame:
+    """Figures per county, programme, township and month (categories added up), of the versions shown (see
+    `monthly_totals`): the series the anomaly checks read."""
+    sums = [func.sum(getattr(MonthlyFigure, name)).label(name) for name in _COUNT_COLUMNS]
+    keys = (MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.township, MonthlyFigure.month)
+    query = select(
+        *keys,
+        *sums,
+        (func.sum(MonthlyFigure.amount_fen) / 100.0).label("amount"),
+        func.max(MonthlyFigure.source).label("source"),
+    ).group_by(*keys)
+    query = _filtered(query, MonthlyFigure, counties=counties, program=program, year=year)
+    query = _shown(query, MonthlyFigure, pending=pending, counties=counties, program=program, year=year)
+    schema = dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"month": pl.Date, "amount": pl.Float64}
+    return frame(engine, query.order_by(*keys), schema)
+
+
 def standards(engine: Engine, *, counties: list[str] | None = None, program: str | None = None) -> pl.DataFrame:
     """Benefit standards with their document and date in force, oldest first."""
     query = select(
