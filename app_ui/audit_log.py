@@ -38,6 +38,8 @@ _ACTIONS_EN = {
     "key_rotate": "ID key rotated",
     "backup": "Backup",
     "restore": "Restore",
+    "demo_scale": "Scale demo generated",
+    "followup": "Follow-up register",
 }
 
 

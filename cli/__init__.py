@@ -1,10 +1,12 @@
 """The `dibao` command line: the same loaders and read API the pages use."""
 
 from cli import (  # noqa: F401  (each adds its commands)
+    anomalies,
     approval,
     brief,
     changes,
     demo,
+    followup,
     ingest,
     reports,
     rubric,

@@ -308,6 +308,8 @@ def figure_rows(places: list[Place], towns: pl.DataFrame, rates: pl.DataFrame, m
         persons=(pl.col("households") * pl.col("size")).round().cast(pl.Int64),
         late_households=late.otherwise(0).cast(pl.Int64),
         unpaid_households=(pl.col("households") * 0.004 * _uniform(*cell, "month", seed=5)).round().cast(pl.Int64),
+        # the smaller the households, the more of them are one person (a share of 0.1–0.9)
+        one_person_households=(pl.col("households") * (2.6 - pl.col("size")).clip(0.1, 0.9)).round().cast(pl.Int64),
     )
     year_rates = rates.select(
         "county_code", "program", pl.col("effective_from").dt.year().alias("year"), pl.col("yuan_per_person_month")

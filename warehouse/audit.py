@@ -29,6 +29,7 @@ ACTIONS = {
     "backup": "备份",
     "restore": "恢复",
     "demo_scale": "生成规模演示数据",
+    "followup": "整改台账",
 }
 
 ZONE = ZoneInfo("Asia/Shanghai")  # the bureau's clock: dates in the filters and times on screen

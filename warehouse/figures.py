@@ -43,6 +43,7 @@ def tally(firsts: pl.DataFrame, rows: pl.DataFrame, *, deadline: dt.date) -> pl.
         on_time_households=(~pl.col("_unpaid") & ~pl.col("_late")).sum(),
         late_households=pl.col("_late").sum(),
         unpaid_households=pl.col("_unpaid").sum(),
+        one_person_households=(pl.col("persons") == 1).sum(),
     )
     paid = rows.group_by(GROUP).agg(amount_fen=pl.col("amount_fen").sum())
     return counted.join(paid, on=GROUP, how="full", coalesce=True)

@@ -155,6 +155,8 @@ class MonthlyFigure(_UploadedForSlot, table=True):
     on_time_households: int
     late_households: int
     unpaid_households: int
+    # None: stored before it was counted (a warehouse made by an older version) or by a report's own figures
+    one_person_households: int | None = None
     new_households: int | None = None  # None: no earlier month stored to compare with
     exited_households: int | None = None
     new_persons: int | None = None
@@ -164,7 +166,15 @@ class MonthlyFigure(_UploadedForSlot, table=True):
 
 # MonthlyFigure's figures, in its column order: a month's own, then the changes against the month before
 # (null where none is stored). Each adds up over townships and categories.
-MONTH_FIGURES = ("households", "persons", "amount_fen", "on_time_households", "late_households", "unpaid_households")
+MONTH_FIGURES = (
+    "households",
+    "persons",
+    "amount_fen",
+    "on_time_households",
+    "late_households",
+    "unpaid_households",
+    "one_person_households",
+)
 CHANGE_FIGURES = ("new_households", "exited_households", "new_persons", "exited_persons")
 FIGURES = MONTH_FIGURES + CHANGE_FIGURES
 
@@ -312,6 +322,30 @@ class Account(SQLModel, table=True):
     locked_until: dt.datetime | None = None
     created_at: dt.datetime
     changed_at: dt.datetime
+
+
+class FollowUp(SQLModel, table=True):
+    """The follow-up register (整改台账): where someone has taken up a flag, and what they found.
+
+    A flag (an anomaly, a month's findings of one kind, a re-check difference) has a `subject` that names it
+    the same way every time it is raised, and a `figure` that says what it was when its status was set: an
+    identical re-upload raises the same subject and figure (a closed flag stays closed), a changed figure
+    reopens it (warehouse/followup.py). Flags nobody has taken up have no row: they are 待核实.
+    """
+
+    __tablename__ = "follow_up"
+    key: str = Field(primary_key=True)  # a short hash of the subject, what people type
+    subject: str = Field(sa_type=Text)
+    kind: str  # anomaly | finding | recheck
+    county_code: str = Field(index=True)
+    program: str
+    status: str  # open | explained | fixed | false_alarm
+    owner: str = ""
+    due: dt.date | None = None
+    note: str = Field(default="", sa_type=Text)
+    figure: str = ""  # the flag's figure when the status was set
+    updated_by: str
+    updated_at: dt.datetime
 
 
 class AuditEvent(SQLModel, table=True):

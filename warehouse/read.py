@@ -213,11 +213,12 @@ def township_months(
     *,
     counties: list[str] | None = None,
     program: str | None = None,
-    year: int | None = None,
+    since: dt.date | None = None,
+    through: dt.date | None = None,
     pending: bool = False,
 ) -> pl.DataFrame:
-    """Figures per county, programme, township and month (categories added up), of the versions shown (see
-    `monthly_totals`): the series the anomaly checks read."""
+    """Figures per county, programme, township and month (categories added up) from `since` through
+    `through`, of the versions shown (see `monthly_totals`): the series the anomaly checks read."""
     sums = [func.sum(getattr(MonthlyFigure, name)).label(name) for name in _COUNT_COLUMNS]
     keys = (MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.township, MonthlyFigure.month)
     query = select(
@@ -226,10 +227,24 @@ def township_months(
         (func.sum(MonthlyFigure.amount_fen) / 100.0).label("amount"),
         func.max(MonthlyFigure.source).label("source"),
     ).group_by(*keys)
-    query = _filtered(query, MonthlyFigure, counties=counties, program=program, year=year)
-    query = _shown(query, MonthlyFigure, pending=pending, counties=counties, program=program, year=year)
+    query = _filtered(query, MonthlyFigure, counties=counties, program=program)
+    if since:
+        query = query.where(MonthlyFigure.month >= since)
+    if through:
+        query = query.where(MonthlyFigure.month <= through)
+    query = _shown(query, MonthlyFigure, pending=pending, counties=counties, program=program)
     schema = dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"month": pl.Date, "amount": pl.Float64}
     return frame(engine, query.order_by(*keys), schema)
+
+
+def latest_month(engine: Engine, *, pending: bool = False) -> dt.date | None:
+    """The latest month any county has shown (approved, or with `pending` waiting too): where a series
+    that stopped reporting counts its missing months up to."""
+    shown = MonthState.approved_upload_id.is_not(None)
+    if pending:
+        shown = shown | (MonthState.state == PENDING)
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(MonthState.month)).where(shown)).scalar()
 
 
 def standards(engine: Engine, *, counties: list[str] | None = None, program: str | None = None) -> pl.DataFrame:

@@ -82,7 +82,7 @@ def test_a_change_the_same_month_made_a_year_earlier_is_seasonal():
 
 def test_an_intake_spike_against_the_usual_new_households():
     usual = [3, 4, 2, 3, 5, 3, 4, 2, 3, 4, 3, 2]
-    assert ("2022-01", "new_households", "intake") in flags_of(series(steady(13), new=usual + [40]))
+    assert ("2022-01", "new_households", "spike") in flags_of(series(steady(13), new=usual + [40]))
     assert flags_of(series(steady(13), new=usual + [9])) == []  # above the usual, but below 10 households
 
 

@@ -10,8 +10,11 @@ Methods (the thresholds are tuned on the demo history with injected anomalies: b
 - year_ago: a change the same month a year earlier also made (the same way, at least half as large) is
   seasonal, and not flagged: what recurs every year (an intake each January) is no anomaly;
 - band: the 12 months before give the expected range, said in words beside every flag;
-- intake: new households against their own 12-month median and spread, above a minimum count;
+- spike: new (or exited) households against their own 12-month median and spread, above a minimum count;
 - missing: a month with no roster between a series' first month and the latest month stored.
+
+Every flag carries what it rests on (the month before or the 12-month median, the band, the score) and a
+sentence that says it (`words`).
 """
 
 from __future__ import annotations
@@ -22,13 +25,21 @@ from dataclasses import dataclass
 import polars as pl
 
 KEYS = ("county_code", "program", "township")
-# measure → (words, the count a change must move by: households, whatever the measure, so that a
-# township's size decides what is news, not the unit)
+# measure → (words, the count a change must move by: households for the totals, whatever the measure, so
+# that a township's size decides what is news, not the unit)
 MEASURES = {
     "households": ("保障户数", "households"),
     "persons": ("保障人数", "households"),
     "amount_per_person": ("人均发放金额", "households"),
+    "one_person_share": ("一人户占比", "one_person_households"),
     "new_households": ("新增户数", "new_households"),
+    "exited_households": ("退出户数", "exited_households"),
+}
+SPIKES = ("new_households", "exited_households")  # judged by their level, not by their change
+METHOD_WORDS = {
+    "change": "较上月变化",
+    "spike": "与近12个月中位数相比",
+    "missing": "缺报月份",
 }
 FLAG_SCHEMA = {
     "county_code": pl.String,
@@ -39,9 +50,11 @@ FLAG_SCHEMA = {
     "method": pl.String,
     "value": pl.Float64,
     "previous": pl.Float64,
+    "baseline": pl.Float64,  # what the value is judged against: the month before, or the 12-month median
     "low": pl.Float64,
     "high": pl.Float64,
     "score": pl.Float64,
+    "year_ago": pl.Float64,  # the change the same month made a year earlier (change method), if stored
 }
 
 
@@ -54,8 +67,8 @@ class Tuning:
     spread_floor: float = 0.03  # the smallest spread of monthly changes (3 %): smooth series stay quiet
     least_change: float = 0.15  # a change smaller than this is never flagged
     least_count: int = 5  # nor one that moves fewer households or persons than this
-    intake_z: float = 5.0
-    least_intake: int = 10  # new households in a month below this are never a spike
+    spike_z: float = 5.0
+    least_spike: int = 10  # new or exited households in a month below this are never a spike
 
 
 def _previous(column: str, months: int) -> pl.Expr:
@@ -81,8 +94,10 @@ def _baseline(column: str, tuning: Tuning) -> tuple[pl.Expr, pl.Expr]:
 
 def measures(series: pl.DataFrame) -> pl.DataFrame:
     """The series in long form: keys, month, measure, value, and the count a flag must move by."""
-    shaped = series.with_columns(
-        amount_per_person=pl.when(pl.col("persons") > 0).then(pl.col("amount") / pl.col("persons"))
+    absent = [name for _, count in MEASURES.values() if count not in series.columns for name in [count]]
+    shaped = series.with_columns(pl.lit(None, pl.Int64).alias(name) for name in absent).with_columns(
+        amount_per_person=pl.when(pl.col("persons") > 0).then(pl.col("amount") / pl.col("persons")),
+        one_person_share=pl.when(pl.col("households") > 0).then(pl.col("one_person_households") / pl.col("households")),
     )
     return pl.concat(
         [
@@ -99,16 +114,18 @@ def measures(series: pl.DataFrame) -> pl.DataFrame:
 
 
 def changes(long: pl.DataFrame, tuning: Tuning = Tuning()) -> pl.DataFrame:
-    """Flags of the methods change (with year_ago) and intake, each with its band and score."""
+    """Flags of the methods change (with the same month a year earlier) and spike, each with its band and score."""
     scored = long.sort(*KEYS, "measure", "month").with_columns(
         previous=_previous("value", 1),
         count_before=_previous("count", 1),
-        low=pl.col("value").rolling_min(tuning.window, min_samples=tuning.least_history).shift(1).over(
-            *KEYS, "measure", order_by="month"
-        ),
-        high=pl.col("value").rolling_max(tuning.window, min_samples=tuning.least_history).shift(1).over(
-            *KEYS, "measure", order_by="month"
-        ),
+        low=pl.col("value")
+        .rolling_min(tuning.window, min_samples=tuning.least_history)
+        .shift(1)
+        .over(*KEYS, "measure", order_by="month"),
+        high=pl.col("value")
+        .rolling_max(tuning.window, min_samples=tuning.least_history)
+        .shift(1)
+        .over(*KEYS, "measure", order_by="month"),
     )
     scored = scored.with_columns(change=pl.col("value") / pl.col("previous") - 1)
     median, spread = _baseline("change", tuning)
@@ -124,22 +141,25 @@ def changes(long: pl.DataFrame, tuning: Tuning = Tuning()) -> pl.DataFrame:
         pl.col("change_year_before").abs() >= tuning.seasonal_share * pl.col("change").abs()
     )
     year_agrees = ~seasonal.fill_null(False)
+    spike = pl.col("measure").is_in(SPIKES)
     is_change = (
-        (pl.col("measure") != "new_households")
+        ~spike
         & (pl.col("z").abs() >= tuning.z)
         & (pl.col("change").abs() >= tuning.least_change)
         & (moved | (pl.col("measure") == "amount_per_person"))
         & year_agrees
     )
-    is_intake = (
-        (pl.col("measure") == "new_households")
-        & (pl.col("level_z") >= tuning.intake_z)
-        & (pl.col("value") >= tuning.least_intake)
+    is_spike = (
+        spike
+        & (pl.col("level_z") >= tuning.spike_z)
+        & (pl.col("value") >= tuning.least_spike)
         & (pl.col("value") >= 3 * pl.col("level_median"))
     )
-    flagged = scored.filter(is_change | is_intake).with_columns(
-        method=pl.when(pl.col("measure") == "new_households").then(pl.lit("intake")).otherwise(pl.lit("change")),
-        score=pl.when(pl.col("measure") == "new_households").then(pl.col("level_z")).otherwise(pl.col("z")),
+    flagged = scored.filter(is_change | is_spike).with_columns(
+        method=pl.when(spike).then(pl.lit("spike")).otherwise(pl.lit("change")),
+        score=pl.when(spike).then(pl.col("level_z")).otherwise(pl.col("z")),
+        baseline=pl.when(spike).then(pl.col("level_median")).otherwise(pl.col("previous")),
+        year_ago=pl.when(spike).then(None).otherwise(pl.col("change_year_before")),
     )
     return flagged.select(list(FLAG_SCHEMA))
 
@@ -161,7 +181,7 @@ def missing_months(series: pl.DataFrame, *, until: dt.date | None = None) -> pl.
         "month",
         pl.lit("roster").alias("measure"),
         pl.lit("missing").alias("method"),
-        *(pl.lit(None, dtype=pl.Float64).alias(name) for name in ("value", "previous", "low", "high", "score")),
+        *(pl.lit(None, dtype=pl.Float64).alias(name) for name in list(FLAG_SCHEMA)[6:]),
     ).sort("county_code", "program", "month")
 
 
@@ -169,3 +189,47 @@ def detect(series: pl.DataFrame, tuning: Tuning = Tuning(), *, until: dt.date | 
     """Every flag over `series` (warehouse.read.township_months), worst score first within each method."""
     found = pl.concat([changes(measures(series), tuning), missing_months(series, until=until)])
     return found.sort("county_code", "program", "month", "township", "measure")
+
+
+def words(flags: pl.DataFrame, *, county_names: dict[str, str], program_words: dict[str, str]) -> pl.DataFrame:
+    """`flags` with a sentence each, saying the value, what it is judged against and the usual range:
+    「陵城镇 2023年5月 保障户数 482，较上月下降 31%（上月 700），近12个月正常范围 700–760」."""
+    said = [_sentence(row, county_names, program_words) for row in flags.iter_rows(named=True)]
+    return flags.with_columns(words=pl.Series(said, dtype=pl.String))
+
+
+def _sentence(flag: dict, county_names: dict[str, str], program_words: dict[str, str]) -> str:
+    month = f"{flag['month'].year}年{flag['month'].month}月"
+    if flag["method"] == "missing":
+        county = county_names.get(flag["county_code"], flag["county_code"])
+        return f"{county} {month} 没有{program_words.get(flag['program'], '')}低保名册（此前已按月报送）"
+    measure = flag["measure"]
+    show, unit = _shown(measure)
+    said = f"{flag['township']} {month} {MEASURES[measure][0]} {show(flag['value'])}{unit}"
+    band = f"近12个月正常范围 {show(flag['low'])}–{show(flag['high'])}{unit}"
+    if flag["method"] == "spike":
+        times = flag["value"] / flag["baseline"] if flag["baseline"] else None
+        against = f"为近12个月中位数 {show(flag['baseline'])} 的 {times:.1f} 倍" if times else "近12个月中位数为 0"
+        return f"{said}，{against}，{band}"
+    change = _change(measure, flag["value"], flag["previous"])
+    year_ago = "" if flag["year_ago"] is None else f"；去年同月 {flag['year_ago']:+.0%}"
+    return f"{said}，较上月{change}（上月 {show(flag['previous'])}{unit}），{band}{year_ago}"
+
+
+def _shown(measure: str):
+    """How a measure's values are written, and the unit after them."""
+    if measure == "one_person_share":
+        return (lambda value: f"{value * 100:.0f}"), "%"
+    if measure == "amount_per_person":
+        return (lambda value: f"{value:,.1f}"), " 元"
+    return (lambda value: f"{value:,.0f}"), ""
+
+
+def _change(measure: str, value: float, previous: float) -> str:
+    if measure == "one_person_share":
+        points = (value - previous) * 100
+        return f"{'上升' if points > 0 else '下降'} {abs(points):.0f} 个百分点"
+    ratio = value / previous
+    if ratio >= 2:
+        return f"升至 {ratio:.1f} 倍"
+    return f"{'上升' if ratio > 1 else '下降'} {abs(ratio - 1):.0%}"

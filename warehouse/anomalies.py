@@ -1,0 +1,49 @@
+"""The anomaly flags of a view: the township series read (warehouse.read) and judged (warehouse.frames.anomalies).
+`dibao anomalies`, the pages, the brief and the follow-up register all take their flags from `find`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from sqlalchemy import Engine
+
+from warehouse import read
+from warehouse.frames.anomalies import MEASURES, METHOD_WORDS, Tuning, detect, words
+from warehouse.vocabulary import PROGRAM_WORDS
+
+
+def find(
+    engine: Engine,
+    *,
+    counties: list[str] | None = None,
+    program: str | None = None,
+    year: int | None = None,
+    pending: bool = False,
+    tuning: Tuning | None = None,
+) -> pl.DataFrame:
+    """Every flag of the counties (all without), in `year` if given, with its sentence, the county's name
+    and the source of the figures it rests on (`synthetic` for the demo's rosters)."""
+    # a January is judged against the year before it, and its change against the January a year earlier:
+    # that needs the months from December two years back
+    since = dt.date(year - 2, 12, 1) if year else None
+    through = dt.date(year, 12, 1) if year else None
+    series = read.township_months(
+        engine, counties=counties, program=program, since=since, through=through, pending=pending
+    )
+    latest = read.latest_month(engine, pending=pending)
+    until = min(latest, through) if latest and through else latest
+    flags = detect(series, tuning or Tuning(), until=until)
+    if year:
+        flags = flags.filter(pl.col("month").dt.year() == year)
+    names = read.county_names(engine)
+    sources = series.select("county_code", "program", "township", "month", "source")
+    return (
+        words(flags, county_names=names, program_words=PROGRAM_WORDS)
+        .join(sources, on=["county_code", "program", "township", "month"], how="left")
+        .with_columns(
+            county=pl.col("county_code").replace_strict(names, default=pl.col("county_code")),
+            measure_words=pl.col("measure").replace_strict({k: v[0] for k, v in MEASURES.items()}, default="名册"),
+            method_words=pl.col("method").replace_strict(METHOD_WORDS),
+        )
+    )
