@@ -13,7 +13,9 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from briefs.figures import gather
+from briefs.followup import follow_up
 from rubrics.check import check_by_id
+from warehouse import anomalies as anomaly_flags
 from warehouse import read
 from warehouse.db import open_warehouse
 from warehouse.evaluation_change import evaluation_change as evaluation_change_of
@@ -76,6 +78,8 @@ evaluation_change = cached(evaluation_change_of, "county", "program", "year", "k
 month_change = cached(month_change_of, "county", "program", "month")  # a waiting version against the approved one
 recheck = cached(check_by_id, "evaluation_id")  # the evaluation re-checked against its rubric (rubrics.check)
 brief = cached(gather)  # the month's brief: the cockpit's figures and the files to download (briefs.figures)
+anomalies = cached(anomaly_flags.find, "counties", "program", "year")  # flags per township (warehouse.anomalies)
+register = cached(follow_up, "counties", "program", "year")  # 整改台账: flags with their follow-up (briefs.followup)
 
 
 def refresh() -> None:

@@ -61,11 +61,22 @@ def header_metrics(filters: Filters, series: pl.DataFrame) -> None:
     )
 
 
-def monthly_charts(series: pl.DataFrame, *, year: int) -> None:
-    """Households and persons month by month; a click on a month's point opens its townships below."""
+def monthly_charts(series: pl.DataFrame, *, filters: Filters) -> None:
+    """Households and persons month by month against their usual range, township anomalies ringed; a click on a
+    month's point opens its townships below."""
+    year = filters.year
     st.subheader(tr(f"{year}年逐月保障户数与人数", f"Households and persons by month, {year}"))
+    earlier = data.monthly(filters.counties, filters.program, year - 1, pending=filters.pending)
+    flags = data.anomalies(filters.counties, filters.program, year, pending=filters.pending)
+    series = views.with_expectations(series, earlier, flags)
     st.caption(
-        tr("点击某个月份的点，查看该县区当月的乡镇明细。", "Click a month's point to see that county's townships.")
+        tr(
+            "阴影为各月之前12个月的最低–最高（正常范围）；红圈标出当月有乡镇异常，悬停可见说明，"
+            "全部异常见「数据质量 › 异常」。点击某个月份的点，查看该县区当月的乡镇明细。",
+            "The shading is each month's range over the 12 months before it; a red ring marks a month with township "
+            "anomalies (hover for them; all of them under Data quality › Anomalies). Click a month's point to see "
+            "that county's townships.",
+        )
     )
     pickers = {"drill_county": "county_code", "drill_program": "program", "drill_month": "month_key"}
     for column, measure in zip(st.columns(2), ("households", "persons"), strict=True):
@@ -204,7 +215,7 @@ def category_split(month: Month, townships: pl.DataFrame) -> None:
 filters = page_start("page_recipients", no_year="no_rosters")
 series = year_series(filters)
 header_metrics(filters, series)
-monthly_charts(series, year=filters.year)
+monthly_charts(series, filters=filters)
 household_flows(series, year=filters.year)
 monthly_table(series, year=filters.year)
 month = month_pickers(filters, series)

@@ -51,7 +51,10 @@ def _county_colour() -> alt.Color:
 def recipients_by_month(series: pl.DataFrame, *, measure: str) -> alt.LayerChart:
     """Households or persons (`measure`) by month, one line per county and programme: colour = county, dash = programme.
 
-    Clicking a point picks its county, programme and month for the township drill-down.
+    Behind each line its usual range (the 12 months before each month, where the series has
+    `{measure}_low`/`_high`: frames.recipients.with_expectations); a ring marks a month with township
+    anomalies, their sentences in the tooltip. Clicking a point picks its county, programme and month for
+    the township drill-down.
     """
     pick = alt.selection_point(name=MONTH_PICK, fields=["county_code", "program", "month_key"], on="click")
     tooltip = [
@@ -59,13 +62,10 @@ def recipients_by_month(series: pl.DataFrame, *, measure: str) -> alt.LayerChart
         alt.Tooltip("change:Q", title=tr("户数增减", "Net change (households)"), format="+,"),
         *_tips("new_households", "exited_households", "amount_wan"),
     ]
-    base = alt.Chart(series).encode(
-        x=_month_axis(series),
-        y=alt.Y(f"{measure}:Q", title=t(f"col_{measure}"), scale=alt.Scale(zero=False), axis=alt.Axis(format=",d")),
-        color=_county_colour(),
-        detail="series:N",
-        tooltip=tooltip,
+    x, y = _month_axis(series), alt.Y(
+        f"{measure}:Q", title=t(f"col_{measure}"), scale=alt.Scale(zero=False), axis=alt.Axis(format=",d")
     )
+    base = alt.Chart(series).encode(x=x, y=y, color=_county_colour(), detail="series:N", tooltip=tooltip)
     lines = base.mark_line(strokeWidth=2).encode(  # dashes on the lines only: the legend shows a line per programme
         strokeDash=alt.StrokeDash("programme:N", title=t("col_program"), legend=alt.Legend(orient="bottom"))
     )
@@ -73,7 +73,49 @@ def recipients_by_month(series: pl.DataFrame, *, measure: str) -> alt.LayerChart
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.3)),
         size=alt.condition(pick, alt.value(120), alt.value(60)),
     )
-    return alt.layer(lines, points.add_params(pick)).properties(height=340)
+    layers = [lines, points.add_params(pick)]
+    if f"{measure}_low" in series.columns:
+        layers = [_usual_range(series, measure), *layers, _flagged(series, measure)]
+    return alt.layer(*layers).properties(height=340)
+
+
+def _usual_range(series: pl.DataFrame, measure: str) -> alt.Chart:
+    """The band of the 12 months before each month, in the line's colour, faint, behind it."""
+    title = tr("近12个月正常范围", "Usual range, 12 months before")
+    return (
+        alt.Chart(series)
+        .mark_area(opacity=0.15, interpolate="step-after")
+        .encode(
+            x=_month_axis(series),
+            y=alt.Y(f"{measure}_low:Q", title=t(f"col_{measure}")),
+            y2=alt.Y2(f"{measure}_high:Q"),
+            color=_county_colour(),
+            detail="series:N",
+            tooltip=[
+                *_tips("county", "programme", "month_label"),
+                alt.Tooltip(f"{measure}_low:Q", title=f"{title} ↓", format=","),
+                alt.Tooltip(f"{measure}_high:Q", title=f"{title} ↑", format=","),
+            ],
+        )
+    )
+
+
+def _flagged(series: pl.DataFrame, measure: str) -> alt.Chart:
+    """A red ring round every month with township anomalies; the tooltip says them."""
+    return (
+        alt.Chart(series)
+        .transform_filter(alt.datum.flags > 0)
+        .mark_point(shape="circle", size=320, filled=False, strokeWidth=2.5, color="#d62728")
+        .encode(
+            x=_month_axis(series),
+            y=alt.Y(f"{measure}:Q", title=t(f"col_{measure}")),
+            tooltip=[
+                *_tips("county", "programme", "month_label"),
+                alt.Tooltip("flags:Q", title=tr("乡镇异常", "Township anomalies")),
+                alt.Tooltip("flag_words:N", title=tr("说明", "What")),
+            ],
+        )
+    )
 
 
 def household_flows_by_month(flows: pl.DataFrame) -> alt.Chart:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+import polars as pl
+
 from tests.files import make_id, store_plain_roster
 from tests.pages.apptest import chart_specs, metrics, open_with, table
 
@@ -28,16 +32,36 @@ def test_charts_speak_chinese_with_tooltips_on_every_mark(demo_warehouse):
     specs = chart_specs(app)
     assert len(specs) == 5  # households, persons, new/exited, townships, categories
     households = specs[0]
-    assert households["layer"][0]["encoding"]["x"]["title"] == "月份"
-    assert households["layer"][0]["encoding"]["y"]["title"] == "保障户数"
+    marks = [layer["mark"]["type"] for layer in households["layer"]]
+    assert marks == ["area", "line", "point", "point"]  # the usual range behind the line, anomalies ringed on top
+    line = households["layer"][1]
+    assert line["encoding"]["x"]["title"] == "月份"
+    assert line["encoding"]["y"]["title"] == "保障户数"
     assert households["params"][0]["name"] == "month_pick"  # a click picks the month
     for spec in specs:
         for layer in spec.get("layer", [spec]):
             assert layer["encoding"]["tooltip"], layer["mark"]
-    tooltip_titles = {tip["title"] for tip in households["layer"][0]["encoding"]["tooltip"]}
+    tooltip_titles = {tip["title"] for tip in line["encoding"]["tooltip"]}
     assert {"月份", "保障户数", "保障人数", "发放金额（万元）"} <= tooltip_titles
     flows = specs[2]
     assert flows["encoding"]["y"]["title"] == "户数（退出为负）"
+
+
+def chart_data(app, index: int = 0) -> pl.DataFrame:
+    """The rows an Altair chart on the page draws (Streamlit sends them as Arrow)."""
+    return pl.read_ipc_stream(io.BytesIO(app.get("vega_lite_chart")[index].proto.datasets[0].data.data))
+
+
+def test_the_households_line_has_its_usual_range_and_rings_the_anomalous_months(demo_warehouse):
+    app = open_with(PAGE, ["530114"], 2020)  # 呈贡区: the demo's 七甸街道 paid more a person in August 2020
+    drawn = chart_data(app)
+    ringed = drawn.filter(pl.col("flags") > 0)
+    assert ringed["month_label"].to_list() == ["2020年8月", "2020年9月"]
+    assert all("七甸街道" in words and "人均发放金额" in words for words in ringed["flag_words"])
+    january = drawn.filter(month_label="2020年1月").row(0, named=True)  # judged on 2019's twelve months
+    assert january["households_low"] <= january["households_high"]
+    assert drawn["households_low"].null_count() == 0
+    assert any("正常范围" in caption.value for caption in app.caption)
 
 
 def test_qufu_2023_against_its_report(demo_warehouse):

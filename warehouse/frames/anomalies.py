@@ -78,6 +78,17 @@ def _previous(column: str, months: int) -> pl.Expr:
     return pl.when(at == pl.col("month").dt.offset_by(f"-{months}mo")).then(back)
 
 
+def band(frame: pl.DataFrame, value: str, *, over: list[str], tuning: Tuning = Tuning()) -> pl.DataFrame:
+    """`frame` with `{value}_low` and `{value}_high`: the range of `value` over the 12 months before each month
+    of each series (`over`), once six of them are stored; what the change method words as 近12个月正常范围."""
+
+    def rolling(extreme: str) -> pl.Expr:
+        window = getattr(pl.col(value), f"rolling_{extreme}")(tuning.window, min_samples=tuning.least_history)
+        return window.shift(1).over(*over, order_by="month")
+
+    return frame.with_columns(rolling("min").alias(f"{value}_low"), rolling("max").alias(f"{value}_high"))
+
+
 def _baseline(column: str, tuning: Tuning) -> tuple[pl.Expr, pl.Expr]:
     """The median and the robust spread (IQR / 1.349) of `column` over the window before each month."""
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from warehouse.frames import marks
+from warehouse.frames.anomalies import band
 from warehouse.vocabulary import PROGRAM_WORDS
 
 SERIES_COLUMNS = (
@@ -69,6 +70,23 @@ def monthly_series(
         )
         .with_columns(series=pl.col("county") + " · " + pl.col("programme"))
         .select(SERIES_COLUMNS)
+    )
+
+
+def with_expectations(series: pl.DataFrame, earlier: pl.DataFrame, flags: pl.DataFrame) -> pl.DataFrame:
+    """`series` (monthly_series) with each month's usual range of households and persons, the 12 months before
+    it (`earlier`: the previous year's monthly_totals; null until six months are stored), and the anomalies
+    found in its townships that month (`flags`: warehouse.anomalies.find): how many, and their sentences."""
+    slot = ["county_code", "program", "month"]
+    history = pl.concat([frame.select(*slot, "households", "persons") for frame in (earlier, series)])
+    history = history.unique(slot, keep="last").sort(slot)
+    for measure in ("households", "persons"):
+        history = band(history, measure, over=["county_code", "program"])
+    flagged = flags.group_by(slot).agg(flags=pl.len(), flag_words=pl.col("words").str.join("；"))
+    return (
+        series.join(history.drop("households", "persons"), on=slot, how="left")
+        .join(flagged, on=slot, how="left")
+        .with_columns(pl.col("flags").fill_null(0).cast(pl.Int64))
     )
 
 
