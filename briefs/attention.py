@@ -2,9 +2,10 @@
 
 Severity orders the list. A missing roster comes first (nothing else about that county can be read),
 then months past their reporting deadline, money that did not reach households, payment late against
-the 90 % target, a sudden change in the number of households, a report whose own figures do not add up,
-findings, a grade below 优, and last re-check differences that rest on a reading of the rubric or on
-warehouse data rather than on the report.
+the 90 % target, a sudden change in the number of households, anomalies in a county's townships (a
+drop, a typo, a spike: warehouse.anomalies), a report whose own figures do not add up, findings, a grade
+below 优, and last re-check differences that rest on a reading of the rubric or on warehouse data rather
+than on the report.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import polars as pl
 
 from briefs.model import EXCELLENT, ON_TIME_TARGET, TOPIC_PAGES
 from briefs.words import change_words, kind_words, month_words
+from warehouse.frames.anomalies import MEASURES
 
 ATTENTION_SCHEMA = {
     "rank": pl.Int64,
@@ -30,17 +32,35 @@ RISE = 0.10  # and more by this much
 YEAR_DROP = -0.10  # or fewer than a year earlier by this much
 
 
-def ranked(table: pl.DataFrame, findings: pl.DataFrame, *, month: dt.date) -> pl.DataFrame:
-    """Every item of attention, ranked from 1 (worst)."""
+def ranked(table: pl.DataFrame, findings: pl.DataFrame, anomalies: pl.DataFrame, *, month: dt.date) -> pl.DataFrame:
+    """Every item of attention, ranked from 1 (worst); `anomalies` are the month's flags (warehouse.anomalies)."""
     items = []
+    # a month with no roster is said by roster_missing and not_reported already
+    anomalies = anomalies.filter(pl.col("method") != "missing")
     for row in table.iter_rows(named=True):
-        items += _county_items(row, findings.filter(county_code=row["county_code"]), month=month)
+        code = row["county_code"]
+        items += _county_items(row, findings.filter(county_code=code), month=month)
+        items += _anomaly_items(row, anomalies.filter(county_code=code))
     items.sort(key=lambda item: (-item[4], item[0]))
     rows = [
         (rank, code, name, topic, words, severity, TOPIC_PAGES[topic])
         for rank, (code, name, topic, words, severity) in enumerate(items, start=1)
     ]
     return pl.DataFrame(rows, schema=ATTENTION_SCHEMA, orient="row")
+
+
+def _anomaly_items(row: dict, flags: pl.DataFrame) -> list[tuple]:
+    """One item a county: how many township anomalies, and the one to read first in its own words: a change in
+    households before persons, amounts and shares, and those before a spike in new or exited households
+    (a drop of a third is also a spike in exits: the drop says it plainly)."""
+    if flags.is_empty():
+        return []
+    order = pl.col("measure").replace_strict({measure: index for index, measure in enumerate(MEASURES)})
+    worst = flags.sort(order, pl.col("score").abs(), descending=[False, True]).row(0, named=True)
+    places = flags["township"].n_unique()
+    more = f"（共 {flags.height} 处，涉及 {places} 个乡镇）" if flags.height > 1 else ""
+    severity = 36 + min(flags.height, 4)  # above a re-check difference, below households gone county-wide
+    return [(row["county_code"], row["name"], "anomalies", f"乡镇异常：{worst['words']}{more}", severity)]
 
 
 def _county_items(row: dict, findings: pl.DataFrame, *, month: dt.date) -> list[tuple]:

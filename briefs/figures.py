@@ -11,7 +11,7 @@ from briefs import attention, headline
 from briefs.model import Brief, Scope, shift_month
 from briefs.words import WAN, month_words
 from rubrics.check import check_by_id
-from warehouse import read
+from warehouse import anomalies, read
 from warehouse.frames import reporting
 from warehouse.frames.standards import standard_in_force
 from warehouse.vocabulary import FINDING_WORDS
@@ -69,6 +69,7 @@ def gather(
     findings = month_findings(
         read.findings(engine, counties=codes, month=month, pending=pending), names=names, program=program
     )
+    flags = anomalies.find(engine, counties=codes, program=program, month=month, pending=pending)
     headline_rows, sparks = headline.figures(series, evaluations, table, month=month)
     return Brief(
         scope=scope,
@@ -80,7 +81,7 @@ def gather(
         .filter(pl.col("effective_from") <= month)
         .select("county_code", "name", "program", "category", "effective_from", "yuan_per_person_month", "document"),
         evaluations=evaluations.drop("id"),
-        attention=attention.ranked(table, findings, month=month),
+        attention=attention.ranked(table, findings, flags, month=month),
         findings=findings,
         missing=missing_figures(table, month=month, pending=pending),
     )

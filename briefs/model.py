@@ -41,6 +41,7 @@ TOPIC_PAGES = {
     "households_rise": "dashboard/recipients.py",
     "recheck": "performance/scores.py",
     "findings": "data/findings.py",
+    "anomalies": "data/findings.py",
     "grade": "performance/grades.py",
     "not_reported": "data/approval.py",
     "recheck_other": "performance/scores.py",

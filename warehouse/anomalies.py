@@ -19,23 +19,25 @@ def find(
     counties: list[str] | None = None,
     program: str | None = None,
     year: int | None = None,
+    month: dt.date | None = None,
     pending: bool = False,
     tuning: Tuning | None = None,
 ) -> pl.DataFrame:
-    """Every flag of the counties (all without), in `year` if given, with its sentence, the county's name
-    and the source of the figures it rests on (`synthetic` for the demo's rosters)."""
-    # a January is judged against the year before it, and its change against the January a year earlier:
-    # that needs the months from December two years back
-    since = dt.date(year - 2, 12, 1) if year else None
-    through = dt.date(year, 12, 1) if year else None
+    """Every flag of the counties (all without), in `year` or `month` if given, with its sentence, the
+    county's name and the source of the figures it rests on (`synthetic` for the demo's rosters)."""
+    # a month is judged against the 12 before it, and its change against the same month a year earlier:
+    # that needs the 25 months up to it
+    first, last = (dt.date(year, 1, 1), dt.date(year, 12, 1)) if year else (month, month)
+    since = _months_before(first, 13) if first else None
+    through = last
     series = read.township_months(
         engine, counties=counties, program=program, since=since, through=through, pending=pending
     )
     latest = read.latest_month(engine, pending=pending)
     until = min(latest, through) if latest and through else latest
     flags = detect(series, tuning or Tuning(), until=until)
-    if year:
-        flags = flags.filter(pl.col("month").dt.year() == year)
+    if first:
+        flags = flags.filter(pl.col("month").is_between(first, last))
     names = read.county_names(engine)
     sources = series.select("county_code", "program", "township", "month", "source")
     return (
@@ -47,3 +49,8 @@ def find(
             method_words=pl.col("method").replace_strict(METHOD_WORDS),
         )
     )
+
+
+def _months_before(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 - count
+    return dt.date(index // 12, index % 12 + 1, 1)

@@ -45,6 +45,22 @@ def test_a_missing_roster_is_said_and_ranked_first(shrinking):
     assert [row["rank"] for row in ranked] == list(range(1, len(ranked) + 1))
 
 
+def test_a_township_losing_a_third_of_its_households_is_named_in_its_own_words(warehouse, tmp_path):
+    # 鲁城街道 pays 60 households a month through 2023, then 40 in January 2024; 书院街道 stays at 30
+    for index in range(13):
+        month = f"{2023 + index // 12}-{index % 12 + 1:02d}"
+        count = 60 if index < 12 else 40
+        rows = [["鲁城街道", make_id(sequence=n), "1", "745", f"{month}-05"] for n in range(1, count + 1)]
+        rows += [["书院街道", make_id(sequence=100 + n), "2", "1490", f"{month}-05"] for n in range(1, 31)]
+        store_plain_roster(warehouse, tmp_path, rows, county="370881", month=month)
+    brief = gather(warehouse, month=dt.date(2024, 1, 1), counties=["370881"])
+    flagged = brief.attention.filter(topic="anomalies").row(0, named=True)
+    assert flagged["words"].startswith("乡镇异常：鲁城街道 2024年1月 保障户数 40，较上月下降 33%（上月 60）")
+    assert "近12个月正常范围 60–60" in flagged["words"] and flagged["page"] == "data/findings.py"
+    quiet = gather(warehouse, month=dt.date(2023, 12, 1), counties=["370881"])
+    assert quiet.attention.filter(topic="anomalies").is_empty()
+
+
 def test_headline_adds_up_the_counties_and_compares_with_the_month_before(shrinking):
     brief = gather(shrinking, month=DECEMBER)
     figures = {row["key"]: row for row in brief.headline.iter_rows(named=True)}
