@@ -63,7 +63,10 @@ def recipients_by_month(series: pl.DataFrame, *, measure: str) -> alt.LayerChart
         *_tips("new_households", "exited_households", "amount_wan"),
     ]
     x, y = _month_axis(series), alt.Y(
-        f"{measure}:Q", title=t(f"col_{measure}"), scale=alt.Scale(zero=False), axis=alt.Axis(format=",d")
+        f"{measure}:Q",
+        title=t(f"col_{measure}"),
+        scale=alt.Scale(zero=False),
+        axis=alt.Axis(format=",d", tickMinStep=1),  # a small township's few households: no tick twice
     )
     base = alt.Chart(series).encode(x=x, y=y, color=_county_colour(), detail="series:N", tooltip=tooltip)
     lines = base.mark_line(strokeWidth=2).encode(  # dashes on the lines only: the legend shows a line per programme
@@ -84,7 +87,7 @@ def _usual_range(series: pl.DataFrame, measure: str) -> alt.Chart:
     title = tr("近12个月正常范围", "Usual range, 12 months before")
     return (
         alt.Chart(series)
-        .mark_area(opacity=0.15, interpolate="step-after")
+        .mark_area(opacity=0.15)
         .encode(
             x=_month_axis(series),
             y=alt.Y(f"{measure}_low:Q", title=t(f"col_{measure}")),

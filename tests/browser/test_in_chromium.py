@@ -324,3 +324,21 @@ def test_a_shared_link_opens_its_page_once_logged_in(server, page):
         assert tab.url.split("?")[0].endswith("/recipients")
         assert "county=530427" in tab.url and "year=2020" in tab.url
         assert tab.get_by_text("新平彝族傣族自治县 · 农村").count() > 0  # the township drill-down of the linked county
+
+
+def test_the_households_chart_draws_the_usual_range_and_rings_an_anomaly(server, page):
+    """保障人数 for 呈贡区 2020: the band of the 12 months before behind each line, August and September ringed
+    (七甸街道's amount per person), the ring's tooltip saying it in words."""
+    with new_session(page, f"{server}/recipients?county=530114&year=2020") as tab:
+        tab.get_by_role("button", name="登录").click()
+        tab.get_by_text("正常范围").first.wait_for(timeout=90_000)
+        settle(tab)
+        no_exception(tab)
+        chart = tab.locator(".vega-embed").first
+        chart.scroll_into_view_if_needed()
+        chart.screenshot(path=str(SHOTS / "recipients_band.png"))
+        labels = chart.locator("[aria-roledescription='point']").evaluate_all(
+            "marks => marks.map(m => m.getAttribute('aria-label') || '')"
+        )  # Vega labels each mark with its tooltip: the rings are the marks that carry a sentence
+        ringed = [label for label in labels if "七甸街道" in label]
+        assert len(ringed) == 2 and all("人均发放金额" in label for label in ringed), labels[:3]
