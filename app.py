@@ -26,6 +26,7 @@ PAGES = {
         ("app_pages/data/upload.py", "page_upload"),
         ("app_pages/data/approval.py", "page_approval"),
         ("app_pages/data/findings.py", "page_findings"),
+        ("app_pages/data/followup.py", "page_followup"),
     ],
     "group_admin": [
         ("app_pages/admin/users.py", "page_users"),

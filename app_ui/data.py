@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 
+from access.accounts import list_users
 from briefs.figures import gather
 from briefs.followup import follow_up
 from rubrics.check import check_by_id
@@ -80,6 +81,7 @@ recheck = cached(check_by_id, "evaluation_id")  # the evaluation re-checked agai
 brief = cached(gather)  # the month's brief: the cockpit's figures and the files to download (briefs.figures)
 anomalies = cached(anomaly_flags.find, "counties", "program", "year")  # flags per township (warehouse.anomalies)
 register = cached(follow_up, "counties", "program", "year")  # 整改台账: flags with their follow-up (briefs.followup)
+accounts = cached(list_users)  # every account (no password hashes): the register's owner suggestions
 
 
 def refresh() -> None:

@@ -21,6 +21,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "page_scoring": ("评分", "Score an evaluation"),
     "page_upload": ("上传", "Upload"),
     "page_findings": ("数据质量", "Data quality"),
+    "page_followup": ("整改台账", "Follow-up register"),
     "page_approval": ("审核", "Approval"),
     "page_users": ("账户管理", "Accounts"),
     "page_audit": ("审计日志", "Audit log"),

@@ -40,14 +40,19 @@ def find(
         flags = flags.filter(pl.col("month").is_between(first, last))
     names = read.county_names(engine)
     sources = series.select("county_code", "program", "township", "month", "source")
+    # a missing month has no figures of its own: it rests on the series around it
+    around = series.group_by("county_code", "program").agg(pl.col("source").max().alias("around"))
     return (
         words(flags, county_names=names, program_words=PROGRAM_WORDS)
         .join(sources, on=["county_code", "program", "township", "month"], how="left")
+        .join(around, on=["county_code", "program"], how="left")
         .with_columns(
+            source=pl.coalesce("source", "around"),
             county=pl.col("county_code").replace_strict(names, default=pl.col("county_code")),
             measure_words=pl.col("measure").replace_strict({k: v[0] for k, v in MEASURES.items()}, default="名册"),
             method_words=pl.col("method").replace_strict(METHOD_WORDS),
         )
+        .drop("around")
     )
 
 

@@ -70,7 +70,7 @@ def stored(engine: Engine, *, counties: list[str] | None = None) -> pl.DataFrame
 
 def register(found: pl.DataFrame, decided: pl.DataFrame, *, today: dt.date) -> pl.DataFrame:
     """The items with their standing: the status set, unless the figure has changed since (then 待核实 again,
-    `reopened`, with what it was in `was`); overdue when still 待核实 past its due date."""
+    `reopened`, with what it was in `was`); overdue when still 待核实 past the due date set with that status."""
     decided = decided.rename({"figure": "figure_set", "status": "status_set"})
     joined = found.join(decided, on="key", how="left")
     same = pl.col("figure") == pl.col("figure_set")
@@ -80,7 +80,8 @@ def register(found: pl.DataFrame, decided: pl.DataFrame, *, today: dt.date) -> p
     return joined.with_columns(status=status, reopened=reopened).with_columns(
         status_words=pl.col("status").replace_strict(STATUS_WORDS),
         was=pl.when(reopened).then(pl.col("status_set").replace_strict(STATUS_WORDS, default=None)),
-        overdue=((pl.col("status") == OPEN) & (pl.col("due") < today)).fill_null(False),
+        # a reopened item's due date was set for what it was before: it is not overdue until someone sets it again
+        overdue=((pl.col("status") == OPEN) & ~reopened & (pl.col("due") < today)).fill_null(False),
         kind_words=pl.col("kind").replace_strict(KIND_WORDS),
     )
 

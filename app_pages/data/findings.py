@@ -1,11 +1,12 @@
-"""数据质量: findings by kind, county and month; one county-month drilled down to its findings and roster rows."""
+"""数据质量: findings by kind, county and month, one county-month drilled down to its findings and roster rows;
+and, in a second tab, the anomalies of the monthly series (app_ui.anomalies)."""
 
 import datetime as dt
 
 import polars as pl
 import streamlit as st
 
-from app_ui import data, drill
+from app_ui import anomalies, data, drill
 from app_ui.charts import findings as charts
 from app_ui.filters import Filters, page_start, pending_note
 from app_ui.i18n import t, tr
@@ -170,17 +171,28 @@ def roster_rows(found: pl.DataFrame, county: str, month: dt.date, *, pending: bo
     )
 
 
+def findings_tab(filters: Filters) -> None:
+    """数据问题: counts by kind, the chart, the counties, and one county-month drilled down to its rows."""
+    counts = views.in_program(
+        data.finding_counts(filters.counties, filters.year, pending=filters.pending), filters.program
+    )
+    if counts.is_empty():
+        no_findings(filters)
+        return
+    kind_words = charts.kind_words()
+    kind_metrics(counts, kind_words=kind_words)
+    month_chart(counts, filters=filters, kind_words=kind_words)
+    county_table(counts, filters=filters)
+    kind, county, month = drill_down(counts, filters=filters, kind_words=kind_words)
+    found = findings_table(county, month, kind=kind, filters=filters, kind_words=kind_words)
+    roster_rows(found, county, month, pending=filters.pending)
+
+
 filters = page_start("page_findings")
-counts = views.in_program(
-    data.finding_counts(filters.counties, filters.year, pending=filters.pending), filters.program
-)
-if counts.is_empty():
-    no_findings(filters)
-    st.stop()
-kind_words = charts.kind_words()
-kind_metrics(counts, kind_words=kind_words)
-month_chart(counts, filters=filters, kind_words=kind_words)
-county_table(counts, filters=filters)
-kind, county, month = drill_down(counts, filters=filters, kind_words=kind_words)
-found = findings_table(county, month, kind=kind, filters=filters, kind_words=kind_words)
-roster_rows(found, county, month, pending=filters.pending)
+findings, flags = anomalies.tabs()
+if findings.open:
+    with findings:
+        findings_tab(filters)
+if flags.open:
+    with flags:
+        anomalies.section(filters)

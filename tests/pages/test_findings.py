@@ -1,11 +1,15 @@
-"""The 数据质量 page on the demo warehouse: counts by kind, county and month; one county-month down to its rows."""
+"""The 数据质量 page on the demo warehouse: counts by kind, county and month; one county-month down to its rows.
+Its 异常 tab on rosters with a drop written into them, and on the demo's."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
+import pytest
+
 from tests.pages.apptest import chart_specs, open_app
+from tests.pages.test_followup import store_township_drop
 
 PAGE = "app_pages/data/findings.py"
 FULL_ID = re.compile(r"\d{15,18}|\d{17}[0-9Xx]")
@@ -135,3 +139,70 @@ def test_the_drill_down_choice_survives_switching_to_english(demo_warehouse):
     month = app.selectbox(key="findings-month-en")
     assert month.options[month.index] == "Dec 2023"
     assert tables(app)[1]["Row"].tolist() == [4557]
+
+
+ANOMALIES = "异常"
+DROP = "鲁城街道 2023年3月 保障户数 42，较上月下降 30%（上月 60），近12个月正常范围 60–60；去年同月持平"
+
+
+@pytest.fixture
+def dropped(tmp_path, warehouse):
+    """Fourteen steady months of one township, then 30 % fewer households; no findings at all."""
+    store_township_drop(warehouse, tmp_path)
+    return warehouse
+
+
+def open_tab(app, tab: str):
+    """Open a tab of the page (the tabs run only the open one's content, as a click on it would)."""
+    app.session_state["findings-tab-zh"] = tab
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_the_anomalies_tab_lists_an_injected_drop_with_its_sentence(dropped):
+    app = open_tab(open_findings(["370881"], 2023), ANOMALIES)
+    assert metrics(app) == {"较上月变化": "2", "与近12个月中位数相比": "1", "缺报月份": "0"}
+    assert "稳健 z 分数" in app.caption[0].value
+    flags = tables(app)[0]
+    row = flags[flags["说明"] == DROP].iloc[0]
+    assert row[["县区", "乡镇（街道）", "指标", "方法"]].tolist() == ["曲阜市", "鲁城街道", "保障户数", "较上月变化"]
+    assert (row["得分"], row["台账状态"]) == (-10.0, "待核实")
+    assert len(row["台账编号"]) == 10
+    assert not app.info  # uploaded rosters: no note on synthetic data
+    next(button for button in app.button if button.label == "在整改台账中处理 ›").click().run()
+    assert not app.exception
+    assert app.title[0].value == "整改台账"
+    assert app.selectbox(key="followup-kind-zh").value == "anomaly"
+
+
+def test_the_anomalies_tab_renders_where_there_are_no_findings(dropped):
+    app = open_findings(["370881"], 2023)
+    assert "没有数据问题记录" in app.info[0].value  # the first tab, as before
+    assert not app.dataframe
+    app = open_tab(app, ANOMALIES)
+    assert DROP in tables(app)[0]["说明"].tolist()
+    assert not [info for info in app.info if "没有数据问题记录" in info.value]
+
+
+def test_anomalies_of_demo_rosters_say_they_are_synthetic(demo_warehouse):
+    app = open_tab(open_findings(["370881"], 2023), ANOMALIES)
+    assert metrics(app)["与近12个月中位数相比"] == "7"
+    assert "其中 7 处异常出自演示合成数据的名册" in app.info[0].value
+    assert len(tables(app)) == 1  # the findings tab's tables are not drawn
+
+
+def test_no_anomalies_gives_a_plain_message(demo_warehouse):
+    app = open_tab(open_findings(["370881"], 2023, program="urban"), ANOMALIES)  # Qufu's rosters are all rural
+    assert "没有发现异常" in app.info[0].value
+    assert not app.dataframe
+
+
+def test_the_open_tab_survives_switching_to_english(dropped):
+    app = open_tab(open_findings(["370881"], 2023), ANOMALIES)
+    app.radio(key="lang").set_value("en").run()
+    assert not app.exception
+    assert list(metrics(app)) == ["Change on the month before", "Against the 12-month median", "Missing month"]
+    flags = tables(app)[0]
+    assert set(flags["Method"]) == {"Change on the month before", "Against the 12-month median"}
+    assert set(flags["Register status"]) == {"Open"}

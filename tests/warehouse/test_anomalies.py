@@ -8,7 +8,7 @@ import polars as pl
 
 from tests.files import make_id, store_plain_roster
 from warehouse import read
-from warehouse.frames.anomalies import detect, missing_months
+from warehouse.frames.anomalies import detect, missing_months, words
 
 
 def months(count: int, start: dt.date = dt.date(2021, 1, 1)) -> list[dt.date]:
@@ -106,3 +106,33 @@ def test_township_months_adds_up_the_categories_of_each_township(warehouse, tmp_
         ("鲁城街道", 2, 3, 2235.0),
     ]
     assert detect(shown).is_empty()  # one month: nothing to compare with yet
+
+
+def test_a_large_intake_is_a_spike_even_after_a_volatile_year():
+    volatile = [1, 9, 2, 8, 4, 12, 3, 4, 11, 2, 4, 6]  # median 4, a wide spread: 20 is only z ≈ 4
+    assert ("2022-01", "new_households", "spike") in flags_of(series(steady(13), new=volatile + [20]))
+    assert flags_of(series(steady(13), new=volatile + [19])) == []  # below 20 it must stand out on its own
+
+
+def test_the_share_of_one_person_households_jumping_is_flagged_in_points():
+    shares = [0.40] * 14 + [0.62] * 4  # 288 of 720 households, then 446: a reclassification, not a new township
+    frame = series(steady(18)).with_columns(
+        one_person_households=(pl.Series(shares) * pl.col("households")).round().cast(pl.Int64)
+    )
+    found = detect(frame).filter(measure="one_person_share")
+    assert found["month"].to_list() == [dt.date(2022, 3, 1)]
+    said = words(found, county_names={}, program_words={})["words"][0]
+    assert said.startswith(
+        "陵城镇 2022年3月 一人户占比 62%，较上月上升 22 个百分点（上月 40%），近12个月正常范围 40–40%"
+    )
+    assert "去年同月" not in said  # a share's change a year earlier would be a relative %, beside points
+
+
+def test_every_flag_says_what_it_rests_on():
+    frame = series(steady(18) + [480] * 6)
+    said = words(detect(frame), county_names={}, program_words={}).filter(measure="households").row(0, named=True)
+    assert (
+        said["words"]
+        == "陵城镇 2022年7月 保障户数 480，较上月下降 33%（上月 721），近12个月正常范围 719–721；去年同月持平"
+    )
+    assert (said["method"], said["baseline"], said["low"], said["high"]) == ("change", 721, 719, 721)

@@ -69,6 +69,8 @@ class Tuning:
     least_count: int = 5  # nor one that moves fewer households or persons than this
     spike_z: float = 5.0
     least_spike: int = 10  # new or exited households in a month below this are never a spike
+    large_spike: int = 20  # this many, and
+    large_spike_times: float = 5.0  # this many times the 12-month median, is a spike however wide the spread
 
 
 def _previous(column: str, months: int) -> pl.Expr:
@@ -160,11 +162,16 @@ def changes(long: pl.DataFrame, tuning: Tuning = Tuning()) -> pl.DataFrame:
         & (moved | (pl.col("measure") == "amount_per_person"))
         & year_agrees
     )
+    # a spike stands out from the months before it; or, in a year of many intakes (a wide spread), is so
+    # large against their median that it is news anyway (bench/anomalies.py: Xinping's 2020 intake push)
+    large = (pl.col("value") >= tuning.large_spike) & (
+        pl.col("value") >= tuning.large_spike_times * pl.col("level_median")
+    )
     is_spike = (
         spike
-        & (pl.col("level_z") >= tuning.spike_z)
         & (pl.col("value") >= tuning.least_spike)
         & (pl.col("value") >= 3 * pl.col("level_median"))
+        & ((pl.col("level_z") >= tuning.spike_z) | large)
     )
     flagged = scored.filter(is_change | is_spike).with_columns(
         method=pl.when(spike).then(pl.lit("spike")).otherwise(pl.lit("change")),
@@ -223,8 +230,17 @@ def _sentence(flag: dict, county_names: dict[str, str], program_words: dict[str,
         against = f"为近12个月中位数 {show(flag['baseline'])} 的 {times:.1f} 倍" if times else "近12个月中位数为 0"
         return f"{said}，{against}，{band}"
     change = _change(measure, flag["value"], flag["previous"])
-    year_ago = "" if flag["year_ago"] is None else f"；去年同月 {flag['year_ago']:+.0%}"
+    year_ago = _year_ago(measure, flag["year_ago"])
     return f"{said}，较上月{change}（上月 {show(flag['previous'])}{unit}），{band}{year_ago}"
+
+
+def _year_ago(measure: str, change: float | None) -> str:
+    """What the same month did a year earlier (the seasonal check), where it is a like-for-like change."""
+    if change is None or measure == "one_person_share":  # a share's change is said in points, not in %
+        return ""
+    if abs(change) < 0.005:
+        return "；去年同月持平"
+    return f"；去年同月 {change:+.0%}"
 
 
 def _shown(measure: str):
