@@ -127,16 +127,18 @@ def with_status(flags: pl.DataFrame, filters: Filters) -> pl.DataFrame:
 
 
 def columns() -> list:
+    """The sentence first after the county (it names the township, month and measure), then how it was judged and
+    where it stands; the township, month and measure again at the end, to sort and filter by."""
     return [
         Column("county", "col_county"),
-        "township",
-        Drawn("month", "col_month", drawn=st.column_config.DateColumn(format=tr("YYYY年M月", "MMM YYYY"))),
-        Column("measure_label", ("指标", "Measure")),
+        Column("words", ("说明", "What"), width=560),
         Column("method_label", ("方法", "Method")),
         Column("score", ("得分", "Score"), "%.1f"),
         Column("status_label", ("台账状态", "Register status"), width="medium"),
-        Column("words", ("说明", "What"), width="large"),
         Column("key", ("台账编号", "Register key")),
+        "township",
+        Drawn("month", "col_month", drawn=st.column_config.DateColumn(format=tr("YYYY年M月", "MMM YYYY"))),
+        Column("measure_label", ("指标", "Measure")),
     ]
 
 

@@ -174,17 +174,18 @@ def chosen(register: pl.DataFrame) -> pl.DataFrame:
 
 
 def columns() -> list:
-    """What to act on first (status, due, owner), then what the item is, then its record."""
+    """What to act on first (its status), what the item is (its sentence, wide enough to read whole on a laptop),
+    then who follows it up by when, and its record."""
     return [
         Column("key", ("编号", "Key")),
         Column("status_label", ("状态", "Status"), width="medium"),
+        Column("words", ("内容", "What"), width=560),
         Column("due", ("期限", "Due"), DATE, width=100),  # wide enough for a date among blank rows
         Column("owner", ("负责人", "Owner")),
         Column("kind_label", ("类型", "Kind")),
         Column("county", "col_county"),
         Column("program_name", "col_program"),
         Drawn("month", "col_month", drawn=st.column_config.DateColumn(format=tr("YYYY年M月", "MMM YYYY"))),
-        Column("words", ("内容", "What"), width="large"),
         Column("basis_label", ("依据", "Basis")),
         Column("note", "col_note", width="medium"),
         Column("updated_by", ("更新人", "Updated by")),

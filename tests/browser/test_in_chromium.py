@@ -33,6 +33,7 @@ PAGES = {
     "等级趋势": ("grades", "等级趋势"),
     "评分": ("scoring", "适用的指标体系"),
     "数据质量": ("findings", "数据质量"),
+    "整改台账": ("", "整改台账"),  # its screenshot: test_an_evaluator_closes_an_anomaly_as_a_false_alarm
     "上传": ("upload", "上传"),
     "审核": ("approval", "报送及时率"),
     "县区与指标体系": ("admin_registry", "报告原文问题"),
@@ -342,3 +343,30 @@ def test_the_households_chart_draws_the_usual_range_and_rings_an_anomaly(server,
         )  # Vega labels each mark with its tooltip: the rings are the marks that carry a sentence
         ringed = [label for label in labels if "七甸街道" in label]
         assert len(ringed) == 2 and all("人均发放金额" in label for label in ringed), labels[:3]
+
+
+def test_an_evaluator_closes_an_anomaly_as_a_false_alarm(server, page):
+    """数据质量 › 异常 for 曲阜市 2023 lists the demo's flags with their sentences; 「在整改台账中处理 ›」 opens the
+    register, where Qufu's evaluator sets one to 误报 with a note; the table then says so."""
+    with new_session(page, f"{server}/findings?county=370881&year=2023", username="reviewer") as tab:
+        tab.get_by_role("button", name="登录").click()
+        tab.get_by_role("tab", name="异常").click()
+        tab.get_by_text("演示合成数据的名册").first.wait_for(timeout=90_000)
+        settle(tab)
+        no_exception(tab)
+        shown = tab.locator("body").inner_text()
+        assert "与近12个月中位数相比" in shown and "稳健 z 分数" in shown
+        whole_page(tab, SHOTS / "anomalies.png")
+        tab.get_by_role("button", name="在整改台账中处理 ›").click()
+        tab.get_by_role("heading", name="处理事项").wait_for(timeout=60_000)
+        settle(tab)
+        tab.get_by_role("textbox", name="负责人").fill("王科员")
+        tab.get_by_role("textbox", name="说明").fill("4月大排查集中退出，有乡镇审批表，非数据错误")
+        tab.get_by_test_id("stSelectbox").filter(has_text="状态").last.click()
+        tab.get_by_role("option", name="误报").click()
+        tab.get_by_role("button", name="保存").click()
+        tab.get_by_text("已保存").first.wait_for(timeout=60_000)
+        settle(tab)
+        no_exception(tab)
+        assert "→ 误报" in tab.locator("body").inner_text()
+        whole_page(tab, SHOTS / "followup.png")
