@@ -9,7 +9,7 @@ import streamlit as st
 
 from app_ui import data, drill, followup
 from app_ui.filters import Filters
-from app_ui.i18n import Label, label, language, t, tr
+from app_ui.i18n import Label, label, language, tr
 from app_ui.tables import Column, Drawn, show_table
 from warehouse.frames.anomalies import METHOD_WORDS, Tuning
 
@@ -77,7 +77,7 @@ def explain_methods() -> None:
 
 
 def no_flags(filters: Filters) -> None:
-    scope = tr(f"（{t(filters.program)}）", f" ({t(filters.program)})") if filters.program else ""
+    scope = filters.program_words
     st.info(
         tr(
             f"所选县区 {filters.year}年{scope}没有发现异常。异常由已存名册按乡镇逐月比较得出，"

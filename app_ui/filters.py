@@ -23,6 +23,13 @@ class Filters:
     names: dict[str, str]  # county code → name, for labels
     pending: bool = False  # show the versions waiting for approval (marked 待审核) where there are
 
+    @property
+    def program_words(self) -> str:
+        """The chosen programme in brackets after a year in a sentence (「2023年（农村）」), or nothing for both."""
+        if not self.program:
+            return ""
+        return tr(f"（{t(self.program)}）", f" ({t(self.program)})")
+
 
 def default_counties(names: dict[str, str]) -> list[str]:
     """Every county of a small registry; of a large one (a province, the country), the account's own

@@ -85,7 +85,7 @@ def labelled(register: pl.DataFrame) -> pl.DataFrame:
 
 def nothing_flagged(filters: Filters) -> None:
     """The empty register: say so, and where its items come from."""
-    scope = tr(f"（{t(filters.program)}）", f" ({t(filters.program)})") if filters.program else ""
+    scope = filters.program_words
     st.info(
         tr(
             f"所选县区 {filters.year}年{scope}没有需要跟进的事项。整改台账收录三类事项："
@@ -148,22 +148,11 @@ def overdue_warning(register: pl.DataFrame) -> None:
 def chosen(register: pl.DataFrame) -> pl.DataFrame:
     """The page's own filters (kind, status, overdue only) and the items they keep."""
     kind_col, status_col, overdue_col = st.columns([2, 2, 1], vertical_alignment="bottom")
-    kinds, statuses = words_of(KINDS), words_of(STATUSES)
-    kind = drill.pick(
-        tr("类型", "Kind"),
-        ["", *KINDS],
-        key="followup-kind",
-        titles=lambda key: kinds[key] if key else tr("全部类型", "All kinds"),
-        first=True,
-        where=kind_col,
+    kind = _pick_one_or_all(
+        tr("类型", "Kind"), KINDS, key="followup-kind", every=tr("全部类型", "All kinds"), where=kind_col
     )
-    status = drill.pick(
-        tr("状态", "Status"),
-        ["", *STATUSES],
-        key="followup-status",
-        titles=lambda key: statuses[key] if key else tr("全部状态", "Every status"),
-        first=True,
-        where=status_col,
+    status = _pick_one_or_all(
+        tr("状态", "Status"), STATUSES, key="followup-status", every=tr("全部状态", "Every status"), where=status_col
     )
     overdue = overdue_col.toggle(tr("只看逾期", "Overdue only"), key="followup-overdue")
     if kind:
@@ -171,6 +160,14 @@ def chosen(register: pl.DataFrame) -> pl.DataFrame:
     if status:
         register = register.filter(status=status)
     return register.filter("overdue") if overdue else register
+
+
+def _pick_one_or_all(title: str, labels: dict[str, tuple[str, str]], *, key: str, every: str, where) -> str:
+    """One of `labels`' keys, or "" for all of them (the picker shows None as nothing chosen)."""
+    words = words_of(labels)
+    return drill.pick(
+        title, ["", *labels], key=key, titles=lambda chosen: words[chosen] if chosen else every, first=True, where=where
+    )
 
 
 def columns() -> list:

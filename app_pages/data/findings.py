@@ -36,7 +36,7 @@ ROW_COLUMNS = [
 
 
 def no_findings(filters: Filters) -> None:
-    scope = tr(f"（{t(filters.program)}）", f" ({t(filters.program)})") if filters.program else ""
+    scope = filters.program_words
     st.info(
         tr(
             f"所选县区 {filters.year}年{scope}没有数据问题记录（或还没有上传该年的名册）。"

@@ -51,7 +51,7 @@ def say_missing(evaluations: pl.DataFrame, *, filters: Filters) -> None:
     """Name the chosen counties without an evaluation in the year (and programme)."""
     if missing := views.counties_without(evaluations, filters.counties):
         places = tr("、", ", ").join(filters.names.get(code, code) for code in missing)
-        scope = tr(f"（{t(filters.program)}）", f" ({t(filters.program)})") if filters.program else ""
+        scope = filters.program_words
         st.info(
             tr(
                 f"{places} {filters.year}年{scope}没有绩效评价。请在左侧换一个年度或项目，或在「上传」页导入评分表。",
