@@ -6,6 +6,7 @@ from cli import (  # noqa: F401  (each adds its commands)
     brief,
     changes,
     demo,
+    export,
     followup,
     ingest,
     reports,

@@ -208,6 +208,25 @@ def figures_by(
     return frame(engine, query, dict.fromkeys(_COUNT_COLUMNS, pl.Int64) | {"amount": pl.Float64})
 
 
+def cell_figures(
+    engine: Engine, *, county: str, program: str | None = None, year: int, pending: bool = False
+) -> pl.DataFrame:
+    """Households, persons and amount per programme, month, township and category of a county's year, of the
+    versions shown (see `monthly_totals`): the finest cells a reader can be shown, before small counts are
+    hidden (warehouse.small_counts)."""
+    keys = (MonthlyFigure.program, MonthlyFigure.month, MonthlyFigure.township, MonthlyFigure.category)
+    query = select(
+        MonthlyFigure.county_code,
+        *keys,
+        MonthlyFigure.households,
+        MonthlyFigure.persons,
+        (MonthlyFigure.amount_fen / 100.0).label("amount"),
+    ).where(MonthlyFigure.county_code == county)
+    query = _filtered(query, MonthlyFigure, program=program, year=year)
+    query = _shown(query, MonthlyFigure, pending=pending, counties=[county], program=program, year=year)
+    return frame(engine, query.order_by(*keys), {"households": pl.Int64, "persons": pl.Int64, "amount": pl.Float64})
+
+
 def township_months(
     engine: Engine,
     *,

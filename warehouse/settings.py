@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     max_cells: PositiveInt = 30_000_000
     """Most cells (rows × columns of each sheet's used range, all sheets together) a workbook may hold."""
 
+    min_cell: PositiveInt = 5
+    """Household counts below this are hidden (「<5」) from viewers and readers outside a county's scope, with the
+    fewest further counts that keep them from being worked out (warehouse/disclosure.py); 1 hides nothing."""
+
 
 @functools.lru_cache
 def get_settings() -> Settings:

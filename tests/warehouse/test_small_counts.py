@@ -1,0 +1,105 @@
+"""A county's figures as a reader may see them: a viewer (or another county's evaluator) sees no household count
+of 1–4 at any level and cannot work one out from the totals beside it; the county's evaluator sees every true
+figure. Rosters with small township × category cells are written and stored through the loader."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from access.approval import approve
+from access.roles import EVALUATOR, VIEWER, Actor
+from cli import main
+from loaders.roster_store import ingest_roster
+from tests.files import make_id, write_csv
+from warehouse.disclosure import derivable, protect
+from warehouse.month_states import Slot
+from warehouse.small_counts import figures_for
+
+QUFU = "370881"
+VIEWER_ACCOUNT = Actor("领导", VIEWER)
+QUFU_EVALUATOR = Actor("曲阜评价员", EVALUATOR, frozenset({QUFU}))
+OTHER_EVALUATOR = Actor("新平评价员", EVALUATOR, frozenset({"530427"}))
+# township → category → households (two persons each, 745 元 a household): 鲁城街道's B类 has 2, 书院街道's 3
+CELLS = {"鲁城街道": {"A类": 30, "B类": 2}, "书院街道": {"A类": 25, "B类": 3}, "时庄街道": {"A类": 12, "B类": 9}}
+
+
+@pytest.fixture
+def small_cells(warehouse, tmp_path):
+    rows, sequence = [], 0
+    for township, categories in CELLS.items():
+        for category, households in categories.items():
+            for _ in range(households):
+                sequence += 1
+                rows.append([township, make_id(sequence=sequence), "2", category, "745", "2023-03-05"])
+    path = write_csv(
+        tmp_path / "roster.csv", rows, header=["乡镇", "身份证号码", "保障人数", "保障类别", "发放金额", "发放日期"]
+    )
+    report = ingest_roster(warehouse, path, county=QUFU, month="2023-03", program="rural", user="上传员")
+    approve(warehouse, "审核员", [Slot(QUFU, "rural", report.month)])
+    return warehouse
+
+
+@pytest.mark.parametrize("reader", [VIEWER_ACCOUNT, OTHER_EVALUATOR], ids=["viewer", "other county"])
+def test_a_restricted_reader_sees_no_small_count_at_any_level(small_cells, reader):
+    cells = figures_for(small_cells, reader, county=QUFU, year=2023, level="category")
+    assert not cells["restricted"].any()
+    visible = cells.filter(~pl.col("hidden"))
+    assert visible.filter(pl.col("households").is_between(1, 4)).is_empty()
+    primary = cells.filter(pl.col("households").is_between(1, 4))
+    assert primary["hidden"].all() and set(primary["shown_as"]) == {"<5"}
+    assert cells["hidden"].sum() >= 4  # each small cell has a partner in its township and its category
+    for level in ("township", "county"):
+        shown = figures_for(small_cells, reader, county=QUFU, year=2023, level=level)
+        assert shown.filter(~pl.col("hidden") & pl.col("households").is_between(1, 4)).is_empty()
+
+
+def test_what_a_viewer_sees_side_by_side_gives_no_hidden_count_away(small_cells):
+    levels = {
+        level: figures_for(small_cells, VIEWER_ACCOUNT, county=QUFU, year=2023, level=level)
+        for level in ("category", "township", "county")
+    }
+    # the viewer's three levels together are one protected table: checked by the protection's own bounds
+    cells = levels["category"].select("township", "category", "households", "hidden")
+    rebuilt = protect(cells.drop("hidden"), row="township", column="category", count="households")
+    assert rebuilt.cells["hidden"].to_list() == cells["hidden"].to_list()
+    assert derivable(rebuilt).is_empty()
+    township_hidden = dict(levels["township"].select("township", "hidden").iter_rows())
+    assert township_hidden == dict(rebuilt.rows.select("township", "hidden").iter_rows())
+    assert levels["county"]["households"].to_list() == [81] and not levels["county"]["hidden"][0]
+
+
+def test_the_county_evaluator_sees_every_true_figure(small_cells):
+    cells = figures_for(small_cells, QUFU_EVALUATOR, county=QUFU, year=2023, level="category")
+    assert not cells["hidden"].any() and cells["restricted"].all()
+    got = {(row["township"], row["category"]): row["households"] for row in cells.iter_rows(named=True)}
+    assert got == {(t, c): n for t, categories in CELLS.items() for c, n in categories.items()}
+    assert cells.filter(township="鲁城街道", category="B类")["persons"].to_list() == [4]
+
+
+def test_dibao_export_figures_as_a_viewer_and_as_the_evaluator(small_cells, tmp_path):
+    base = ["export", "figures", "--county", QUFU, "--year", "2023", "--level", "category"]
+    viewer_csv, evaluator_csv = tmp_path / "viewer.csv", tmp_path / "evaluator.csv"
+    assert CliRunner().invoke(main, [*base, "--as-role", "viewer", "--out", str(viewer_csv)]).exit_code == 0
+    assert CliRunner().invoke(main, [*base, "--as-role", "evaluator", "--out", str(evaluator_csv)]).exit_code == 0
+    viewer = pl.read_csv(viewer_csv, infer_schema=False)
+    evaluator = pl.read_csv(evaluator_csv, infer_schema=False)
+    assert viewer.columns[:7] == ["县区", "项目", "月份", "乡镇（街道）", "类别", "保障户数", "保障人数"]
+    assert not set(viewer["保障户数"]) & {"1", "2", "3", "4"} and not set(viewer["保障人数"]) & {"1", "2", "3", "4"}
+    assert "<5" in set(viewer["保障户数"]) and "隐去" in set(viewer["保障人数"])
+    assert set(viewer["使用范围"]) == {"可对外：小于 5 户的数字已隐去"}
+    assert {"2", "3"} <= set(evaluator["保障户数"]) and set(evaluator["使用范围"]) == {"内部：含真实小额数字，不得对外"}
+
+
+def test_an_account_outside_the_county_cannot_export_its_true_figures(small_cells, tmp_path, monkeypatch):
+    from access.accounts import add_user
+    from warehouse.settings import get_settings
+
+    add_user(small_cells, username="xp", role="evaluator", counties=["530427"], password="pw-0123456789", by="t")
+    monkeypatch.setenv("DIBAO_USER", "xp")
+    get_settings.cache_clear()
+    out = tmp_path / "true.csv"
+    arguments = ["export", "figures", "--county", QUFU, "--year", "2023", "--as-role", "evaluator", "--out", str(out)]
+    refused = CliRunner().invoke(main, arguments)
+    assert refused.exit_code == 1 and "不能以县区 370881 评价人员的身份导出" in refused.output and not out.exists()
