@@ -8,10 +8,11 @@ import polars as pl
 from sqlalchemy import Engine
 
 from briefs import attention, headline
-from briefs.model import Brief, Scope, shift_month
+from briefs.model import Brief, Scope
 from briefs.words import WAN, month_words
 from rubrics.check import check_by_id
 from warehouse import anomalies, read
+from warehouse.figures import shift_month
 from warehouse.frames import reporting
 from warehouse.frames.standards import standard_in_force
 from warehouse.vocabulary import FINDING_WORDS

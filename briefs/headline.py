@@ -6,8 +6,9 @@ import datetime as dt
 
 import polars as pl
 
-from briefs.model import ON_TIME_TARGET, shift_month
+from briefs.model import ON_TIME_TARGET
 from briefs.words import change_words, count_words, kind_words, month_words, rate_words, source_words, wan_words
+from warehouse.figures import shift_month
 
 HEADLINE_SCHEMA = {
     "key": pl.String,

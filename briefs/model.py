@@ -77,9 +77,3 @@ class Brief:
     def synthetic(self) -> bool:
         """Some roster figures are the demo's synthetic data, which the brief must say."""
         return bool((self.counties["source"] == "synthetic").any())
-
-
-def shift_month(month: dt.date, months: int) -> dt.date:
-    """The first of the month `months` later (earlier when negative)."""
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)

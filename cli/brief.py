@@ -16,7 +16,7 @@ import click
 
 from briefs.figures import gather
 from briefs.files import FORMATS, write_brief
-from briefs.model import Brief, shift_month
+from briefs.model import Brief
 from briefs.pdf import FontMissing
 from briefs.words import month_words
 from cli.base import main
@@ -24,6 +24,7 @@ from cli.reports import PENDING_OPTION
 from loaders.values import month_label, parse_month
 from warehouse import read
 from warehouse.db import open_warehouse
+from warehouse.figures import shift_month
 
 MISSING_FIGURES, NOT_WRITTEN = 3, 4
 PREVIOUS = "previous"

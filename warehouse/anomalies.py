@@ -9,6 +9,7 @@ import polars as pl
 from sqlalchemy import Engine
 
 from warehouse import read
+from warehouse.figures import shift_month
 from warehouse.frames.anomalies import MEASURES, METHOD_WORDS, Tuning, detect, words
 from warehouse.vocabulary import PROGRAM_WORDS
 
@@ -28,7 +29,7 @@ def find(
     # a month is judged against the 12 before it, and its change against the same month a year earlier:
     # that needs the 25 months up to it
     first, last = (dt.date(year, 1, 1), dt.date(year, 12, 1)) if year else (month, month)
-    since = _months_before(first, 13) if first else None
+    since = shift_month(first, -13) if first else None
     through = last
     series = read.township_months(
         engine, counties=counties, program=program, since=since, through=through, pending=pending
@@ -54,8 +55,3 @@ def find(
         )
         .drop("around")
     )
-
-
-def _months_before(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 - count
-    return dt.date(index // 12, index % 12 + 1, 1)

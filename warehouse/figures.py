@@ -83,6 +83,12 @@ def assemble(parts: list[pl.DataFrame], *, changes: bool) -> pl.DataFrame:
     return summed.with_columns(pl.col(FIGURES).cast(pl.Int64)).select(FIGURE_COLUMNS).sort(GROUP)
 
 
+def shift_month(month: dt.date, months: int) -> dt.date:
+    """The first of the month `months` later (earlier when negative)."""
+    index = month.year * 12 + month.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def month_end(month: dt.date) -> dt.date:
     following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return following - dt.timedelta(days=1)
