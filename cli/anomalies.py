@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 import polars as pl
 
-from cli.base import main
+from cli.base import known_counties, main
 from cli.reports import PENDING_OPTION
 from loaders.values import month_label
-from warehouse import anomalies, read
+from warehouse import anomalies
 from warehouse.db import open_warehouse
 
 _NUMBERS = ("value", "baseline", "previous", "low", "high", "score", "year_ago")
@@ -25,10 +24,7 @@ _NUMBERS = ("value", "baseline", "previous", "low", "high", "score", "year_ago")
 @PENDING_OPTION
 def anomalies_command(counties: tuple[str, ...], program: str | None, year: int | None, as_json: bool, pending: bool):
     engine = open_warehouse()
-    unknown = sorted(set(counties) - set(read.county_names(engine)))
-    if unknown:
-        click.echo(f"县区代码 {'、'.join(unknown)} 不在县区名录中", err=True)
-        sys.exit(1)
+    known_counties(engine, counties)
     flags = anomalies.find(engine, counties=list(counties) or None, program=program, year=year, pending=pending)
     if as_json:
         click.echo(json.dumps(anomalies_json(flags, counties=counties, year=year), ensure_ascii=False, indent=2))

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from access.accounts import account_actor
 from access.roles import Actor
-from warehouse import audit
+from warehouse import audit, read
 from warehouse.db import open_warehouse
 from warehouse.errors import Refused, Rejected
 from warehouse.settings import current_user, get_settings
@@ -54,6 +54,18 @@ def acting(engine: Engine) -> Actor:
     else the operator at the server, who holds the warehouse and acts as an admin."""
     name = operator()
     return account_actor(engine, name) or Actor.operator(name)
+
+
+def known_counties(engine: Engine, codes) -> dict[str, str]:
+    """The registry's names (code → name); a plain message and exit status 1 when any of `codes` is not in it."""
+    names = read.county_names(engine)
+    unknown = [code for code in dict.fromkeys(codes) if code not in names]
+    if unknown:
+        click.echo(
+            f"县区代码 {'、'.join(unknown)} 不在县区名录中（先运行 dibao demo 或 dibao ingest counties）", err=True
+        )
+        sys.exit(1)
+    return names
 
 
 def _audit_rejection(rejected: Rejected) -> None:

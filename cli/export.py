@@ -10,9 +10,8 @@ import click
 import polars as pl
 
 from access.roles import EVALUATOR, VIEWER, Actor
-from cli.base import acting, main
+from cli.base import acting, known_counties, main
 from cli.reports import PENDING_OPTION
-from warehouse import read
 from warehouse.db import open_warehouse
 from warehouse.export import csv_bytes, xlsx_bytes
 from warehouse.small_counts import LEVELS, figures_for, shown
@@ -52,10 +51,7 @@ def export() -> None:
 @PENDING_OPTION
 def figures(county: str, year: int, level: str, role: str, program: str | None, out: Path, pending: bool) -> None:
     engine = open_warehouse()
-    names = read.county_names(engine)
-    if county not in names:
-        click.echo(f"县区代码 {county} 不在县区名录中", err=True)
-        sys.exit(1)
+    names = known_counties(engine, [county])
     if out.suffix.lower() not in (".csv", ".xlsx"):
         click.echo(f"输出文件「{out}」应以 .csv 或 .xlsx 结尾", err=True)
         sys.exit(1)

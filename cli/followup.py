@@ -12,10 +12,9 @@ import polars as pl
 
 from access.followup import set_follow_up
 from briefs.followup import KINDS, follow_up
-from cli.base import acting, main
+from cli.base import acting, known_counties, main
 from cli.reports import PENDING_OPTION
 from loaders.values import month_label
-from warehouse import read
 from warehouse.db import open_warehouse
 from warehouse.followup import STATUS_WORDS, STATUSES, Decision
 
@@ -38,7 +37,7 @@ def followup() -> None:
 @PENDING_OPTION
 def list_register(counties, program, year, kinds, status, overdue, as_json, pending) -> None:
     engine = open_warehouse()
-    _known(engine, counties)
+    known_counties(engine, counties)
     view = {"counties": list(counties) or None, "program": program, "year": year, "pending": pending}
     shown = follow_up(engine, **view, kinds=tuple(kinds) or KINDS)
     if status:
@@ -59,7 +58,7 @@ def list_register(counties, program, year, kinds, status, overdue, as_json, pend
 @PENDING_OPTION
 def set_register(key, county, year, status, owner, due, note, pending) -> None:
     engine = open_warehouse()
-    _known(engine, [county])
+    known_counties(engine, [county])
     due_date = _date(due)
     shown = follow_up(engine, counties=[county], year=year, pending=pending).filter(key=key)
     if shown.is_empty():
@@ -69,13 +68,6 @@ def set_register(key, county, year, status, owner, due, note, pending) -> None:
     item = shown.row(0, named=True)
     set_follow_up(engine, acting(engine), item, Decision(STATUSES[status], owner=owner, due=due_date, note=note))
     click.echo(f"{key}：{item['status_words']} → {STATUS_WORDS[STATUSES[status]]}　{item['words']}")
-
-
-def _known(engine, counties) -> None:
-    unknown = sorted(set(counties) - set(read.county_names(engine)))
-    if unknown:
-        click.echo(f"县区代码 {'、'.join(unknown)} 不在县区名录中", err=True)
-        sys.exit(1)
 
 
 def _date(text: str | None) -> dt.date | None:
