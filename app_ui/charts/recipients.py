@@ -45,7 +45,9 @@ def _month_axis(frame: pl.DataFrame) -> alt.X:
 
 
 def _county_colour() -> alt.Color:
-    return alt.Color("county:N", title=t("col_county"), legend=alt.Legend(orient="bottom"))
+    # opaque round swatches: the legend is shared with the faint band behind the lines (_usual_range)
+    legend = alt.Legend(orient="bottom", symbolType="circle", symbolOpacity=1)
+    return alt.Color("county:N", title=t("col_county"), legend=legend)
 
 
 def recipients_by_month(series: pl.DataFrame, *, measure: str) -> alt.LayerChart:

@@ -74,9 +74,15 @@ def page(server):
 
 
 def settle(page) -> None:
-    """Wait until Streamlit has finished running the script and drawn its charts."""
-    page.wait_for_timeout(500)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
+    """Wait until Streamlit has finished running the script (and any rerun a chart's first drawing starts: the
+    running sign must stay away for a second) and drawn its charts."""
+    running = page.locator('[data-testid="stStatusWidget"]')
+    for _ in range(60):
+        page.wait_for_timeout(500)
+        running.wait_for(state="hidden", timeout=60_000)
+        page.wait_for_timeout(1000)
+        if running.count() == 0 or not running.is_visible():
+            break
     charts = page.locator(".vega-embed")
     for index in range(charts.count()):
         charts.nth(index).locator("svg, canvas").first.wait_for(timeout=30_000)
