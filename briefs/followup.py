@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from briefs.words import month_words
 from loaders.values import month_label
-from rubrics.check import check_by_id
+from rubrics.check import check_evaluation
 from warehouse import anomalies, followup, read
 from warehouse.audit import ZONE
 from warehouse.vocabulary import FINDING_WORDS, KIND_WORDS, PROGRAM_WORDS
@@ -94,10 +94,13 @@ def recheck_items(engine: Engine, *, counties, program, year, pending) -> pl.Dat
     """One item an indicator whose recomputed score differs from the report's, said with its basis (the
     report's own figures, a reading of the rubric, or warehouse data, synthetic in the demo)."""
     evaluations = read.evaluations(engine, counties=counties, program=program, year=year, pending=pending)
+    names = read.county_names(engine)
     rows = []
     for evaluation in evaluations.iter_rows(named=True):
-        check = check_by_id(engine, evaluation_id=evaluation["id"])
-        for difference in [] if check is None else check.differences:
+        # the row is in hand: check it as it is (check_by_id would read it, and its county, again)
+        county = evaluation["county_code"]
+        check = check_evaluation(engine, evaluation, county_name=names.get(county, county))
+        for difference in check.differences:
             kind = KIND_WORDS.get(evaluation["kind"], evaluation["kind"])
             subject = "|".join(
                 ("recheck", evaluation["county_code"], evaluation["program"], str(evaluation["year"]))

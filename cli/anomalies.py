@@ -16,7 +16,7 @@ from warehouse.db import open_warehouse
 _NUMBERS = ("value", "baseline", "previous", "low", "high", "score", "year_ago")
 
 
-@main.command(help="Anomalies in the monthly series per township: a drop of a third, a typo, an intake spike, a gap.")
+@main.command("anomalies", help="Anomalies per township and month: a drop of a third, a typo, an intake spike, a gap.")
 @click.option("--county", "counties", multiple=True, help="County code; repeat for more. Every county without it.")
 @click.option("--program", type=click.Choice(["rural", "urban"]))
 @click.option("--year", type=int, help="Only the flags of this year (judged against the months before it).")
@@ -30,9 +30,6 @@ def anomalies_command(counties: tuple[str, ...], program: str | None, year: int 
         click.echo(json.dumps(anomalies_json(flags, counties=counties, year=year), ensure_ascii=False, indent=2))
     else:
         click.echo(anomalies_text(flags))
-
-
-anomalies_command.name = "anomalies"
 
 
 def anomalies_json(flags: pl.DataFrame, *, counties: tuple[str, ...], year: int | None) -> dict:
