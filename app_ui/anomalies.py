@@ -54,6 +54,7 @@ def section(filters: Filters) -> None:
         columns(),
         name=(f"异常_{filters.year}", f"anomalies-{filters.year}"),
         key="anomalies-flags",
+        internal=data.internal(flags["county_code"].unique().to_list()),
     )
     to_register()
 

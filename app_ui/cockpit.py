@@ -11,14 +11,14 @@ from functools import partial
 import polars as pl
 import streamlit as st
 
-from app_ui import data
+from app_ui import data, withheld
 from app_ui.filters import Filters
 from app_ui.i18n import language, t, tr
 from app_ui.tables import Column, Drawn, show_table
 from briefs.files import MIME, brief_bytes, file_name
 from briefs.model import ON_TIME_TARGET, Brief
 from briefs.pdf import FontMissing, font_folder
-from briefs.words import month_words
+from briefs.words import month_words, rate_words
 from loaders.values import month_label, parse_month
 
 ATTENTION_SHOWN = 8  # a short list: the rest stay one click away
@@ -81,6 +81,7 @@ def notes(brief: Brief) -> None:
         st.warning(tr("缺少：", "Missing: ") + "；".join(brief.missing), icon=":material/warning:")
     if brief.synthetic:
         st.caption(t("synthetic_note"))
+    withheld.note(brief.withheld)
     if brief.scope.pending and brief.counties["pending"].any():
         st.caption(tr("标注「含待审核」的县区含有待审核的名册版本。", "Counties marked pending show waiting versions."))
 
@@ -123,7 +124,9 @@ def _beside(row: dict) -> str | None:
 def _delta(row: dict) -> tuple[str | None, str | None]:
     """The change shown under a figure: against the month before, the year before, or the target."""
     if row["key"] == "on_time" and row["value"] is not None:
-        return f"{(row['value'] - ON_TIME_TARGET) * 100:+.1f} pp", tr(f"对目标 {ON_TIME_TARGET:.0%}", "vs target")
+        bound = "≥" if row["text"].startswith("≥") else ""  # the least it can be: small counts withheld
+        gap = f"{bound}{(row['value'] - ON_TIME_TARGET) * 100:+.1f} pp"
+        return gap, tr(f"对目标 {ON_TIME_TARGET:.0%}", "vs target")
     if row["month_change"] is not None:
         return f"{row['month_change']:+.1%}", tr("较上月", "vs last month")
     if row["year_change"] is not None:
@@ -168,6 +171,12 @@ def county_table(brief: Brief) -> None:
                 ignore_nulls=True,
             )
         ),
+        # where small counts are withheld from the reader: the least rate, and findings as they read («<5», «≥12»)
+        on_time_text=pl.when(pl.col("on_time_12m_bounded")).then(pl.lit("≥")).otherwise(pl.lit(""))
+        + pl.col("on_time_12m").map_elements(rate_words, return_dtype=pl.String),
+        findings_text=pl.coalesce(
+            "findings_text", pl.col("findings").map_elements("{:,}".format, return_dtype=pl.String)
+        ),
         note=pl.when(pl.col("roster_missing"))
         .then(pl.lit(tr("无名册", "no roster")))
         .when(pl.col("pending"))
@@ -183,9 +192,13 @@ def county_table(brief: Brief) -> None:
             "on_time_12m",
             "on_time_12m",
             drawn=st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1),
-        ),
+        )
+        if not brief.withheld
+        else Column("on_time_text", "on_time_12m"),
         Column("evaluation", ("最近评价", "Latest evaluation")),
-        Column("findings", ("本月问题", "Findings"), "localized"),
+        Column("findings", ("本月问题", "Findings"), "localized")
+        if not brief.withheld
+        else Column("findings_text", ("本月问题", "Findings")),
     ]
     if shown["note"].is_not_null().any():
         columns.append(Column("note", ("备注", "Note")))

@@ -201,6 +201,7 @@ def table(shown: pl.DataFrame, *, filters: Filters) -> str | None:
         name=(f"整改台账_{filters.year}", f"follow-up-{filters.year}"),
         key="followup-items",
         shade="overdue",
+        internal=data.internal(shown["county_code"].unique().to_list()),
         on_select="rerun",
         selection_mode="single-row",
         placeholder="",  # not set yet: blank, not "None"

@@ -146,12 +146,14 @@ def show_table(
     key: str,
     rows: int | None = None,
     shade: str | None = None,
+    internal: bool = False,
     **options,
 ):
     """Show `columns` of `frame` titled and formatted, with CSV and XLSX downloads below; return st.dataframe's event.
 
     `rows` fixes the height to that many rows (a long table scrolls); `shade` names a boolean column
-    of `frame` (shown or not) whose true rows are shaded; `options` go to st.dataframe (on_select …)."""
+    of `frame` (shown or not) whose true rows are shaded; `internal` marks the downloads as holding true small
+    counts (app_ui.export.table); `options` go to st.dataframe (on_select …)."""
     specs = [spec(column) for column in columns]
     titles = {column.key: label(column.title) for column in specs}
     shown = frame.select(list(titles)).rename(titles)
@@ -162,7 +164,7 @@ def show_table(
     styles = {titles[column.key]: column.format for column in specs if column.styled}
     shaded = frame[shade].to_list() if shade else None
     displayed = _styled(shown, styles, shaded) if styles or shaded else shown
-    return export.table(shown, name=label(name), download_key=key, displayed=displayed, **options)
+    return export.table(shown, name=label(name), download_key=key, displayed=displayed, internal=internal, **options)
 
 
 def _styled(shown: pl.DataFrame, styles: dict[str, str], shaded: list[bool] | None):

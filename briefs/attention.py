@@ -17,6 +17,8 @@ import polars as pl
 from briefs.model import EXCELLENT, ON_TIME_TARGET, TOPIC_PAGES
 from briefs.words import change_words, kind_words, month_words
 from warehouse.frames.anomalies import MEASURES
+from warehouse.frames.withheld import HIDDEN
+from warehouse.settings import get_settings
 
 ATTENTION_SCHEMA = {
     "rank": pl.Int64,
@@ -76,17 +78,21 @@ def _county_items(row: dict, findings: pl.DataFrame, *, month: dt.date) -> list[
     if late:
         say("not_reported", f"{month.year}年有 {late} 个月的名册过了报送截止日仍未报送", 70 + late)
     unpaid = row["unpaid_households"] or 0
-    if unpaid:
+    if row.get("unpaid_text"):  # 1–4 households, withheld from this reader: said as such, and no share of them
+        say("unpaid", f"{month_words(month)}有 {row['unpaid_text']} 户未发放", 60)
+    elif unpaid:
         share = unpaid / row["households"]
         say("unpaid", f"{month_words(month)}有 {unpaid:,} 户未发放（占 {share:.1%}）", 60 + min(share * 1000, 30))
     on_time = row["on_time_12m"]
     if on_time is not None and on_time < ON_TIME_TARGET:
         gap = (ON_TIME_TARGET - on_time) * 100
-        say(
-            "on_time",
-            f"近12个月按时发放率 {on_time:.1%}，低于目标 {ON_TIME_TARGET:.0%} {gap:.1f} 个百分点",
-            50 + min(gap, 40),  # below a missing roster however late
-        )
+        said = f"近12个月按时发放率 {on_time:.1%}，低于目标 {ON_TIME_TARGET:.0%} {gap:.1f} 个百分点"
+        if row.get("on_time_12m_bounded"):  # the least it can be, with small counts withheld
+            few = get_settings().min_cell
+            said = (
+                f"近12个月按时发放率至少 {on_time:.1%}（有少于 {few} 户的数字隐去），可能低于目标 {ON_TIME_TARGET:.0%}"
+            )
+        say("on_time", said, 50 + min(gap, 40))  # below a missing roster however late
     change = row["households_month_change"]
     year_change = row["households_year_change"]
     if change is not None and change <= DROP:
@@ -111,17 +117,27 @@ def _county_items(row: dict, findings: pl.DataFrame, *, month: dt.date) -> list[
             f"{year}年度{kind}重算另有 {other} 处差异（取决于指标解读或仓库数据，非报告数字所证）",
             12,
         )
-    if row["findings"]:
+    if row["findings"] or row.get("findings_text"):
         per_thousand = row["findings"] / row["households"] * 1000 if row["households"] else 0
         worst = findings.row(0, named=True) if findings.height else None
-        most = f"，最多的是{worst['kind_words']} {worst['findings']:,} 条" if worst else ""
-        say(
-            "findings",
-            f"本月数据问题 {row['findings']:,} 条（每千户 {per_thousand:.1f} 条）{most}",
-            10 + min(per_thousand, 20),
+        most = (
+            f"，最多的是{worst['kind_words']} {_count(worst['findings'], worst.get('findings_text'))} 条"
+            if worst
+            else ""
         )
+        if row.get("findings_text") == HIDDEN:  # every kind's count withheld: only that there were a few
+            said = f"本月有少量数据问题（每类少于 {get_settings().min_cell} 条）"
+        elif row.get("findings_text"):  # a count withheld from this reader: a rate per household would tell it
+            said = f"本月数据问题 {row['findings_text']} 条{most}"
+        else:
+            said = f"本月数据问题 {row['findings']:,} 条（每千户 {per_thousand:.1f} 条）{most}"
+        say("findings", said, 10 + min(per_thousand, 20))
     score = row["evaluation_score"]
     if score is not None and score < EXCELLENT:
         year, kind = row["evaluation_year"], kind_words(row["evaluation_kind"])
         say("grade", f"{year}年度{kind} {score:.2f} 分（{row['evaluation_grade']}），未达优", 20 + EXCELLENT - score)
     return found
+
+
+def _count(value: int | None, withheld: str | None) -> str:
+    return withheld or f"{value or 0:,}"

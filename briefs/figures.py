@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import polars as pl
 from sqlalchemy import Engine
@@ -11,10 +12,12 @@ from briefs import attention, headline
 from briefs.model import Brief, Scope
 from briefs.words import WAN, month_words
 from rubrics.check import check_by_id
-from warehouse import anomalies, read
+from warehouse import anomalies, read, small_counts
 from warehouse.figures import shift_month
 from warehouse.frames import reporting
 from warehouse.frames.standards import standard_in_force
+from warehouse.frames.withheld import sum_at_least
+from warehouse.settings import get_settings
 from warehouse.vocabulary import FINDING_WORDS
 
 EXAMPLES = 3  # findings quoted per county and kind, beside the count
@@ -29,11 +32,16 @@ def gather(
     program: str | None = None,
     pending: bool = False,
     made_at: dt.datetime | None = None,
+    restricted: Iterable[str] = (),
 ) -> Brief:
-    """Everything a brief of `month` shows for `counties` (all in the registry when None) and `program`."""
+    """Everything a brief of `month` shows for `counties` (all in the registry when None) and `program`, with
+    the small counts of the `restricted` counties withheld (warehouse.small_counts): for a reader who may not
+    see them, a count of 1–4 reads 「<5」, a total over one 「≥N」 and a rate that would give one away its least
+    (`*_text` columns beside the figures, `on_time_bounded`)."""
     registry = read.counties(engine, codes=counties or None)
     names = dict(registry.select("code", "name").iter_rows())
     codes = list(names)
+    restricted = sorted(set(restricted) & set(codes))
     scope = Scope(
         month=month,
         counties=tuple(codes),
@@ -41,18 +49,17 @@ def gather(
         program=program,
         pending=pending,
         made_at=made_at or dt.datetime.now().replace(microsecond=0),
+        restricted=tuple(restricted),
     )
+    view = {"counties": codes, "pending": pending, "restricted": restricted}
     monthly = pl.concat(
         [
-            read.monthly_totals(engine, counties=codes, program=program, year=year, pending=pending)
+            small_counts.monthly_totals(engine, program=program, year=year, **view)
             for year in (month.year - 1, month.year)
         ]
     )
     counts = pl.concat(
-        [
-            read.finding_counts(engine, counties=codes, year=year, pending=pending)
-            for year in (month.year - 1, month.year)
-        ]
+        [small_counts.finding_counts(engine, year=year, **view) for year in (month.year - 1, month.year)]
     )
     if program:
         counts = counts.filter(program=program)
@@ -68,9 +75,12 @@ def gather(
     due = reporting.reporting(states, today=scope.made_at.date(), year=month.year, days=read.report_days(engine))
     table = county_table(series, standards, evaluations, due, names=names, month=month)
     findings = month_findings(
-        read.findings(engine, counties=codes, month=month, pending=pending), names=names, program=program
+        read.findings(engine, counties=codes, month=month, pending=pending),
+        names=names,
+        program=program,
+        restricted=restricted,
     )
-    flags = anomalies.find(engine, counties=codes, program=program, month=month, pending=pending)
+    flags = anomalies.find(engine, counties=codes, program=program, month=month, pending=pending, restricted=restricted)
     headline_rows, sparks = headline.figures(series, evaluations, table, month=month)
     return Brief(
         scope=scope,
@@ -92,16 +102,38 @@ def monthly_series(
     monthly: pl.DataFrame, counts: pl.DataFrame, *, names: dict[str, str], month: dt.date
 ) -> pl.DataFrame:
     """Per county and month, both programmes added up (or the one chosen), from January of the year before
-    up to `month`."""
+    up to `month`. Where a part is withheld from the reader (warehouse.small_counts): households, persons and
+    money withheld with it; on-time households the least they can be (`on_time_bounded`); unpaid households
+    and findings summed over what is shown, read as `unpaid_text` and `findings_text` («<5», «≥12»)."""
     first = dt.date(month.year - 1, 1, 1)
     window = pl.col("month").is_between(first, month)
-    findings = counts.filter(window).group_by("county_code", "month").agg(pl.col("findings").sum())
+    findings = (
+        _marked(counts, hidden=False, shown_as=None)
+        .filter(window)
+        .group_by("county_code", "month")
+        .agg(sum_at_least("findings"))
+        .select("county_code", "month", "findings", findings_text="shown_as")
+    )
+    monthly = _marked(
+        monthly,
+        hidden=False,
+        payment_hidden=False,
+        on_time_at_least=pl.col("on_time_households"),
+        unpaid_shown_as=None,
+    ).with_columns(unpaid_hidden=pl.col("unpaid_shown_as").is_not_null())
+    whole = pl.col("hidden").any()  # a total over a withheld county figure would give it away
     return (
         monthly.filter(window)
         .group_by("county_code", "month")
         .agg(
-            pl.col("households", "persons", "on_time_households", "unpaid_households").sum(),
-            (pl.col("amount").sum() / WAN).alias("amount_wan"),
+            *(
+                pl.when(whole).then(None).otherwise(pl.col(name).sum()).alias(name)
+                for name in ("households", "persons")
+            ),
+            pl.when(whole).then(None).otherwise(pl.col("amount").sum() / WAN).alias("amount_wan"),
+            pl.col("on_time_at_least").sum().alias("on_time_households"),
+            pl.col("payment_hidden").any().alias("on_time_bounded"),
+            *sum_at_least("unpaid_households", hidden="unpaid_hidden", shown_as="unpaid_shown_as"),
             pl.col("source").max(),
             pl.col("pending").max(),
         )
@@ -110,6 +142,7 @@ def monthly_series(
             name=pl.col("county_code").replace_strict(names, default=None),
             on_time_rate=pl.col("on_time_households") / pl.col("households"),
             findings=pl.col("findings").fill_null(0),
+            unpaid_text=pl.col("unpaid_shown_as"),
         )
         .select(
             "county_code",
@@ -124,8 +157,20 @@ def monthly_series(
             "findings",
             "source",
             "pending",
+            "on_time_bounded",
+            "unpaid_text",
+            "findings_text",
         )
         .sort("county_code", "month")
+    )
+
+
+def _marked(frame: pl.DataFrame, **defaults) -> pl.DataFrame:
+    """The columns warehouse.small_counts adds, as "nothing withheld" where a read had none."""
+    return frame.with_columns(
+        (value if isinstance(value, pl.Expr) else pl.lit(value, pl.String if value is None else None)).alias(name)
+        for name, value in defaults.items()
+        if name not in frame.columns
     )
 
 
@@ -198,7 +243,8 @@ def county_table(
         .join(this_year.group_by("county_code").agg(funds_wan=pl.col("amount_wan").sum()), on="county_code", how="left")
         .join(
             twelve.group_by("county_code").agg(
-                on_time_12m=pl.col("on_time_households").sum() / pl.col("households").sum()
+                on_time_12m=pl.col("on_time_households").sum() / pl.col("households").sum(),
+                on_time_12m_bounded=pl.col("on_time_bounded").any(),
             ),
             on="county_code",
             how="left",
@@ -250,12 +296,18 @@ def county_table(
             "roster_missing",
             "months_not_reported",
             "pending",
+            "on_time_12m_bounded",
+            "unpaid_text",
+            "findings_text",
         )
     )
 
 
-def month_findings(findings: pl.DataFrame, *, names: dict[str, str], program: str | None) -> pl.DataFrame:
-    """The month's findings per county and kind, with a few examples (IDs masked as stored)."""
+def month_findings(
+    findings: pl.DataFrame, *, names: dict[str, str], program: str | None, restricted: Iterable[str] = ()
+) -> pl.DataFrame:
+    """The month's findings per county and kind, with a few examples (IDs masked as stored); of the `restricted`
+    counties without examples (each is a household) and a count of 1–4 read 「<5」 (`findings_text`)."""
     if program:
         findings = findings.filter(program=program)
     example = pl.concat_str(
@@ -267,15 +319,21 @@ def month_findings(findings: pl.DataFrame, *, names: dict[str, str], program: st
         pl.lit("："),
         pl.col("detail"),
     )
+    mine = pl.col("county_code").is_in(sorted(restricted))
+    min_cell = get_settings().min_cell
+    small = mine & (pl.col("findings") < min_cell)
     return (
         findings.group_by("county_code", "kind", maintain_order=True)
         .agg(findings=pl.len(), examples=example.head(EXAMPLES))
         .with_columns(
             name=pl.col("county_code").replace_strict(names, default=None),
             kind_words=pl.col("kind").replace_strict(FINDING_WORDS, default=None),
+            examples=pl.when(mine).then(pl.lit([], pl.List(pl.String))).otherwise(pl.col("examples")),
+            findings_text=pl.when(small).then(pl.lit(f"<{min_cell}")),
         )
-        .select("county_code", "name", "kind", "kind_words", "findings", "examples")
-        .sort("county_code", "findings", descending=[False, True])
+        .with_columns(findings=pl.when(small).then(None).otherwise(pl.col("findings")))
+        .select("county_code", "name", "kind", "kind_words", "findings", "examples", "findings_text")
+        .sort("county_code", "findings", descending=[False, True], nulls_last=True)
     )
 
 

@@ -6,6 +6,7 @@ what people decided (warehouse.followup.register)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import polars as pl
 from sqlalchemy import Engine
@@ -15,6 +16,7 @@ from loaders.values import month_label
 from rubrics.check import check_evaluation
 from warehouse import anomalies, followup, read
 from warehouse.audit import ZONE
+from warehouse.settings import get_settings
 from warehouse.vocabulary import FINDING_WORDS, KIND_WORDS, PROGRAM_WORDS
 
 KINDS = ("anomaly", "finding", "recheck")
@@ -29,16 +31,28 @@ def follow_up(
     pending: bool = False,
     kinds: tuple[str, ...] = KINDS,
     today: dt.date | None = None,
+    restricted: Iterable[str] = (),
 ) -> pl.DataFrame:
-    """The register of a view: its flags with their status, owner, due date and note, open ones first."""
+    """The register of a view: its flags with their status, owner, due date and note, open ones first.
+
+    Items of the `restricted` counties (whose small counts the reader may not see) are said as such a reader
+    may read them, and carry no figure; their standing is judged on the true figures all the same."""
     raise_items = {"anomaly": anomaly_items, "finding": finding_items, "recheck": recheck_items}
     view = {"counties": counties, "program": program, "year": year, "pending": pending}
     found = [raise_items[kind](engine, **view) for kind in kinds]
     today = today or dt.datetime.now(ZONE).date()
     shown = followup.register(pl.concat(found), followup.stored(engine, counties=counties), today=today)
     names = read.county_names(engine)
-    return shown.with_columns(county=pl.col("county_code").replace_strict(names, default=pl.col("county_code"))).sort(
-        pl.col("status") != followup.OPEN, "county_code", "month", "kind", "subject"
+    mine = pl.col("county_code").is_in(sorted(restricted))
+    return (
+        shown.with_columns(
+            county=pl.col("county_code").replace_strict(names, default=pl.col("county_code")),
+            words=pl.when(mine).then(pl.coalesce("words_withheld", "words")).otherwise(pl.col("words")),
+            figure=pl.when(mine).then(None).otherwise(pl.col("figure")),
+            figure_set=pl.when(mine).then(None).otherwise(pl.col("figure_set")),
+        )
+        .drop("words_withheld")
+        .sort(pl.col("status") != followup.OPEN, "county_code", "month", "kind", "subject")
     )
 
 
@@ -56,6 +70,7 @@ def anomaly_items(engine: Engine, **view) -> pl.DataFrame:
                 "program": row["program"],
                 "month": row["month"],
                 "words": row["words"],
+                "words_withheld": row["words_withheld"],
                 "figure": "" if row["value"] is None else f"{row['value']:.6g}",
                 "basis": row["source"] or "upload",
             }
@@ -72,22 +87,26 @@ def finding_items(engine: Engine, *, counties, program, year, pending) -> pl.Dat
     sources = read.monthly_totals(engine, counties=counties, program=program, year=year, pending=pending)
     slot = ["county_code", "program", "month"]
     counts = counts.join(sources.select(*slot, "source"), on=slot, how="left")
-    return followup.items(
-        [
+    min_cell = get_settings().min_cell
+    rows = []
+    for row in counts.iter_rows(named=True):
+        kind = FINDING_WORDS.get(row["kind"], row["kind"])
+        said = f"{month_words(row['month'])} {PROGRAM_WORDS[row['program']]}低保名册 {kind}"
+        withheld = f"<{min_cell}" if 0 < row["findings"] < min_cell else f"{row['findings']:,}"
+        rows.append(
             {
                 "subject": f"finding|{row['county_code']}|{row['program']}|{month_label(row['month'])}|{row['kind']}",
                 "kind": "finding",
                 "county_code": row["county_code"],
                 "program": row["program"],
                 "month": row["month"],
-                "words": f"{month_words(row['month'])} {PROGRAM_WORDS[row['program']]}低保名册"
-                f" {FINDING_WORDS.get(row['kind'], row['kind'])} {row['findings']:,} 条",
+                "words": f"{said} {row['findings']:,} 条",
+                "words_withheld": f"{said} {withheld} 条",
                 "figure": str(row["findings"]),
                 "basis": row["source"] or "upload",
             }
-            for row in counts.iter_rows(named=True)
-        ]
-    )
+        )
+    return followup.items(rows)
 
 
 def recheck_items(engine: Engine, *, counties, program, year, pending) -> pl.DataFrame:
@@ -116,6 +135,7 @@ def recheck_items(engine: Engine, *, counties, program, year, pending) -> pl.Dat
                     "words": f"{evaluation['year']}年{kind} {difference.indicator}："
                     f"报告 {_score(difference.reported)}，重算 {_score(difference.recomputed)}"
                     f"（依据：{difference.basis_words}）",
+                    "words_withheld": None,  # scores, not counts: said the same to every reader
                     "figure": f"{difference.reported}→{difference.recomputed}",
                     "basis": "synthetic" if difference.synthetic else difference.basis,
                 }

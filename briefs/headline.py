@@ -9,6 +9,7 @@ import polars as pl
 from briefs.model import ON_TIME_TARGET
 from briefs.words import change_words, count_words, kind_words, month_words, rate_words, source_words, wan_words
 from warehouse.figures import shift_month
+from warehouse.settings import get_settings
 
 HEADLINE_SCHEMA = {
     "key": pl.String,
@@ -23,15 +24,22 @@ HEADLINE_SCHEMA = {
     "missing": pl.String,
 }
 SPARKS_SCHEMA = {"key": pl.String, "period": pl.String, "value": pl.Float64}
+_SUMMED = ("households", "persons", "on_time_households", "amount_wan")
 
 
 def figures(
     series: pl.DataFrame, evaluations: pl.DataFrame, table: pl.DataFrame, *, month: dt.date
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The headline rows (see briefs.model) and the sparkline points behind each."""
+    withheld = pl.col("households").is_null().any()  # a county's figure withheld from the reader: no sum over it
     totals = (
         series.group_by("month")
-        .agg(pl.col("households", "persons", "on_time_households", "amount_wan", "findings").sum())
+        .agg(
+            *(pl.when(withheld).then(None).otherwise(pl.col(name).sum()).alias(name) for name in _SUMMED),
+            pl.col("findings").sum(),
+            pl.col("findings_text").is_not_null().any().alias("findings_at_least"),
+            pl.col("on_time_bounded").any(),
+        )
         .sort("month")
     )
     months = [shift_month(month, -back) for back in range(11, -1, -1)]
@@ -76,14 +84,15 @@ def figures(
     )
     households_12 = twelve["households"].sum()
     on_time = twelve["on_time_households"].sum() / households_12 if households_12 else None
+    bound = "≥" if twelve["on_time_bounded"].any() else ""  # late or unpaid households of 1–4 withheld
     rows.append(
         _figure(
             "on_time",
             "近12个月按时发放率",
             on_time,
             unit="%",
-            text=rate_words(on_time),
-            comparison=None if on_time is None else _against_target(on_time),
+            text=bound + rate_words(on_time),
+            comparison=None if on_time is None else _against_target(on_time, bound=bool(bound)),
             basis=roster_basis,
             missing=None if on_time is not None else "近12个月没有名册",
         )
@@ -96,8 +105,8 @@ def figures(
             "本月数据问题",
             findings,
             unit="条",
-            text=count_words(findings, " 条"),
-            month_change=_change(at, last, "findings"),
+            text=("≥" if at and at["findings_at_least"] else "") + count_words(findings, " 条"),
+            month_change=None if at and at["findings_at_least"] else _change(at, last, "findings"),
             basis=roster_basis,
             missing=missing_month,
         )
@@ -186,10 +195,13 @@ def _sparks(twelve: pl.DataFrame, evaluations: pl.DataFrame, months: list[dt.dat
     return pl.DataFrame(points, schema=SPARKS_SCHEMA, orient="row")
 
 
-def _against_target(rate: float) -> str:
+def _against_target(rate: float, *, bound: bool = False) -> str:
     gap = (rate - ON_TIME_TARGET) * 100
+    if bound and gap < 0:  # the least it can be is under the target: the rate itself may not be
+        few = get_settings().min_cell
+        return f"目标 {ON_TIME_TARGET:.0%}；有少于 {few} 户的逾期或未发放数字隐去，无法判断是否达标"
     side = "高于" if gap >= 0 else "低于"
-    return f"目标 {ON_TIME_TARGET:.0%}，{side}目标 {abs(gap):.1f} 个百分点"
+    return f"目标 {ON_TIME_TARGET:.0%}，{'至少' if bound else ''}{side}目标 {abs(gap):.1f} 个百分点"
 
 
 def _row(totals: pl.DataFrame, month: dt.date) -> dict | None:

@@ -58,6 +58,18 @@ class Scope:
     program: str | None  # None: both programmes
     pending: bool  # versions waiting for approval shown where there are (leadership's default: approved only)
     made_at: dt.datetime
+    restricted: tuple[str, ...] = ()  # counties whose small counts are withheld from the reader it is made for
+
+    def use_words(self, min_cell: int) -> str:
+        """What the brief may be used for: outside the bureau where every small count is withheld, internal use
+        where it holds true small counts of any county."""
+        withheld = f"少于 {min_cell} 户的数字显示为「<{min_cell}」或已隐去"
+        if set(self.counties) <= set(self.restricted):
+            return f"可对外：{withheld}"
+        true = [self.names.get(code, code) for code in self.counties if code not in self.restricted]
+        if not self.restricted:
+            return f"内部：含真实小额数字（少于 {min_cell} 户），不得对外"
+        return f"内部：含{'、'.join(true)}的真实小额数字，不得对外；其余县区{withheld}"
 
 
 @dataclass(frozen=True)
@@ -77,3 +89,15 @@ class Brief:
     def synthetic(self) -> bool:
         """Some roster figures are the demo's synthetic data, which the brief must say."""
         return bool((self.counties["source"] == "synthetic").any())
+
+    @property
+    def withheld(self) -> bool:
+        """Some counts are withheld from the reader it was made for (warehouse.small_counts): the brief says how
+        they read."""
+        counties = self.counties
+        return bool(
+            counties["on_time_12m_bounded"].fill_null(False).any()
+            or counties["findings_text"].is_not_null().any()
+            or counties["unpaid_text"].is_not_null().any()
+            or (self.findings.height and self.findings["findings_text"].is_not_null().any())
+        )

@@ -22,6 +22,7 @@ import polars as pl
 from briefs.charts import Chart, brief_charts, svg
 from briefs.model import ON_TIME_TARGET, Brief
 from briefs.words import change_words, kind_words, made_words, month_words, program_words, rate_words, source_words
+from warehouse.settings import get_settings
 
 TEMPLATE = Path(__file__).with_name("brief.typ")
 FONT_FAMILY = "Noto Sans CJK SC"
@@ -123,6 +124,7 @@ def cover_words(brief: Brief) -> list[list[str]]:
         ["月份", month_words(scope.month)],
         ["数据", "含待审核数据（已标注）" if scope.pending else "仅含已审核数据"],
         ["生成于", made_words(scope.made_at)],
+        ["使用范围", scope.use_words(get_settings().min_cell)],
     ]
 
 
@@ -212,10 +214,12 @@ def county_row(row: dict) -> list[dict]:
         figure(change_words(row["households_year_change"])),
         figure(count_text(row["persons"])),
         over_months(row["funds_wan"], money_text),
-        over_months(row["on_time_12m"], rate_words),
+        over_months(
+            row["on_time_12m"], lambda rate: ("≥" if row.get("on_time_12m_bounded") else "") + rate_words(rate)
+        ),
         cell(yuan_text(row["standard"])),
         evaluation_cell(row),
-        figure(count_text(row["findings"] or 0)),
+        figure(row.get("findings_text") or count_text(row["findings"] or 0)),  # «<5», «≥12» where withheld
     ]
 
 
@@ -243,7 +247,7 @@ def findings_table(findings: pl.DataFrame) -> dict:
             [
                 cell("" if row["name"] == previous else row["name"]),
                 cell(row["kind_words"] or row["kind"]),
-                cell(count_text(row["findings"])),
+                cell(row.get("findings_text") or count_text(row["findings"])),
                 cell("\n".join(row["examples"] or [])),
             ]
         )
@@ -253,8 +257,16 @@ def findings_table(findings: pl.DataFrame) -> dict:
         "widths": [1.5, 1.2, 0.6, 6.2],
         "align": ["left", "left", "right", "left"],
         "rows": rows,
-        "total": count_text(findings["findings"].sum()) if findings.height else "0",
+        "total": _total(findings),
     }
+
+
+def _total(findings: pl.DataFrame) -> str:
+    """The findings' total: 「≥N」 over a count withheld from the reader, whose exact total would give it away."""
+    if not findings.height:
+        return "0"
+    withheld = "findings_text" in findings.columns and findings["findings_text"].is_not_null().any()
+    return ("≥" if withheld else "") + count_text(findings["findings"].sum())
 
 
 def no_findings_words(brief: Brief) -> str:

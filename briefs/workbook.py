@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from briefs.model import Brief
 from briefs.words import kind_words, made_words, month_words, program_words, source_words
 from warehouse.export import neutralised
+from warehouse.settings import get_settings
 
 # Excel number formats
 COUNT = "#,##0"
@@ -112,6 +113,7 @@ def cover_sheet(brief: Brief) -> Sheet:
         ("项目", program_words(scope.program)),
         ("数据范围", "含待审核数据" if scope.pending else "仅含已审核数据"),
         ("生成时间", made_words(scope.made_at)),
+        ("使用范围", scope.use_words(get_settings().min_cell)),
         ("数据依据", basis_words(brief)),
         ("口径", UNITS_NOTE),
     ]
@@ -158,7 +160,7 @@ def counties_sheet(brief: Brief) -> Sheet:
         pl.col("households_month_change").alias("较上月"),
         pl.col("households_year_change").alias("较上年同月"),
         pl.col("funds_wan").alias("本年累计资金（万元）"),
-        pl.col("on_time_12m").alias("近12个月按时率"),
+        as_read(brief.counties, "on_time_12m", bound="on_time_12m_bounded").alias("近12个月按时率"),
         pl.col("standard").alias("现行标准（元/人/月）"),
         pl.col("standard_rise").alias("标准较上年提高"),
         pl.col("evaluation_year").alias("评价年度"),
@@ -167,8 +169,8 @@ def counties_sheet(brief: Brief) -> Sheet:
         pl.col("evaluation_grade").alias("评价等级"),
         in_words("evaluation_source", source_words).alias("评价依据"),
         pl.col("evaluation_differences").alias("重算差异"),
-        pl.col("findings").alias("本月数据问题"),
-        pl.col("unpaid_households").alias("本月未发放户数"),
+        as_read(brief.counties, "findings", text="findings_text").alias("本月数据问题"),
+        as_read(brief.counties, "unpaid_households", text="unpaid_text").alias("本月未发放户数"),
         in_words("source", source_words).alias("名册依据"),
         yes_no("roster_missing").alias("无名册"),
         yes_no("pending").alias("含待审核"),
@@ -194,10 +196,10 @@ def series_sheet(brief: Brief) -> Sheet:
         pl.col("households").alias("保障户数"),
         pl.col("persons").alias("保障人数"),
         pl.col("amount_wan").alias("发放金额（万元）"),
-        pl.col("on_time_households").alias("按时发放户数"),
-        pl.col("unpaid_households").alias("未发放户数"),
-        pl.col("on_time_rate").alias("按时率"),
-        pl.col("findings").alias("数据问题"),
+        as_read(brief.series, "on_time_households", bound="on_time_bounded").alias("按时发放户数"),
+        as_read(brief.series, "unpaid_households", text="unpaid_text").alias("未发放户数"),
+        as_read(brief.series, "on_time_rate", bound="on_time_bounded").alias("按时率"),
+        as_read(brief.series, "findings", text="findings_text").alias("数据问题"),
     )
     return Sheet("月度", frame, formats={"月份": MONTH, "发放金额（万元）": MONEY, "按时率": RATE})
 
@@ -245,11 +247,27 @@ def findings_sheet(brief: Brief) -> Sheet:
     frame = brief.findings.select(
         pl.col("name").alias("县区"),
         pl.col("kind_words").alias("类型"),
-        pl.col("findings").alias("条数"),
+        as_read(brief.findings, "findings", text="findings_text").alias("条数"),
         # the examples quote masked IDs only, as the warehouse stores them
         pl.col("examples").list.join("；").alias("示例"),
     )
     return Sheet("数据问题", frame, wrapped=("示例",))
+
+
+def as_read(frame: pl.DataFrame, column: str, *, text: str | None = None, bound: str | None = None) -> pl.Expr:
+    """A figure as its reader reads it: where the frame withholds any of the column from them (small counts,
+    warehouse.small_counts), the whole column as text — 「<5」 or 「≥12」 from `text`, or 「≥」 before a least
+    value where `bound` is true; the number as it is otherwise, so the sheet's number formats still apply."""
+    withheld = (text and frame[text].is_not_null().any()) or (bound and frame[bound].fill_null(False).any())
+    if not withheld:
+        return pl.col(column)
+    rate = frame.schema[column].is_float() and column != "amount_wan"
+    shown = pl.col(column).map_elements(
+        (lambda value: f"{value:.1%}") if rate else (lambda value: f"{value:,.0f}"), return_dtype=pl.String
+    )
+    if bound:
+        shown = pl.when(pl.col(bound)).then(pl.lit("≥") + shown).otherwise(shown)
+    return pl.coalesce(pl.col(text), shown) if text else shown
 
 
 def in_words(column: str, words: Callable[[str], str]) -> pl.Expr:

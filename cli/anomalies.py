@@ -7,7 +7,7 @@ import json
 import click
 import polars as pl
 
-from cli.base import known_counties, main
+from cli.base import AS_VIEWER, known_counties, main, withheld_from
 from cli.reports import PENDING_OPTION
 from loaders.values import month_label
 from warehouse import anomalies
@@ -22,10 +22,15 @@ _NUMBERS = ("value", "baseline", "previous", "low", "high", "score", "year_ago")
 @click.option("--year", type=int, help="Only the flags of this year (judged against the months before it).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a text report.")
 @PENDING_OPTION
-def anomalies_command(counties: tuple[str, ...], program: str | None, year: int | None, as_json: bool, pending: bool):
+@AS_VIEWER
+def anomalies_command(
+    counties: tuple[str, ...], program: str | None, year: int | None, as_json: bool, pending: bool, as_role
+):
     engine = open_warehouse()
     known_counties(engine, counties)
-    flags = anomalies.find(engine, counties=list(counties) or None, program=program, year=year, pending=pending)
+    restricted = withheld_from(engine, counties, as_role)
+    view = {"counties": list(counties) or None, "program": program, "year": year, "pending": pending}
+    flags = anomalies.find(engine, **view, restricted=restricted)
     if as_json:
         click.echo(json.dumps(anomalies_json(flags, counties=counties, year=year), ensure_ascii=False, indent=2))
     else:

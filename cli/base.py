@@ -9,11 +9,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from access.accounts import account_actor
-from access.roles import Actor
+from access.roles import VIEWER, Actor
 from warehouse import audit, read
 from warehouse.db import open_warehouse
 from warehouse.errors import Refused, Rejected
 from warehouse.settings import current_user, get_settings
+from warehouse.small_counts import restricted_among
 
 
 class FriendlyGroup(click.Group):
@@ -78,3 +79,20 @@ def _audit_rejection(rejected: Rejected) -> None:
         file_name="、".join(files)[:500],
         detail=f"{len(rejected.problems)} 个问题：{rejected.problems[0].message[:200]}" if rejected.problems else "",
     )
+
+
+AS_VIEWER = click.option(
+    "--as-role",
+    "as_role",
+    type=click.Choice([VIEWER]),
+    help="viewer: what leadership may see, small counts withheld (for a copy to pass on). Without it, what the "
+    "account running the command (DIBAO_USER) may see: every true figure for the operator and admins.",
+)
+
+
+def withheld_from(engine: Engine, counties, as_role: str | None) -> list[str]:
+    """The counties whose small counts a command's output withholds: every one for `--as-role viewer`, else those
+    the acting account may not act for (warehouse.small_counts)."""
+    codes = list(counties) or list(read.county_names(engine))
+    reader = Actor("--as-role viewer", VIEWER) if as_role == VIEWER else acting(engine)
+    return restricted_among(reader, codes)

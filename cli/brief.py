@@ -19,7 +19,7 @@ from briefs.files import FORMATS, write_brief
 from briefs.model import Brief
 from briefs.pdf import FontMissing
 from briefs.words import month_words
-from cli.base import main
+from cli.base import AS_VIEWER, main, withheld_from
 from cli.reports import PENDING_OPTION
 from loaders.values import month_label, parse_month
 from warehouse import read
@@ -41,14 +41,21 @@ PREVIOUS = "previous"
 )
 @click.option("--strict", is_flag=True, help="Write no file for a brief with a missing figure, and exit 3.")
 @PENDING_OPTION
-def brief(month: str, counties: tuple[str, ...], program: str | None, out: str, strict: bool, pending: bool) -> None:
+@AS_VIEWER
+def brief(
+    month: str, counties: tuple[str, ...], program: str | None, out: str, strict: bool, pending: bool, as_role
+) -> None:
     chosen = _month(month)
     engine = open_warehouse()
     codes = _counties(engine, counties)
+    restricted = withheld_from(engine, codes, as_role)
     if Path(out).suffix.lower() not in FORMATS:
         _refuse(f"--out {out}：只能写 .pdf 或 .xlsx 文件")
     groups = [(code,) for code in codes] if "{county}" in out else [tuple(codes)]
-    briefs = [gather(engine, month=chosen, counties=list(group), program=program, pending=pending) for group in groups]
+    briefs = [
+        gather(engine, month=chosen, counties=list(group), program=program, pending=pending, restricted=restricted)
+        for group in groups
+    ]
     skipped = []
     for made, group in zip(briefs, groups, strict=True):
         path = Path(out.replace("{county}", group[0]).replace("{month}", month_label(chosen)))

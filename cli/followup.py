@@ -12,7 +12,7 @@ import polars as pl
 
 from access.followup import set_follow_up
 from briefs.followup import KINDS, follow_up
-from cli.base import acting, known_counties, main
+from cli.base import AS_VIEWER, acting, known_counties, main, withheld_from
 from cli.reports import PENDING_OPTION
 from loaders.values import month_label
 from warehouse.db import open_warehouse
@@ -35,11 +35,12 @@ def followup() -> None:
 @click.option("--overdue", is_flag=True, help="Only open flags past their due date.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a text report.")
 @PENDING_OPTION
-def list_register(counties, program, year, kinds, status, overdue, as_json, pending) -> None:
+@AS_VIEWER
+def list_register(counties, program, year, kinds, status, overdue, as_json, pending, as_role) -> None:
     engine = open_warehouse()
     known_counties(engine, counties)
     view = {"counties": list(counties) or None, "program": program, "year": year, "pending": pending}
-    shown = follow_up(engine, **view, kinds=tuple(kinds) or KINDS)
+    shown = follow_up(engine, **view, kinds=tuple(kinds) or KINDS, restricted=withheld_from(engine, counties, as_role))
     if status:
         shown = shown.filter(status=STATUSES[status])
     if overdue:

@@ -9,7 +9,8 @@ from sqlalchemy import Engine
 
 from loaders.roster_store import RosterReport
 from loaders.values import month_label
-from warehouse import read
+from warehouse import read, small_counts
+from warehouse.frames.withheld import HIDDEN
 from warehouse.vocabulary import FINDING_WORDS, PROGRAM_WORDS
 
 _MONTH_FIELDS = (
@@ -25,14 +26,28 @@ _MONTH_FIELDS = (
 
 
 def county_summary(
-    engine: Engine, *, county: str, program: str | None, year: int | None, pending: bool = False
+    engine: Engine,
+    *,
+    county: str,
+    program: str | None,
+    year: int | None,
+    pending: bool = False,
+    restricted: bool = False,
 ) -> dict | None:
     """Gather a county's months (approved, or with `pending` those waiting for approval too), standards and
-    evaluations; None for a county not in the registry."""
+    evaluations; None for a county not in the registry. `restricted`: for a reader who may not see the county's
+    small counts, each withheld figure is its mark (「<5」, 「隐去」: warehouse.small_counts) instead of a number."""
     registry = read.counties(engine, codes=[county])
     if registry.is_empty():
         return None
-    months = read.monthly_totals(engine, counties=[county], program=program, year=year, pending=pending)
+    months = small_counts.monthly_totals(
+        engine,
+        counties=[county],
+        program=program,
+        year=year,
+        pending=pending,
+        restricted=[county] if restricted else (),
+    )
     standards = read.standards(engine, counties=[county], program=program)
     evaluations = read.evaluations(engine, counties=[county], program=program, year=year, pending=pending)
     level1 = read.indicator_scores(engine, evaluation_ids=evaluations["id"].to_list(), depth=1)
@@ -40,7 +55,7 @@ def county_summary(
         "county": {"code": county, "name": registry["name"][0]},
         "months": [
             {"month": month_label(row["month"]), "program": row["program"]}
-            | {name: (round(row[name], 2) if name == "amount" else row[name]) for name in _MONTH_FIELDS}
+            | {name: _as_read(row, name) for name in _MONTH_FIELDS}
             | {"source": row["source"], "pending": bool(row["pending"])}
             for row in months.iter_rows(named=True)
         ],
@@ -69,6 +84,26 @@ def county_summary(
             for row in evaluations.iter_rows(named=True)
         ],
     }
+
+
+# where each month figure is withheld, and the mark it then reads as (warehouse.small_counts.monthly_totals)
+_WITHHELD_BY = {
+    "households": ("hidden", "shown_as"),
+    "persons": ("hidden", None),
+    "amount": ("hidden", None),
+    "on_time_households": ("payment_hidden", None),
+    "late_households": ("payment_hidden", "late_shown_as"),
+    "unpaid_households": ("payment_hidden", "unpaid_shown_as"),
+    "new_households": ("flows_hidden", None),
+    "exited_households": ("flows_hidden", None),
+}
+
+
+def _as_read(row: dict, name: str):
+    flag, mark = _WITHHELD_BY[name]
+    if row[name] is None and row[flag]:
+        return (row[mark] if mark else None) or HIDDEN
+    return round(row[name], 2) if name == "amount" and row[name] is not None else row[name]
 
 
 def findings_json(frame: pl.DataFrame) -> list[dict]:

@@ -11,6 +11,11 @@ from loaders.values import month_label
 from warehouse.vocabulary import FINDING_WORDS, KIND_WORDS, PROGRAM_WORDS
 
 
+def _said(value, spec: str = ",") -> str:
+    """A figure with thousands separators, or the mark it reads as where it is withheld."""
+    return value if isinstance(value, str) else format(value, spec)
+
+
 def summary_text(summary: dict) -> str:
     """Report a county's months, standards and evaluations, as `county_summary` gathers them."""
     county = summary["county"]
@@ -18,8 +23,9 @@ def summary_text(summary: dict) -> str:
     months = [("月份", "项目", "户数", "人数", "金额（元）", "按时发放户数", "按时率")]
     for month in summary["months"]:
         households, on_time = month["households"], month["on_time_households"]
-        share = f"{on_time / households:.1%}" if households else "—"
-        figures = (f"{households:,}", f"{month['persons']:,}", f"{month['amount']:,.2f}", f"{on_time:,}", share)
+        exact = isinstance(households, int) and isinstance(on_time, int)  # not a withheld mark (「<5」, 「隐去」)
+        share = f"{on_time / households:.1%}" if exact and households else "—"
+        figures = (_said(households), _said(month["persons"]), _said(month["amount"], ",.2f"), _said(on_time), share)
         label = month["month"] + ("（待审核）" if month["pending"] else "")
         months.append((label, _program(month["program"]), *figures))
     lines += _table(months, align="llrrrrr") if summary["months"] else ["没有已审核的月度数据"]

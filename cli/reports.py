@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from cli.base import main
+from cli.base import AS_VIEWER, acting, main, withheld_from
 from cli.output import county_summary, findings_json
 from cli.report_text import findings_text, summary_text
 from loaders.values import parse_month
@@ -28,8 +28,11 @@ PENDING_OPTION = click.option(
 @click.option("--year", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a text report.")
 @PENDING_OPTION
-def summary(county: str, program: str | None, year: int | None, as_json: bool, pending: bool) -> None:
-    data = county_summary(open_warehouse(), county=county, program=program, year=year, pending=pending)
+@AS_VIEWER
+def summary(county: str, program: str | None, year: int | None, as_json: bool, pending: bool, as_role) -> None:
+    engine = open_warehouse()
+    restricted = county in withheld_from(engine, [county], as_role)
+    data = county_summary(engine, county=county, program=program, year=year, pending=pending, restricted=restricted)
     if data is None:
         click.echo(f"县区代码 {county} 不在县区名录中（先运行 dibao demo 或 dibao ingest counties）", err=True)
         sys.exit(1)
@@ -48,7 +51,15 @@ def findings(county: str, month: str | None, as_json: bool, pending: bool) -> No
         if month_date is None:
             click.echo(f"月份「{month}」无法识别，应写作 YYYY-MM", err=True)
             sys.exit(1)
-    frame = read.findings(open_warehouse(), counties=[county], month=month_date, pending=pending)
+    engine = open_warehouse()
+    if withheld_from(engine, [county], None):  # one row a household: for those who may act for the county
+        actor = acting(engine)
+        click.echo(
+            f"账户「{actor.name}」不能查看县区 {county} 的逐条问题（每条指向一户，仅本县区评价人员和管理员可见）",
+            err=True,
+        )
+        sys.exit(1)
+    frame = read.findings(engine, counties=[county], month=month_date, pending=pending)
     if as_json:
         click.echo(json.dumps(findings_json(frame), ensure_ascii=False, indent=2))
     else:

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import polars as pl
 from sqlalchemy import Engine
 
 from warehouse import read
 from warehouse.figures import shift_month
-from warehouse.frames.anomalies import MEASURES, METHOD_WORDS, Tuning, detect, words
+from warehouse.frames.anomalies import MEASURES, METHOD_WORDS, Tuning, detect, withheld, words
 from warehouse.vocabulary import PROGRAM_WORDS
 
 
@@ -23,9 +24,13 @@ def find(
     month: dt.date | None = None,
     pending: bool = False,
     tuning: Tuning | None = None,
+    restricted: Iterable[str] = (),
 ) -> pl.DataFrame:
     """Every flag of the counties (all without), in `year` or `month` if given, with its sentence, the
-    county's name and the source of the figures it rests on (`synthetic` for the demo's rosters)."""
+    county's name and the source of the figures it rests on (`synthetic` for the demo's rosters).
+
+    Flags of the `restricted` counties (whose small counts the reader may not see) are said without figures
+    and carry no numbers: a township's counts and their changes are what small-count rules protect."""
     # a month is judged against the 12 before it, and its change against the same month a year earlier:
     # that needs the 25 months up to it
     first, last = (dt.date(year, 1, 1), dt.date(year, 12, 1)) if year else (month, month)
@@ -54,4 +59,5 @@ def find(
             method_words=pl.col("method").replace_strict(METHOD_WORDS),
         )
         .drop("around")
+        .pipe(withheld, sorted(restricted))
     )

@@ -34,6 +34,7 @@ ITEM_SCHEMA = {
     "program": pl.String,
     "month": pl.Date,  # the month a flag is about; for a re-check difference, December of its year
     "words": pl.String,  # the flag in a sentence
+    "words_withheld": pl.String,  # the same for a reader who may not see the county's small counts
     "figure": pl.String,  # what must stay the same for a closed flag to stay closed
     "basis": pl.String,  # what the flag rests on: upload | synthetic | report | reading | warehouse
 }

@@ -209,22 +209,31 @@ def figures_by(
 
 
 def cell_figures(
-    engine: Engine, *, county: str, program: str | None = None, year: int, pending: bool = False
+    engine: Engine,
+    *,
+    counties: list[str],
+    program: str | None = None,
+    year: int | None = None,
+    month: dt.date | None = None,
+    pending: bool = False,
 ) -> pl.DataFrame:
-    """Households, persons and amount per programme, month, township and category of a county's year, of the
-    versions shown (see `monthly_totals`): the finest cells a reader can be shown, before small counts are
-    hidden (warehouse.small_counts)."""
-    keys = (MonthlyFigure.program, MonthlyFigure.month, MonthlyFigure.township, MonthlyFigure.category)
+    """Households, persons and amount per county, programme, month, township and category (of a year, or one
+    month), of the versions shown (see `monthly_totals`): the finest cells a reader can be shown, before small
+    counts are hidden (warehouse.small_counts)."""
+    keys = (MonthlyFigure.county_code, MonthlyFigure.program, MonthlyFigure.month, MonthlyFigure.township)
     query = select(
-        MonthlyFigure.county_code,
         *keys,
+        MonthlyFigure.category,
         MonthlyFigure.households,
         MonthlyFigure.persons,
         (MonthlyFigure.amount_fen / 100.0).label("amount"),
-    ).where(MonthlyFigure.county_code == county)
-    query = _filtered(query, MonthlyFigure, program=program, year=year)
-    query = _shown(query, MonthlyFigure, pending=pending, counties=[county], program=program, year=year)
-    return frame(engine, query.order_by(*keys), {"households": pl.Int64, "persons": pl.Int64, "amount": pl.Float64})
+    )
+    query = _filtered(query, MonthlyFigure, counties=counties, program=program, year=year)
+    if month is not None:
+        query = query.where(MonthlyFigure.month == month)
+    query = _shown(query, MonthlyFigure, pending=pending, counties=counties, program=program, year=year)
+    schema = {"households": pl.Int64, "persons": pl.Int64, "amount": pl.Float64}
+    return frame(engine, query.order_by(*keys, MonthlyFigure.category), schema)
 
 
 def township_months(

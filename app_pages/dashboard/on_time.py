@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from app_ui import data, drill
+from app_ui import data, drill, withheld
 from app_ui.charts import on_time as charts
 from app_ui.filters import Filters, page_start, pending_note
 from app_ui.i18n import program_words, t, tr
@@ -31,6 +31,7 @@ def year_grid(filters: Filters) -> pl.DataFrame:
     if (grid["source"] == "synthetic").any():
         st.caption(t("synthetic_note"))
     pending_note(monthly, filters)
+    withheld.note(monthly)
     return grid
 
 
@@ -83,13 +84,15 @@ def heatmap(grid: pl.DataFrame, rows: dict[str, str], *, year: int) -> None:
 def ranking_table(ranking: pl.DataFrame, *, year: int) -> None:
     """Every county and programme over the year, worst first."""
     st.subheader(tr(f"{year}年各县区按时发放率（由低到高）", f"On-time rate by county, {year} (worst first)"))
+    bounded = bool(ranking["bounded"].any())  # some counts withheld from this reader: rates are bounds, as text
+    rate_format = None if bounded else "percent"
     show_table(
-        ranking,
+        views.as_read(ranking).with_columns(rate="rate_text", worst_rate="worst_rate_text") if bounded else ranking,
         [
             "county",
             "programme",
             Column("deadline", "deadline"),
-            Column("rate", "col_on_time_rate", "percent"),
+            Column("rate", "col_on_time_rate", rate_format),
             Column("households", ("应发户次", "Household-payments")),
             Column("on_time_households", ("按时户次", "On time")),
             Column("late_households", ("逾期户次", "Late")),
@@ -97,10 +100,11 @@ def ranking_table(ranking: pl.DataFrame, *, year: int) -> None:
             Column("months_below_target", (f"低于{TARGET:.0%}的月数", f"Months below {TARGET:.0%}")),
             Column("months_below", ("低于目标的月份", "Months below target")),
             Column("worst_month", ("最差月份", "Worst month")),
-            Column("worst_rate", ("最差月份按时率", "Worst month's rate"), "percent"),
+            Column("worst_rate", ("最差月份按时率", "Worst month's rate"), rate_format),
         ],
         name=(f"按时发放_{year}", f"on_time_{year}"),
         key="on_time_ranking",
+        internal=data.internal(ranking["county_code"].unique().to_list()),
     )
 
 
@@ -116,14 +120,22 @@ def picked_cell(grid: pl.DataFrame, rows: dict[str, str]) -> dict:
     month_key = drill.pick(t("col_month"), months, key="on_time_month", titles=months, first=True, where=month_col)
     cell = views.cell(grid, county=county, program=program, month_key=month_key).row(0, named=True)
     rate, *counts = st.columns(5)
-    rate.metric(t("col_on_time_rate"), views.percent(cell["rate"]))
+    rate.metric(t("col_on_time_rate"), cell["rate_text"] or "—")
     for column, (name, word) in zip(counts, charts.FIGURES, strict=True):
-        column.metric(t(word), f"{cell[name]:,}")
+        column.metric(t(word), cell.get(f"{name}_text") or f"{cell[name]:,}")
     return cell
 
 
 def households_behind(cell: dict, *, pending: bool) -> None:
     """The late and unpaid households behind the cell, as the data-quality findings record them."""
+    if not data.sees_true_figures(cell["county_code"]):
+        st.info(
+            tr(
+                "逐户明细只对本县区的评价人员和管理员显示。",
+                "The households one by one are shown to the county's evaluators and administrators only.",
+            )
+        )
+        return
     kinds = {"late_payment": tr("逾期发放", "Paid late"), "unpaid": tr("未发放", "Unpaid")}
     findings = data.findings((cell["county_code"],), month=cell["month"], pending=pending)
     behind = views.late_and_unpaid(findings, program=cell["program"], kinds=kinds)
@@ -143,6 +155,7 @@ def households_behind(cell: dict, *, pending: bool) -> None:
         ],
         name=(f"逾期未发放_{where}", f"late_unpaid_{where}"),
         key="on_time_behind",
+        internal=True,  # the account sees this county's households one by one
     )
 
 

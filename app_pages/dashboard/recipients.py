@@ -6,7 +6,7 @@ from typing import NamedTuple
 import polars as pl
 import streamlit as st
 
-from app_ui import data, drill
+from app_ui import data, drill, withheld
 from app_ui.charts import recipients as charts
 from app_ui.filters import Filters, page_start, pending_note
 from app_ui.i18n import program_words, t, tr
@@ -25,6 +25,7 @@ def year_series(filters: Filters) -> pl.DataFrame:
     if (monthly["source"] == "synthetic").any():
         st.caption(t("synthetic_note"))
     pending_note(monthly, filters)
+    withheld.note(monthly)
     return views.monthly_series(
         monthly,
         names=filters.names,
@@ -40,25 +41,28 @@ def header_metrics(filters: Filters, series: pl.DataFrame) -> None:
     summary = views.year_summary(series, earlier).row(0, named=True)
     year, latest = filters.year, summary["month_label"]
     columns = st.columns(5)
-    for column, name, title in (
-        (columns[0], "households", tr(f"{latest}保障户数", f"Households, {latest}")),
-        (columns[1], "persons", tr(f"{latest}保障人数", f"Persons, {latest}")),
-    ):
-        before = summary[f"{name}_year_earlier"]
-        column.metric(
-            title,
-            f"{summary[name]:,}",
-            delta=None if before is None else f"{summary[name] - before:+,}",
-            delta_description=tr("较上年同月", "vs a year earlier"),
+    if summary["withheld"]:  # a county's total withheld from this reader: no sum over it is shown either
+        for column, title in zip(
+            columns[:4], (t("col_households"), t("col_persons"), t("col_persons"), t("col_amount_wan")), strict=True
+        ):
+            column.metric(title, withheld.HIDDEN)
+    else:
+        for column, name, title in (
+            (columns[0], "households", tr(f"{latest}保障户数", f"Households, {latest}")),
+            (columns[1], "persons", tr(f"{latest}保障人数", f"Persons, {latest}")),
+        ):
+            before = summary[f"{name}_year_earlier"]
+            column.metric(
+                title,
+                f"{summary[name]:,}",
+                delta=None if before is None else f"{summary[name] - before:+,}",
+                delta_description=tr("较上年同月", "vs a year earlier"),
+            )
+        columns[2].metric(
+            tr(f"{year}年月均保障人数", f"Persons, {year} monthly average"), f"{summary['persons_average']:,}"
         )
-    columns[2].metric(
-        tr(f"{year}年月均保障人数", f"Persons, {year} monthly average"), f"{summary['persons_average']:,}"
-    )
-    columns[3].metric(tr(f"{year}年发放（万元）", f"Paid in {year} (10k yuan)"), f"{summary['amount_wan']:,.2f}")
-    columns[4].metric(
-        tr(f"{year}年新增 / 退出户数", f"New / exited households, {year}"),
-        f"{summary['new_households'] or 0:,} / {summary['exited_households'] or 0:,}",
-    )
+        columns[3].metric(tr(f"{year}年发放（万元）", f"Paid in {year} (10k yuan)"), f"{summary['amount_wan']:,.2f}")
+    columns[4].metric(tr(f"{year}年新增 / 退出户数", f"New / exited, {year}"), summary["flows_text"])
 
 
 def monthly_charts(series: pl.DataFrame, *, filters: Filters) -> None:
@@ -101,7 +105,7 @@ def monthly_table(series: pl.DataFrame, *, year: int) -> None:
     """Every county, programme and month of the year as a table."""
     with st.expander(tr("逐月明细表", "Monthly table"), expanded=True):
         show_table(
-            series,
+            views.as_read(series),
             [
                 "county",
                 "programme",
@@ -115,6 +119,7 @@ def monthly_table(series: pl.DataFrame, *, year: int) -> None:
             ],
             name=(f"保障人数_{year}", f"recipients_{year}"),
             key="recipients_monthly",
+            internal=data.internal(series["county_code"].unique().to_list()),
             rows=ROWS,
         )
 
@@ -162,8 +167,9 @@ def month_pickers(filters: Filters, series: pl.DataFrame) -> Month:
 
 def township_split(month: Month) -> pl.DataFrame:
     """The month's townships as bars and a table; a click on a bar picks one for its categories."""
-    figures = data.figures_by("township", month.county, month.program, month.day, pending=month.pending)
+    figures = data.split("township", month.county, month.program, month.day, pending=month.pending)
     townships = views.township_table(figures)
+    withheld.note(townships)
     if townships.is_empty():
         st.info(tr("该月没有乡镇数据。", "No township figures for this month."))
         st.stop()
@@ -179,10 +185,11 @@ def township_split(month: Month) -> pl.DataFrame:
     )
     with table_col:
         show_table(
-            townships,
+            views.as_read(townships),
             ["township", *views.SPLIT_COLUMNS],
             name=(f"乡镇明细_{month.county}_{month.key[:7]}", f"townships_{month.county}_{month.key[:7]}"),
             key="recipients_townships",
+            internal=data.internal([month.county]),
             rows=ROWS,
         )
     return townships
@@ -192,22 +199,21 @@ def category_split(month: Month, townships: pl.DataFrame) -> None:
     """One township's categories in the month picked above."""
     st.subheader(tr("类别构成", "Categories"))
     township = drill.pick(t("col_township"), townships["township"].to_list(), key="drill_township", first=True)
-    figures = data.figures_by(
-        "category", month.county, month.program, month.day, township=township, pending=month.pending
-    )
+    figures = data.split("category", month.county, month.program, month.day, township=township, pending=month.pending)
     categories = views.category_table(figures, uncategorised=tr("未分类", "Uncategorised"))
     chart_col, table_col = st.columns([2, 3])
     chart_col.altair_chart(charts.categories_by_persons(categories), width="stretch")
     share = Column("persons_share", ("人数占比", "Share of persons"), "percent")
     with table_col:
         show_table(
-            categories,
+            views.as_read(categories),
             ["category", "households", "persons", share, "amount_wan"],
             name=(
                 f"类别构成_{month.county}_{month.key[:7]}_{township}",
                 f"categories_{month.county}_{month.key[:7]}_{township}",
             ),
             key="recipients_categories",
+            internal=data.internal([month.county]),
             rows=ROWS,
         )
 

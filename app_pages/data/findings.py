@@ -6,7 +6,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from app_ui import anomalies, data, drill
+from app_ui import anomalies, data, drill, withheld
 from app_ui.charts import findings as charts
 from app_ui.filters import Filters, page_start, pending_note
 from app_ui.i18n import t, tr
@@ -51,7 +51,7 @@ def kind_metrics(counts: pl.DataFrame, *, kind_words: dict[str, str]) -> None:
     """How many findings of each kind, all six."""
     totals = views.kind_totals(counts)
     for column, kind in zip(st.columns(len(totals)), totals, strict=True):
-        column.metric(kind_words[kind], f"{totals[kind]:,}")
+        column.metric(kind_words[kind], totals[kind])
 
 
 def month_chart(counts: pl.DataFrame, *, filters: Filters, kind_words: dict[str, str]) -> None:
@@ -96,6 +96,7 @@ def county_table(counts: pl.DataFrame, *, filters: Filters) -> None:
         COUNT_COLUMNS,
         name=(f"数据问题_{filters.year}", f"findings-{filters.year}"),
         key="findings-counts",
+        internal=data.internal(filters.counties),
     )
 
 
@@ -127,8 +128,17 @@ def drill_down(
 
 def findings_table(
     county: str, month: dt.date, *, kind: str | None, filters: Filters, kind_words: dict[str, str]
-) -> pl.DataFrame:
-    """One county-month's findings (of one kind, or all); returns them."""
+) -> pl.DataFrame | None:
+    """One county-month's findings (of one kind, or all); returns them (None where the account may not see them)."""
+    if not data.sees_true_figures(county):
+        st.info(
+            tr(
+                "逐条问题和名册行只对本县区的评价人员和管理员显示：每一条都指向一户。",
+                "Findings one by one, and their roster rows, are shown to the county's evaluators and "
+                "administrators only: each points at one household.",
+            )
+        )
+        return None
     stored = views.in_program(data.findings((county,), month=month, pending=filters.pending), filters.program)
     pending_note(stored, filters)
     found = views.findings_at(
@@ -145,6 +155,7 @@ def findings_table(
         FINDING_COLUMNS,
         name=(f"数据问题_{county}_{month:%Y-%m}", f"findings-{county}-{month:%Y-%m}"),
         key="findings-rows",
+        internal=True,  # shown only to those who see the county's true figures
     )
     return found
 
@@ -168,6 +179,7 @@ def roster_rows(found: pl.DataFrame, county: str, month: dt.date, *, pending: bo
         ROW_COLUMNS,
         name=(f"问题名册行_{county}_{month:%Y-%m}", f"flagged-rows-{county}-{month:%Y-%m}"),
         key="findings-household-rows",
+        internal=True,
     )
 
 
@@ -183,9 +195,11 @@ def findings_tab(filters: Filters) -> None:
     kind_metrics(counts, kind_words=kind_words)
     month_chart(counts, filters=filters, kind_words=kind_words)
     county_table(counts, filters=filters)
+    withheld.note(counts)
     kind, county, month = drill_down(counts, filters=filters, kind_words=kind_words)
     found = findings_table(county, month, kind=kind, filters=filters, kind_words=kind_words)
-    roster_rows(found, county, month, pending=filters.pending)
+    if found is not None:
+        roster_rows(found, county, month, pending=filters.pending)
 
 
 filters = page_start("page_findings")

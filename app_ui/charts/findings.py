@@ -69,7 +69,7 @@ def findings_by_month(counts: pl.DataFrame, *, year: int, selection: str = "find
                 alt.Tooltip("month_label:N", title=t("col_month")),
                 alt.Tooltip("county:N", title=t("col_county")),
                 alt.Tooltip("kind_name:N", title=t("col_finding_kind")),
-                alt.Tooltip("findings:Q", title=findings, format=","),
+                alt.Tooltip("findings_label:N", title=findings),  # «<5» or «≥12» where a count is withheld
             ],
         )
         .add_params(pick)

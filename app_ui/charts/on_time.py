@@ -24,29 +24,27 @@ def on_time_heatmap(grid: pl.DataFrame, *, rows: list[str], target: float = 0.9)
     """
     pick = alt.selection_point(name=CELL_PICK, fields=["county_code", "program", "month_key"], on="click")
     months = grid.sort("month")["month_label"].unique(maintain_order=True).to_list()
-    base = (
-        alt.Chart(grid)
-        .transform_calculate(  # rounded down: a month with one household paid late never reads 100 %
-            rate_text="format(floor(datum.rate * 1000 + 1e-9) / 1000, '.1%')",
-            cell_text="format(floor(datum.rate * 100 + 1e-9) / 100, '.0%')",
-        )
-        .encode(
-            x=alt.X(  # months labelled 2月 (one year is shown; tooltips carry 2022年2月)
-                "month_label:O",
-                sort=months,
-                title=None,
-                axis=alt.Axis(labelAngle=0, orient="top", labelExpr="peek(split(datum.value, '年'))"),
+    base = alt.Chart(grid).encode(  # rate_text and cell_text rounded down, 「≥」 where a bound (frames.on_time)
+        x=alt.X(  # months labelled 2月 (one year is shown; tooltips carry 2022年2月)
+            "month_label:O",
+            sort=months,
+            title=None,
+            axis=alt.Axis(labelAngle=0, orient="top", labelExpr="peek(split(datum.value, '年'))"),
+        ),
+        y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=320)),
+        tooltip=[
+            alt.Tooltip("county:N", title=t("col_county")),
+            alt.Tooltip("programme:N", title=t("col_program")),
+            alt.Tooltip("deadline:N", title=t("deadline")),
+            alt.Tooltip("month_label:N", title=t("col_month")),
+            alt.Tooltip("rate_text:N", title=t("col_on_time_rate")),
+            *(
+                alt.Tooltip(f"{column}_text:N", title=t(word))  # as the reader reads it: «<5» where withheld
+                if f"{column}_text" in grid.columns
+                else alt.Tooltip(f"{column}:Q", title=t(word), format=",")
+                for column, word in FIGURES
             ),
-            y=alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=320)),
-            tooltip=[
-                alt.Tooltip("county:N", title=t("col_county")),
-                alt.Tooltip("programme:N", title=t("col_program")),
-                alt.Tooltip("deadline:N", title=t("deadline")),
-                alt.Tooltip("month_label:N", title=t("col_month")),
-                alt.Tooltip("rate_text:N", title=t("col_on_time_rate")),
-                *(alt.Tooltip(f"{column}:Q", title=t(word), format=",") for column, word in FIGURES),
-            ],
-        )
+        ],
     )
     cells = (
         base.mark_rect(stroke="white", strokeWidth=1.5, cursor="pointer")

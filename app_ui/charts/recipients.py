@@ -19,10 +19,13 @@ FORMATS = {  # the d3 format of each figure in a tooltip
 }
 
 
-def _tips(*columns: str) -> list[alt.Tooltip]:
-    """Tooltips of table columns, titled as the tables title them; figures with thousands separators."""
+def _tips(*columns: str, frame: pl.DataFrame | None = None) -> list[alt.Tooltip]:
+    """Tooltips of table columns, titled as the tables title them; figures with thousands separators, or as the
+    reader reads them where `frame` has a `_text` twin for them (small counts withheld: frames.recipients)."""
     return [
-        alt.Tooltip(
+        alt.Tooltip(f"{column}_text:N", title=label(spec(column).title))
+        if frame is not None and f"{column}_text" in frame.columns
+        else alt.Tooltip(
             f"{column}:{'Q' if column in FORMATS else 'N'}",
             title=label(spec(column).title),
             format=FORMATS.get(column, alt.Undefined),
@@ -60,15 +63,18 @@ def recipients_by_month(series: pl.DataFrame, *, measure: str) -> alt.LayerChart
     """
     pick = alt.selection_point(name=MONTH_PICK, fields=["county_code", "program", "month_key"], on="click")
     tooltip = [
-        *_tips("county", "programme", "month_label", "households", "persons"),
+        *_tips("county", "programme", "month_label", "households", "persons", frame=series),
         alt.Tooltip("change:Q", title=tr("户数增减", "Net change (households)"), format="+,"),
-        *_tips("new_households", "exited_households", "amount_wan"),
+        *_tips("new_households", "exited_households", "amount_wan", frame=series),
     ]
-    x, y = _month_axis(series), alt.Y(
-        f"{measure}:Q",
-        title=t(f"col_{measure}"),
-        scale=alt.Scale(zero=False),
-        axis=alt.Axis(format=",d", tickMinStep=1),  # a small township's few households: no tick twice
+    x, y = (
+        _month_axis(series),
+        alt.Y(
+            f"{measure}:Q",
+            title=t(f"col_{measure}"),
+            scale=alt.Scale(zero=False),
+            axis=alt.Axis(format=",d", tickMinStep=1),  # a small township's few households: no tick twice
+        ),
     )
     base = alt.Chart(series).encode(x=x, y=y, color=_county_colour(), detail="series:N", tooltip=tooltip)
     lines = base.mark_line(strokeWidth=2).encode(  # dashes on the lines only: the legend shows a line per programme
@@ -158,7 +164,15 @@ def townships_by_households(townships: pl.DataFrame) -> alt.Chart:
             x=alt.X("households:Q", title=t("col_households"), axis=alt.Axis(format=",d")),
             y=alt.Y("township:N", sort="-x", title=t("col_township")),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
-            tooltip=_tips("township", "households", "persons", "amount_wan", "new_households", "exited_households"),
+            tooltip=_tips(
+                "township",
+                "households",
+                "persons",
+                "amount_wan",
+                "new_households",
+                "exited_households",
+                frame=townships,
+            ),
         )
         .add_params(pick)
         .properties(height=alt.Step(22))
@@ -174,9 +188,9 @@ def categories_by_persons(categories: pl.DataFrame) -> alt.Chart:
             x=alt.X("persons:Q", title=t("col_persons"), axis=alt.Axis(format=",d")),
             y=alt.Y("category:N", title=t("col_category")),
             tooltip=[
-                *_tips("category", "households", "persons"),
+                *_tips("category", "households", "persons", frame=categories),
                 alt.Tooltip("persons_share:Q", title=tr("人数占比", "Share of persons"), format=".1%"),
-                *_tips("amount_wan"),
+                *_tips("amount_wan", frame=categories),
             ],
         )
         .properties(height=alt.Step(28))

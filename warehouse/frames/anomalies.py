@@ -209,11 +209,38 @@ def detect(series: pl.DataFrame, tuning: Tuning = Tuning(), *, until: dt.date | 
     return found.sort("county_code", "program", "month", "township", "measure")
 
 
+FIGURES_WITHHELD = "（具体数字仅本县区评价人员和管理员可见）"
+NUMBERS = ("value", "baseline", "previous", "low", "high", "score", "year_ago")
+
+
 def words(flags: pl.DataFrame, *, county_names: dict[str, str], program_words: dict[str, str]) -> pl.DataFrame:
     """`flags` with a sentence each, saying the value, what it is judged against and the usual range:
-    「陵城镇 2023年5月 保障户数 482，较上月下降 31%（上月 700），近12个月正常范围 700–760」."""
+    「陵城镇 2023年5月 保障户数 482，较上月下降 31%（上月 700），近12个月正常范围 700–760」; and in
+    `words_withheld` the same flag said without a figure, for a reader who may not see the township's counts:
+    「陵城镇 2023年5月 保障户数较上月明显下降（具体数字…）」 (a percentage of a count shown elsewhere is a count)."""
     said = [_sentence(row, county_names, program_words) for row in flags.iter_rows(named=True)]
-    return flags.with_columns(words=pl.Series(said, dtype=pl.String))
+    plain = [_without_figures(row, county_names, program_words) for row in flags.iter_rows(named=True)]
+    return flags.with_columns(words=pl.Series(said, dtype=pl.String), words_withheld=pl.Series(plain, dtype=pl.String))
+
+
+def withheld(flags: pl.DataFrame, counties: list[str]) -> pl.DataFrame:
+    """Flags of `counties` as their restricted readers see them: the sentence without figures, numbers null."""
+    mine = pl.col("county_code").is_in(counties)
+    return flags.with_columns(
+        *(pl.when(mine).then(None).otherwise(pl.col(name)).alias(name) for name in NUMBERS if name in flags.columns),
+        words=pl.when(mine).then(pl.col("words_withheld")).otherwise(pl.col("words")),
+    )
+
+
+def _without_figures(flag: dict, county_names: dict[str, str], program_words: dict[str, str]) -> str:
+    if flag["method"] == "missing":
+        return _sentence(flag, county_names, program_words)  # no figure in it
+    month = f"{flag['month'].year}年{flag['month'].month}月"
+    said = f"{flag['township']} {month} {MEASURES[flag['measure']][0]}"
+    if flag["method"] == "spike":
+        return f"{said}明显高于近12个月的常见水平{FIGURES_WITHHELD}"
+    way = "上升" if flag["value"] > flag["previous"] else "下降"
+    return f"{said}较上月明显{way}{FIGURES_WITHHELD}"
 
 
 def _sentence(flag: dict, county_names: dict[str, str], program_words: dict[str, str]) -> str:

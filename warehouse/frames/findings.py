@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from warehouse.frames.withheld import sum_at_least, written
 from warehouse.vocabulary import FINDING_KINDS as KINDS
 
 _ROW_KEY = ("program", "sheet", "row")
@@ -49,39 +50,55 @@ def _kind_order() -> pl.Expr:
     return pl.col("kind").replace_strict(KINDS, list(range(len(KINDS))), default=len(KINDS), return_dtype=pl.Int64)
 
 
+def _marked(counts: pl.DataFrame) -> pl.DataFrame:
+    """Counts with `hidden` and `shown_as` (warehouse.small_counts.finding_counts), whichever read they came from."""
+    if "hidden" in counts.columns:
+        return counts
+    return counts.with_columns(hidden=pl.lit(False), shown_as=pl.lit(None, pl.String))
+
+
 def counts_by_month(counts: pl.DataFrame, *, names: Mapping[str, str], kind_words: Mapping[str, str]) -> pl.DataFrame:
-    """How many findings of each kind each county has in each month (both programmes together)."""
+    """How many findings of each kind each county has in each month (both programmes together); where a count
+    is withheld from the reader, `findings` sums what is shown and `shown_as` says how it reads («<5», «≥12»)."""
     return (
-        counts.group_by("month", "county_code", "kind")
-        .agg(pl.col("findings").sum().cast(pl.Int64))
+        _marked(counts)
+        .group_by("month", "county_code", "kind")
+        .agg(sum_at_least("findings"))
         .with_columns(
+            pl.col("findings").cast(pl.Int64),
             county=_named("county_code", names),
             kind_name=_named("kind", kind_words),
             kind_order=_kind_order(),
         )
+        .with_columns(
+            findings_label=pl.coalesce(
+                "shown_as", pl.col("findings").map_elements(lambda v: f"{v:,}", return_dtype=pl.String)
+            )
+        )
         .sort("month", "kind_order", "county_code")
-        .select("month", "county_code", "county", "kind", "kind_name", "kind_order", "findings")
+        .select(
+            "month", "county_code", "county", "kind", "kind_name", "kind_order", "findings", "hidden", "findings_label"
+        )
     )
 
 
 def county_kind_counts(counts: pl.DataFrame, *, names: Mapping[str, str]) -> pl.DataFrame:
-    """One row per county, one column per kind (all six, zeros kept) and the total."""
-    totals = counts.group_by("county_code", "kind").agg(pl.col("findings").sum().cast(pl.Int64))
+    """One row per county, one column per kind (all six, zeros kept) and the total; as text where a count in
+    it is withheld from the reader («<5», «≥12»)."""
+    counts = _marked(counts)
+    totals = counts.group_by("county_code", "kind").agg(sum_at_least("findings"))
+    overall = counts.with_columns(kind=pl.lit("total")).group_by("county_code", "kind").agg(sum_at_least("findings"))
     counties = counts["county_code"].unique().sort()
-    grid = pl.DataFrame({"county_code": counties}).join(pl.DataFrame({"kind": KINDS}), how="cross")
-    wide = (
-        grid.join(totals, on=["county_code", "kind"], how="left")
-        .with_columns(pl.col("findings").fill_null(0))
-        .pivot("kind", index="county_code", values="findings", maintain_order=True)
+    grid = pl.DataFrame({"county_code": counties}).join(pl.DataFrame({"kind": [*KINDS, "total"]}), how="cross")
+    long = grid.join(pl.concat([totals, overall]), on=["county_code", "kind"], how="left").with_columns(
+        pl.col("findings").fill_null(0).cast(pl.Int64), pl.col("hidden").fill_null(False)
     )
+    if long["hidden"].any():
+        long = written(long, {"findings": "hidden"}, marks={"findings": "shown_as"})
+    wide = long.pivot("kind", index="county_code", values="findings", maintain_order=True)
     if wide.is_empty():
-        wide = pl.DataFrame(schema={"county_code": pl.String} | dict.fromkeys(KINDS, pl.Int64))
-    return wide.select(
-        "county_code",
-        _named("county_code", names).alias("county"),
-        *KINDS,
-        pl.sum_horizontal(KINDS).cast(pl.Int64).alias("total"),
-    )
+        wide = pl.DataFrame(schema={"county_code": pl.String} | dict.fromkeys([*KINDS, "total"], pl.Int64))
+    return wide.select("county_code", _named("county_code", names).alias("county"), *KINDS, "total")
 
 
 def kinds_present(counts: pl.DataFrame) -> list[str]:
@@ -149,7 +166,15 @@ def flagged_rows(rows: Mapping[str, pl.DataFrame], findings: pl.DataFrame) -> pl
     )
 
 
-def kind_totals(counts: pl.DataFrame) -> dict[str, int]:
-    """Findings of each kind (all six, zeros kept)."""
-    totals = dict(counts.group_by("kind").agg(pl.col("findings").sum()).iter_rows())
-    return {kind: int(totals.get(kind, 0)) for kind in KINDS}
+def kind_totals(counts: pl.DataFrame) -> dict[str, str]:
+    """Findings of each kind (all six, zeros kept), as the reader reads them: «1,234», or «≥1,230» where a part
+    is withheld."""
+    totals = _marked(counts).group_by("kind").agg(sum_at_least("findings"))
+    said = dict(
+        zip(
+            totals["kind"],
+            written(totals, {"findings": "hidden"}, marks={"findings": "shown_as"})["findings"],
+            strict=True,
+        )
+    )
+    return {kind: said.get(kind, "0") for kind in KINDS}

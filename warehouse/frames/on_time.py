@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from warehouse.frames import marks
+from warehouse.frames.withheld import sum_at_least, written
 from warehouse.vocabulary import PROGRAM_WORDS
 
 TARGET = 0.9  # the rubrics' on-time target (≥ 90 % of household-payments by the deadline)
@@ -22,9 +23,20 @@ GRID_COLUMNS = (
     "month_label",
     *COUNTS,
     "rate",
+    "bounded",
+    "rate_text",
+    "cell_text",
     "source",
     "pending",
 )
+_EXTRA = ("on_time_at_least", "late_shown_as", "unpaid_shown_as")  # kept for `ranking`
+# where a reader may not see small counts (warehouse.small_counts), late and unpaid households of 1–4 are withheld
+# with the on-time households they would give away, and the rate is the least it can be: `bounded`
+_WITHHELD = {
+    "on_time_households": "bounded",
+    "late_households": "late_withheld",
+    "unpaid_households": "unpaid_withheld",
+}
 
 
 def percent(rate: float | None) -> str:
@@ -32,9 +44,53 @@ def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{math.floor(rate * 1000 + 1e-9) / 10:.1f}%"
 
 
-def _rate() -> pl.Expr:
+def _rate(on_time: str = "on_time_households") -> pl.Expr:
     """On-time households over households; none where there were no households."""
-    return pl.when(pl.col("households") > 0).then(pl.col("on_time_households") / pl.col("households"))
+    return pl.when(pl.col("households") > 0).then(pl.col(on_time) / pl.col("households"))
+
+
+def _withheld_marks(monthly: pl.DataFrame) -> pl.DataFrame:
+    """What small_counts.monthly_totals adds, as "nothing withheld" where the read had none."""
+    defaults = {
+        "payment_hidden": pl.lit(False),
+        "on_time_at_least": pl.col("on_time_households"),
+        "late_shown_as": pl.lit(None, pl.String),
+        "unpaid_shown_as": pl.lit(None, pl.String),
+    }
+    return monthly.with_columns(value.alias(name) for name, value in defaults.items() if name not in monthly.columns)
+
+
+def _rate_words(rate: pl.Expr, bounded: pl.Expr, *, digits: int) -> pl.Expr:
+    """A rate rounded down (a month with one household paid late never reads 100 %), 「≥」 where it is a bound."""
+    scale = 10 ** (digits + 2)
+
+    def said(value: dict) -> str | None:
+        if value["rate"] is None:
+            return None
+        text = f"{math.floor(value['rate'] * scale + 1e-9) / scale:.{digits}%}"
+        return f"≥{text}" if value["bounded"] else text
+
+    return pl.struct(rate=rate, bounded=bounded).map_elements(said, return_dtype=pl.String)
+
+
+def with_texts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Where counts are withheld from the reader, a `<column>_text` twin of each count as the reader reads it."""
+    if not frame["bounded"].any():
+        return frame
+    flags = frame.with_columns(
+        late_withheld=pl.col("late_shown_as").is_not_null(), unpaid_withheld=pl.col("unpaid_shown_as").is_not_null()
+    )
+    texts = written(
+        flags, _WITHHELD, marks={"late_households": "late_shown_as", "unpaid_households": "unpaid_shown_as"}
+    )
+    return frame.with_columns(texts[name].alias(f"{name}_text") for name in _WITHHELD)
+
+
+def as_read(frame: pl.DataFrame) -> pl.DataFrame:
+    """A grid or ranking for a table or a download: each count replaced by its `_text` twin where it has one,
+    the rates by their words."""
+    twins = [name for name in frame.columns if f"{name}_text" in frame.columns]
+    return frame.with_columns(pl.col(f"{name}_text").alias(name) for name in twins)
 
 
 def deadline_text(day: int | None, *, each_month: str = "每月{day}日前", month_end: str = "月末") -> str:
@@ -70,18 +126,23 @@ def on_time_grid(
         .alias("deadline"),
     )
     return (
-        marks.with_pending(monthly)
+        _withheld_marks(marks.with_pending(monthly))
         .join(counties, on="county_code", how="left")
         .with_columns(
             pl.col("county").fill_null(pl.col("county_code")),
             programme=pl.col("program").replace_strict(programs, default=pl.col("program"), return_dtype=pl.String),
             month_key=pl.col("month").dt.strftime("%Y-%m-%d"),
             month_label=marks.month_label(month_format, pending_mark),
-            rate=_rate(),
+            rate=_rate("on_time_at_least"),
+            bounded=pl.col("payment_hidden").fill_null(False),
         )
-        .with_columns(row=pl.concat_str("county", "programme", "deadline", separator=" · "))
-        .select(GRID_COLUMNS)
+        .with_columns(
+            row=pl.concat_str("county", "programme", "deadline", separator=" · "),
+            rate_text=_rate_words(pl.col("rate"), pl.col("bounded"), digits=1),
+            cell_text=_rate_words(pl.col("rate"), pl.col("bounded"), digits=0),
+        )
         .sort("county_code", "program", "month")
+        .pipe(lambda grid: with_texts(grid.select(*GRID_COLUMNS, *_EXTRA)))
     )
 
 
@@ -89,30 +150,72 @@ def ranking(
     grid: pl.DataFrame, *, target: float = TARGET, month_format: str = "%-m月", separator: str = "、"
 ) -> pl.DataFrame:
     """Each county and programme over the year, worst on-time rate first, with the months below target."""
-    below = pl.col("rate") < target
-    return (
+    below = pl.col("rate") < target  # a bound below the target may be a month that met it: said with 「≥」
+    grid = _marked_for_sums(grid)
+    ranked = (
         grid.sort("month")
         .group_by(*ROW_COLUMNS, maintain_order=True)
         .agg(
-            pl.col(*COUNTS).sum(),
+            pl.col("households").sum(),
+            *sum_at_least("on_time_households", hidden="bounded", shown_as="on_time_shown_as"),
+            *sum_at_least("late_households", hidden="late_withheld", shown_as="late_shown_as"),
+            *sum_at_least("unpaid_households", hidden="unpaid_withheld", shown_as="unpaid_shown_as"),
+            pl.col("on_time_at_least").sum(),
             pl.len().cast(pl.Int64).alias("months"),
             below.sum().cast(pl.Int64).alias("months_below_target"),
             pl.col("month").filter(below).dt.strftime(month_format).str.join(separator).alias("months_below"),
             pl.col("month_label").sort_by("rate").first().alias("worst_month"),
             pl.col("rate").min().alias("worst_rate"),
+            pl.col("bounded").sort_by("rate").first().alias("worst_bounded"),
         )
-        .with_columns(rate=_rate())
+        .with_columns(rate=_rate("on_time_at_least"))
+        .with_columns(
+            rate_text=_rate_words(pl.col("rate"), pl.col("bounded"), digits=1),
+            worst_rate_text=_rate_words(pl.col("worst_rate"), pl.col("worst_bounded"), digits=1),
+        )
         .sort(["rate", "county_code", "program"], nulls_last=True)
-        .select(
-            *ROW_COLUMNS,
-            "months",
-            *COUNTS,
-            "rate",
-            "months_below_target",
-            "months_below",
-            "worst_month",
-            "worst_rate",
+    )
+    if ranked["bounded"].any():
+        ranked = ranked.with_columns(
+            written(
+                ranked,
+                {
+                    "on_time_households": "bounded",
+                    "late_households": "late_withheld",
+                    "unpaid_households": "unpaid_withheld",
+                },
+                marks={
+                    "on_time_households": "on_time_shown_as",
+                    "late_households": "late_shown_as",
+                    "unpaid_households": "unpaid_shown_as",
+                },
+            ).select(
+                pl.col(name).alias(f"{name}_text")
+                for name in ("on_time_households", "late_households", "unpaid_households")
+            )
         )
+    return ranked.select(
+        *ROW_COLUMNS,
+        "months",
+        *COUNTS,
+        "rate",
+        "bounded",
+        "rate_text",
+        "months_below_target",
+        "months_below",
+        "worst_month",
+        "worst_rate",
+        "worst_rate_text",
+        *(name for name in ranked.columns if name.endswith("_text") and name not in ("rate_text", "worst_rate_text")),
+    )
+
+
+def _marked_for_sums(grid: pl.DataFrame) -> pl.DataFrame:
+    """The grid with the flags `ranking` sums over."""
+    return grid.with_columns(
+        late_withheld=pl.col("late_shown_as").is_not_null(),
+        unpaid_withheld=pl.col("unpaid_shown_as").is_not_null(),
+        on_time_shown_as=pl.lit(None, pl.String),
     )
 
 
@@ -128,11 +231,7 @@ def months_in(grid: pl.DataFrame, *, county: str, program: str) -> dict[str, str
     months = (
         grid.filter(pl.col("county_code") == county, pl.col("program") == program)
         .sort(["rate", "month"], nulls_last=True)
-        .with_columns(
-            label=pl.format(
-                "{} · {}", "month_label", pl.col("rate").map_elements(percent, return_dtype=pl.String, skip_nulls=False)
-            )
-        )
+        .with_columns(label=pl.format("{} · {}", "month_label", pl.col("rate_text").fill_null("—")))
     )
     return dict(zip(months["month_key"].to_list(), months["label"].to_list(), strict=True))
 

@@ -9,6 +9,7 @@ import polars as pl
 
 from warehouse.frames import marks
 from warehouse.frames.anomalies import band
+from warehouse.frames.withheld import any_withheld, sum_at_least, written
 from warehouse.vocabulary import PROGRAM_WORDS
 
 SERIES_COLUMNS = (
@@ -30,8 +31,48 @@ SERIES_COLUMNS = (
     "amount",
     "amount_wan",
     "source",
+    "hidden",
+    "shown_as",
+    "flows_hidden",
 )
 SPLIT_COLUMNS = ("households", "persons", "amount_wan", "new_households", "exited_households")
+# where each figure is withheld from a reader who may not see small counts (warehouse.small_counts)
+WITHHELD_BY = {
+    "households": "hidden",
+    "persons": "hidden",
+    "amount": "hidden",
+    "amount_wan": "hidden",
+    "persons_share": "hidden",
+    "change": "hidden",
+    "new_households": "flows_hidden",
+    "exited_households": "flows_hidden",
+    "new_persons": "flows_hidden",
+    "exited_persons": "flows_hidden",
+}
+
+
+def _withheld_marks(frame: pl.DataFrame) -> pl.DataFrame:
+    """`hidden`, `shown_as` and `flows_hidden` as false/null where the read had none (true figures)."""
+    defaults = {"hidden": pl.lit(False), "shown_as": pl.lit(None, pl.String), "flows_hidden": pl.lit(False)}
+    return frame.with_columns(value.alias(name) for name, value in defaults.items() if name not in frame.columns)
+
+
+def with_texts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Where a figure is withheld from the reader, a `<column>_text` twin of each figure as the reader reads it
+    («<5» households, «隐去» the rest) for tables and tooltips; the frame as it is where nothing is withheld."""
+    if not any_withheld(frame):
+        return frame
+    columns = {name: flag for name, flag in WITHHELD_BY.items() if name in frame.columns}
+    texts = written(
+        frame.select(*columns, *set(columns.values()), "shown_as"), columns, marks={"households": "shown_as"}
+    )
+    return frame.with_columns(texts[name].alias(f"{name}_text") for name in columns)
+
+
+def as_read(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame for a table or a download: each figure replaced by its `_text` twin where it has one."""
+    twins = [name for name in frame.columns if f"{name}_text" in frame.columns]
+    return frame.with_columns(pl.col(f"{name}_text").alias(name) for name in twins)
 
 
 def _wan(column: str = "amount") -> pl.Expr:
@@ -57,19 +98,26 @@ def monthly_series(
     `change` is the month's net change in households (new − exited), which is exactly the
     difference from the previous stored month, January included.
     """
+    series = ["county_code", "program"]
+    difference = pl.col("households") - pl.col("households").shift(1).over(series)
     return (
-        marks.with_pending(monthly)
+        _withheld_marks(marks.with_pending(monthly))
         .sort("county_code", "program", "month")
         .with_columns(
             county=_label("county_code", names),
             programme=_label("program", programs),
             month_key=pl.col("month").dt.strftime("%Y-%m-%d"),
             month_label=marks.month_label(month_format, pending_mark),
-            change=pl.col("new_households") - pl.col("exited_households"),
+            # flows withheld from a reader still leave the change they add up to, which the households show
+            change=pl.coalesce(
+                pl.col("new_households") - pl.col("exited_households"),
+                pl.when(pl.col("flows_hidden")).then(difference),
+            ),
             amount_wan=_wan(),
         )
         .with_columns(series=pl.col("county") + " · " + pl.col("programme"))
         .select(SERIES_COLUMNS)
+        .pipe(with_texts)
     )
 
 
@@ -118,6 +166,10 @@ def year_summary(series: pl.DataFrame, earlier: pl.DataFrame) -> pl.DataFrame:
     )
     complete = before.height == now.height
     persons_by_month = series.group_by("month").agg(pl.col("persons").sum())["persons"]
+    flows = {
+        name: _flow_total(series, name) for name in ("new_households", "exited_households")
+    }  # 「≥N」 where a month's flows are withheld from the reader
+    withheld = series["hidden"].fill_null(False).any() if "hidden" in series.columns else False
     return pl.DataFrame(
         {
             "month": [last],
@@ -130,9 +182,18 @@ def year_summary(series: pl.DataFrame, earlier: pl.DataFrame) -> pl.DataFrame:
             "persons_average": [round(persons_by_month.mean())],  # type: ignore[arg-type]
             "new_households": [series["new_households"].sum()],
             "exited_households": [series["exited_households"].sum()],
+            "flows_text": [f"{flows['new_households']} / {flows['exited_households']}"],
+            "withheld": [withheld],
         },
-        schema=schema,
+        schema=schema | {"flows_text": pl.String, "withheld": pl.Boolean},
     )
+
+
+def _flow_total(series: pl.DataFrame, name: str) -> str:
+    """A year's new or exited households as the reader reads them: 「≥N」 where a month's are withheld."""
+    marked = _withheld_marks(series).with_columns(shown_as=pl.lit(None, pl.String))
+    total = marked.select(sum_at_least(name, hidden="flows_hidden")).row(0, named=True)
+    return total["shown_as"] or f"{total[name] or 0:,}"
 
 
 def household_flows(series: pl.DataFrame) -> pl.DataFrame:
@@ -168,9 +229,11 @@ def months_in(series: pl.DataFrame, *, county: str, program: str) -> dict[str, s
 def township_table(figures: pl.DataFrame) -> pl.DataFrame:
     """One month's townships, largest first: households, persons, amount (万元), new and exited households."""
     return (
-        figures.with_columns(_wan())
-        .select("township", *SPLIT_COLUMNS)
-        .sort(["households", "township"], descending=[True, False])
+        _withheld_marks(figures)
+        .with_columns(_wan())
+        .select("township", *SPLIT_COLUMNS, "hidden", "shown_as", "flows_hidden")
+        .sort(["households", "township"], descending=[True, False], nulls_last=True)
+        .pipe(with_texts)
     )
 
 
@@ -178,11 +241,13 @@ def category_table(figures: pl.DataFrame, *, uncategorised: str = "未分类") -
     """One month's categories (A类/B类/C类, or 未分类 where the roster gives none), with each one's share of persons."""
     total = figures["persons"].sum()
     return (
-        figures.with_columns(
+        _withheld_marks(figures)
+        .with_columns(
             pl.col("category").fill_null("").replace("", uncategorised),
             _wan(),
             persons_share=(pl.col("persons") / total).round(4) if total else pl.lit(None, pl.Float64),
         )
-        .select("category", *SPLIT_COLUMNS, "persons_share")
+        .select("category", *SPLIT_COLUMNS, "persons_share", "hidden", "shown_as", "flows_hidden")
         .sort("category")
+        .pipe(with_texts)
     )

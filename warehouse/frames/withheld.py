@@ -1,0 +1,120 @@
+"""Counts a restricted reader may not see, withheld from county-month figures and written as that reader reads them.
+
+The township × category table of a month is protected by warehouse.disclosure; these are the rules for the
+figures beside it, each chosen so that nothing shown pins a withheld count down:
+- new and exited households: their difference is the change in households, which the reader sees. A count of
+  1–4 labelled 「<5」 beside it can give itself away (a change of +4 with 「<5」 new households means 4 new, none
+  out), so where either is 1–4 both are shown as the plain mark 「隐去」, which bounds neither;
+- late and unpaid households: on-time + late + unpaid = households, so where late or unpaid is 1–4 it shows as
+  「<5」, on-time households are withheld too, and the on-time rate is shown as the least it can be
+  (「≥99.8%」), which every value of the withheld counts allows;
+- a figure that adds up months or counties with a withheld one is withheld as well (a year's new households).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+HIDDEN = "隐去"  # a withheld figure whose range says nothing (persons, amounts, flows)
+FLOWS = ("new_households", "exited_households", "new_persons", "exited_persons")
+PAYMENT = ("on_time_households", "late_households", "unpaid_households")
+
+
+def small(column: str, min_cell: int) -> pl.Expr:
+    return pl.col(column).is_between(1, min_cell - 1)
+
+
+def withhold_flows(monthly: pl.DataFrame, *, restricted: pl.Expr, min_cell: int) -> pl.DataFrame:
+    """`flows_hidden` where either flow of a restricted row is 1..min_cell-1, and every flow of that row nulled."""
+    hidden = restricted & (small("new_households", min_cell) | small("exited_households", min_cell)).fill_null(False)
+    monthly = monthly.with_columns(flows_hidden=hidden)
+    return monthly.with_columns(
+        pl.when(pl.col("flows_hidden")).then(None).otherwise(pl.col(name)).alias(name)
+        for name in FLOWS
+        if name in monthly.columns
+    )
+
+
+def withhold_payment(monthly: pl.DataFrame, *, restricted: pl.Expr, min_cell: int) -> pl.DataFrame:
+    """`payment_hidden` where a restricted row's late or unpaid households are 1..min_cell-1: those shown as
+    「<5」 (`late_shown_as`, `unpaid_shown_as`), on-time households withheld, and `on_time_at_least` the fewest
+    on-time households that fit what is shown (the true count where nothing is withheld)."""
+    late, unpaid = (small(name, min_cell) & restricted for name in ("late_households", "unpaid_households"))
+    most = min_cell - 1
+    return (
+        monthly.with_columns(
+            late_hidden=late.fill_null(False),
+            unpaid_hidden=unpaid.fill_null(False),
+        )
+        .with_columns(payment_hidden=pl.col("late_hidden") | pl.col("unpaid_hidden"))
+        .with_columns(
+            on_time_at_least=pl.when(pl.col("payment_hidden"))
+            .then(
+                pl.max_horizontal(
+                    pl.col("households")
+                    - pl.when(pl.col("late_hidden")).then(most).otherwise(pl.col("late_households"))
+                    - pl.when(pl.col("unpaid_hidden")).then(most).otherwise(pl.col("unpaid_households")),
+                    pl.lit(0),
+                )
+            )
+            .otherwise(pl.col("on_time_households")),
+            late_shown_as=pl.when(pl.col("late_hidden")).then(pl.lit(f"<{min_cell}")),
+            unpaid_shown_as=pl.when(pl.col("unpaid_hidden")).then(pl.lit(f"<{min_cell}")),
+        )
+        .with_columns(
+            on_time_households=pl.when(pl.col("payment_hidden")).then(None).otherwise(pl.col("on_time_households")),
+            late_households=pl.when(pl.col("late_hidden")).then(None).otherwise(pl.col("late_households")),
+            unpaid_households=pl.when(pl.col("unpaid_hidden")).then(None).otherwise(pl.col("unpaid_households")),
+        )
+        .drop("late_hidden", "unpaid_hidden")
+    )
+
+
+def written(frame: pl.DataFrame, columns: dict[str, str], *, marks: dict[str, str] | None = None) -> pl.DataFrame:
+    """Each of `columns` (column → the boolean column saying where it is withheld) as text, the way a restricted
+    reader reads it: numbers with thousands separators (amounts with two decimals), a withheld one as its mark —
+    the column `marks` names for it («<5», «≥5») or 「隐去」; a figure that is simply not there stays blank.
+
+    Only frames with withheld figures need this: for a reader who sees true figures the numbers stay numbers."""
+    marks = marks or {}
+    out = []
+    for name, flag in columns.items():
+        value = pl.col(name)
+        if frame.schema[name].is_float():
+            text = value.map_elements(lambda v: f"{v:,.2f}", return_dtype=pl.String)
+        elif frame.schema[name].is_integer():
+            text = value.map_elements(lambda v: f"{v:,}", return_dtype=pl.String)
+        else:
+            text = value.cast(pl.String)
+        mark = pl.col(marks[name]).fill_null(HIDDEN) if name in marks else pl.lit(HIDDEN)
+        out.append(pl.when(pl.col(flag).fill_null(False)).then(mark).otherwise(text.fill_null("")).alias(name))
+    return frame.with_columns(out)
+
+
+def any_withheld(frame: pl.DataFrame) -> bool:
+    """Whether a frame from warehouse.small_counts has a figure withheld from its reader."""
+    flags = [name for name in ("hidden", "flows_hidden", "payment_hidden") if name in frame.columns]
+    return bool(flags) and bool(frame.select(pl.any_horizontal(pl.col(flags).fill_null(False)).any()).item())
+
+
+def sum_at_least(value: str, *, hidden: str = "hidden", shown_as: str = "shown_as") -> list[pl.Expr]:
+    """Aggregations over rows with withheld parts: `value` summed over what is shown, `hidden` where any part
+    is withheld, and `shown_as` how the sum reads — a lone withheld part's own mark («<5»), 「≥N」 where N is
+    the sum of the parts shown, 「隐去」 where nothing is. An exact sum would give its withheld part away."""
+    parts_hidden = pl.col(hidden).fill_null(False)
+    total = pl.col(value).sum()
+    label = (
+        pl.when(~parts_hidden.any())
+        .then(pl.lit(None, pl.String))
+        .when(pl.len() == 1)
+        .then(pl.col(shown_as).first())
+        .when(total > 0)
+        .then(pl.format("≥{}", total.map_elements(lambda v: f"{v:,}", return_dtype=pl.String)))
+        .otherwise(pl.lit(HIDDEN))
+    )
+    return [total.alias(value), parts_hidden.any().alias(hidden), label.alias(shown_as)]
+
+
+def reads(frame: pl.DataFrame, value: str, *, hidden: str = "hidden", shown_as: str = "shown_as") -> list[str]:
+    """Each row's `value` as its reader reads it: the number, or its mark where withheld."""
+    return written(frame, {value: hidden}, marks={value: shown_as})[value].to_list()
