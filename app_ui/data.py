@@ -17,6 +17,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from access.accounts import list_users
+from app_ui import account
 from briefs.figures import gather
 from briefs.followup import follow_up
 from rubrics.check import check_by_id
@@ -92,9 +93,7 @@ accounts = cached(list_users)  # every account (no password hashes): the registe
 
 
 def _reader() -> small_counts.Reader:
-    from app_ui import session  # session imports this module: ask it only when a page reads
-
-    return session.acting()
+    return account.acting()
 
 
 def _restricted(counties: list[str] | tuple[str, ...] | None) -> tuple[str, ...]:

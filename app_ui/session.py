@@ -14,24 +14,12 @@ import streamlit as st
 
 from access.accounts import Login, any_accounts, authenticate, current_actor
 from access.identity import sign_in
-from access.roles import ADMIN, EVALUATOR, ROLES, VIEWER, Actor
+from access.roles import ADMIN, EVALUATOR, ROLES, Actor
 from app_ui import data
+from app_ui.account import ACCOUNT, actor
+from app_ui.account import acting as acting  # re-exported: pages ask the session who acts
 from app_ui.i18n import t, tr
 from warehouse import audit
-
-ACCOUNT = "account"  # session key: {"name", "role", "counties"} of the logged-in account
-
-
-def actor() -> Actor | None:
-    found = st.session_state.get(ACCOUNT)
-    if not found:
-        return None
-    return Actor(found["name"], found["role"], frozenset(found.get("counties", ())))
-
-
-def acting() -> Actor:
-    """The logged-in actor, or an anonymous viewer (who may upload nothing) should a caller run without one."""
-    return actor() or Actor("（未登录）", VIEWER)
 
 
 def may_upload() -> bool:

@@ -120,7 +120,8 @@ def monthly_series(
         payment_hidden=False,
         on_time_at_least=pl.col("on_time_households"),
         unpaid_shown_as=None,
-    ).with_columns(unpaid_hidden=pl.col("unpaid_shown_as").is_not_null())
+        unpaid_withheld=False,
+    )
     whole = pl.col("hidden").any()  # a total over a withheld county figure would give it away
     return (
         monthly.filter(window)
@@ -133,7 +134,7 @@ def monthly_series(
             pl.when(whole).then(None).otherwise(pl.col("amount").sum() / WAN).alias("amount_wan"),
             pl.col("on_time_at_least").sum().alias("on_time_households"),
             pl.col("payment_hidden").any().alias("on_time_bounded"),
-            *sum_at_least("unpaid_households", hidden="unpaid_hidden", shown_as="unpaid_shown_as"),
+            *sum_at_least("unpaid_households", hidden="unpaid_withheld", shown_as="unpaid_shown_as"),
             pl.col("source").max(),
             pl.col("pending").max(),
         )

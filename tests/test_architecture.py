@@ -212,3 +212,110 @@ def test_cli_modules_stay_small():
         for module in (ROOT / "cli").glob("*.py")
     }
     assert {module: size for module, size in sizes.items() if size > 200} == {}
+
+
+# Reads that carry counts below the county (townships, categories, households one by one, their flags and
+# sentences): the app reaches them only through app_ui.data's wrappers, which pass warehouse.small_counts what
+# the logged-in account may not see.
+SUB_COUNTY_READS = {
+    "monthly_totals",
+    "figures_by",
+    "month_split",
+    "cell_figures",
+    "township_months",
+    "household_rows",
+    "findings",
+    "finding_counts",
+    "find",
+    "follow_up",
+    "gather",
+}
+READ_MODULES = {"warehouse.read", "warehouse.small_counts", "warehouse.anomalies", "briefs.figures", "briefs.followup"}
+ACCOUNT_AWARE = {"_restricted", "threshold", "sees_true_figures"}
+
+
+def sub_county_leaks(root: Path = ROOT) -> list[str]:
+    """Where the app goes around app_ui.data's account-aware wrappers to a read of sub-county figures."""
+    found = []
+    app = [root / "app.py", *(root / "app_pages").rglob("*.py"), *(root / "app_ui").rglob("*.py")]
+    for path in (path for path in app if path.exists()):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = path.relative_to(root)
+        if where == Path("app_ui/data.py"):
+            found += _unguarded_wrappers(tree)
+            continue
+        aliases = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                for alias in node.names:
+                    if f"{node.module}.{alias.name}" in READ_MODULES:
+                        aliases.add(alias.asname or alias.name)
+                    elif node.module in READ_MODULES and alias.name in SUB_COUNTY_READS:
+                        found.append(f"{where}:{node.lineno} imports {node.module}.{alias.name}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                if node.value.id in aliases and node.attr in SUB_COUNTY_READS:
+                    found.append(f"{where}:{node.lineno} calls {node.value.id}.{node.attr}")
+                if node.value.id == "data" and node.attr.startswith("_"):
+                    found.append(f"{where}:{node.lineno} reads data.{node.attr}")
+    return found
+
+
+def _unguarded_wrappers(tree: ast.Module) -> list[str]:
+    """In app_ui/data.py: a cached sub-county read under a public name, or a function that calls one without
+    asking what the account may see."""
+    found, private = [], set()
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and getattr(node.value.func, "id", "") == "cached"
+        ):
+            read = node.value.args[0]
+            if (
+                isinstance(read, ast.Attribute)
+                and read.attr in SUB_COUNTY_READS
+                or getattr(read, "id", "") in SUB_COUNTY_READS
+            ):
+                name = node.targets[0].id
+                if not name.startswith("_"):
+                    found.append(f"app_ui/data.py:{node.lineno} {name} reads sub-county figures with no account")
+                private.add(name)
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            names = {item.id for item in ast.walk(node) if isinstance(item, ast.Name)}
+            called = {
+                getattr(item.func, "id", None) or getattr(item.func, "attr", None)
+                for item in ast.walk(node)
+                if isinstance(item, ast.Call)
+            }
+            if names & private and not called & ACCOUNT_AWARE:
+                found.append(f"app_ui/data.py:{node.lineno} {node.name} reads sub-county figures with no account")
+    return found
+
+
+def test_the_app_reaches_sub_county_figures_only_through_the_account_aware_reads():
+    assert not sub_county_leaks(), "\n".join(sub_county_leaks())
+
+
+def test_the_sub_county_check_finds_a_page_going_around_it(tmp_path):
+    """The check itself can fail: a page importing the read API, a page using a private cached read, and a
+    wrapper that forgets the account."""
+    files = {
+        "app_pages/recipients.py": "from warehouse.read import figures_by\nfrom warehouse import read\n"
+        "read.household_rows(engine)\nread.counties(engine)\n",
+        "app_pages/townships.py": "from app_ui import data\nrows = data._split('township')\n",
+        "app_ui/data.py": "split = cached(small_counts.month_split)\n_rows = cached(read.household_rows)\n\n"
+        "def rows(county):\n    return _rows(county)\n\n"
+        "def mine(county):\n    return _rows(county, restricted=_restricted([county]))\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert sorted(sub_county_leaks(tmp_path)) == [
+        "app_pages/recipients.py:1 imports warehouse.read.figures_by",
+        "app_pages/recipients.py:3 calls read.household_rows",
+        "app_pages/townships.py:2 reads data._split",
+        "app_ui/data.py:1 split reads sub-county figures with no account",
+        "app_ui/data.py:4 rows reads sub-county figures with no account",
+    ]

@@ -29,7 +29,7 @@ GRID_COLUMNS = (
     "source",
     "pending",
 )
-_EXTRA = ("on_time_at_least", "late_shown_as", "unpaid_shown_as")  # kept for `ranking`
+_EXTRA = ("on_time_at_least", "late_shown_as", "unpaid_shown_as", "late_withheld", "unpaid_withheld")  # for `ranking`
 # where a reader may not see small counts (warehouse.small_counts), late and unpaid households of 1–4 are withheld
 # with the on-time households they would give away, and the rate is the least it can be: `bounded`
 _WITHHELD = {
@@ -56,6 +56,8 @@ def _withheld_marks(monthly: pl.DataFrame) -> pl.DataFrame:
         "on_time_at_least": pl.col("on_time_households"),
         "late_shown_as": pl.lit(None, pl.String),
         "unpaid_shown_as": pl.lit(None, pl.String),
+        "late_withheld": pl.lit(False),
+        "unpaid_withheld": pl.lit(False),
     }
     return monthly.with_columns(value.alias(name) for name, value in defaults.items() if name not in monthly.columns)
 
@@ -77,11 +79,8 @@ def with_texts(frame: pl.DataFrame) -> pl.DataFrame:
     """Where counts are withheld from the reader, a `<column>_text` twin of each count as the reader reads it."""
     if not frame["bounded"].any():
         return frame
-    flags = frame.with_columns(
-        late_withheld=pl.col("late_shown_as").is_not_null(), unpaid_withheld=pl.col("unpaid_shown_as").is_not_null()
-    )
     texts = written(
-        flags, _WITHHELD, marks={"late_households": "late_shown_as", "unpaid_households": "unpaid_shown_as"}
+        frame, _WITHHELD, marks={"late_households": "late_shown_as", "unpaid_households": "unpaid_shown_as"}
     )
     return frame.with_columns(texts[name].alias(f"{name}_text") for name in _WITHHELD)
 
@@ -212,11 +211,7 @@ def ranking(
 
 def _marked_for_sums(grid: pl.DataFrame) -> pl.DataFrame:
     """The grid with the flags `ranking` sums over."""
-    return grid.with_columns(
-        late_withheld=pl.col("late_shown_as").is_not_null(),
-        unpaid_withheld=pl.col("unpaid_shown_as").is_not_null(),
-        on_time_shown_as=pl.lit(None, pl.String),
-    )
+    return grid.with_columns(on_time_shown_as=pl.lit(None, pl.String))
 
 
 def rows_in(ranking: pl.DataFrame) -> dict[str, str]:

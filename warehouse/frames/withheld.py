@@ -38,35 +38,45 @@ def withhold_flows(monthly: pl.DataFrame, *, restricted: pl.Expr, min_cell: int)
 def withhold_payment(monthly: pl.DataFrame, *, restricted: pl.Expr, min_cell: int) -> pl.DataFrame:
     """`payment_hidden` where a restricted row's late or unpaid households are 1..min_cell-1: those shown as
     「<5」 (`late_shown_as`, `unpaid_shown_as`), on-time households withheld, and `on_time_at_least` the fewest
-    on-time households that fit what is shown (the true count where nothing is withheld)."""
+    on-time households that fit what is shown (the true count where nothing is withheld).
+
+    The other of the two is withheld as well (「隐去」) where it leaves the small one little room below the
+    households (fewer than 2 × (min_cell − 1)): on-time households cannot be negative, so 1 late beside 5
+    unpaid of 6 households would give itself away. `late_withheld` and `unpaid_withheld` say which are."""
     late, unpaid = (small(name, min_cell) & restricted for name in ("late_households", "unpaid_households"))
     most = min_cell - 1
+    cramped = {  # the count shown beside a small one leaves it less than room to move
+        name: pl.col("households") - pl.col(name) < 2 * most for name in ("late_households", "unpaid_households")
+    }
     return (
-        monthly.with_columns(
-            late_hidden=late.fill_null(False),
-            unpaid_hidden=unpaid.fill_null(False),
-        )
-        .with_columns(payment_hidden=pl.col("late_hidden") | pl.col("unpaid_hidden"))
+        monthly.with_columns(late_small=late.fill_null(False), unpaid_small=unpaid.fill_null(False))
         .with_columns(
-            on_time_at_least=pl.when(pl.col("payment_hidden"))
-            .then(
+            late_withheld=pl.col("late_small") | (pl.col("unpaid_small") & cramped["late_households"]),
+            unpaid_withheld=pl.col("unpaid_small") | (pl.col("late_small") & cramped["unpaid_households"]),
+        )
+        .with_columns(payment_hidden=pl.col("late_withheld") | pl.col("unpaid_withheld"))
+        .with_columns(
+            on_time_at_least=pl.when(~pl.col("payment_hidden"))
+            .then(pl.col("on_time_households"))
+            .when(pl.col("late_withheld") & ~pl.col("late_small") | pl.col("unpaid_withheld") & ~pl.col("unpaid_small"))
+            .then(pl.lit(0, pl.Int64))  # a withheld count that is not small can be anything up to the households
+            .otherwise(
                 pl.max_horizontal(
                     pl.col("households")
-                    - pl.when(pl.col("late_hidden")).then(most).otherwise(pl.col("late_households"))
-                    - pl.when(pl.col("unpaid_hidden")).then(most).otherwise(pl.col("unpaid_households")),
+                    - pl.when(pl.col("late_small")).then(most).otherwise(pl.col("late_households"))
+                    - pl.when(pl.col("unpaid_small")).then(most).otherwise(pl.col("unpaid_households")),
                     pl.lit(0),
                 )
-            )
-            .otherwise(pl.col("on_time_households")),
-            late_shown_as=pl.when(pl.col("late_hidden")).then(pl.lit(f"<{min_cell}")),
-            unpaid_shown_as=pl.when(pl.col("unpaid_hidden")).then(pl.lit(f"<{min_cell}")),
+            ),
+            late_shown_as=pl.when(pl.col("late_small")).then(pl.lit(f"<{min_cell}")),
+            unpaid_shown_as=pl.when(pl.col("unpaid_small")).then(pl.lit(f"<{min_cell}")),
         )
         .with_columns(
             on_time_households=pl.when(pl.col("payment_hidden")).then(None).otherwise(pl.col("on_time_households")),
-            late_households=pl.when(pl.col("late_hidden")).then(None).otherwise(pl.col("late_households")),
-            unpaid_households=pl.when(pl.col("unpaid_hidden")).then(None).otherwise(pl.col("unpaid_households")),
+            late_households=pl.when(pl.col("late_withheld")).then(None).otherwise(pl.col("late_households")),
+            unpaid_households=pl.when(pl.col("unpaid_withheld")).then(None).otherwise(pl.col("unpaid_households")),
         )
-        .drop("late_hidden", "unpaid_hidden")
+        .drop("late_small", "unpaid_small")
     )
 
 
