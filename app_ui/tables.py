@@ -154,7 +154,10 @@ def show_table(
     `rows` fixes the height to that many rows (a long table scrolls); `shade` names a boolean column
     of `frame` (shown or not) whose true rows are shaded; `internal` marks the downloads as holding true small
     counts (app_ui.export.table); `options` go to st.dataframe (on_select …)."""
-    specs = [spec(column) for column in columns]
+    # a figure withheld from the reader comes as text («<5», «隐去»): shown as text, not as a number that fails
+    specs = [
+        _as_text(spec(column)) if frame.schema[spec(column).key] == pl.String else spec(column) for column in columns
+    ]
     titles = {column.key: label(column.title) for column in specs}
     shown = frame.select(list(titles)).rename(titles)
     configs = {titles[column.key]: column.config() for column in specs}
@@ -165,6 +168,13 @@ def show_table(
     shaded = frame[shade].to_list() if shade else None
     displayed = _styled(shown, styles, shaded) if styles or shaded else shown
     return export.table(shown, name=label(name), download_key=key, displayed=displayed, internal=internal, **options)
+
+
+def _as_text(column: Column) -> Column:
+    """A number column's spec for a column that holds text (withheld figures): same title and width, no format."""
+    if isinstance(column, Drawn) or not column.format or column.format in (DATE, DATETIME):
+        return column
+    return replace(column, format=None)
 
 
 def _styled(shown: pl.DataFrame, styles: dict[str, str], shaded: list[bool] | None):

@@ -9,6 +9,7 @@ import polars as pl
 from briefs.model import ON_TIME_TARGET
 from briefs.words import change_words, count_words, kind_words, month_words, rate_words, source_words, wan_words
 from warehouse.figures import shift_month
+from warehouse.frames.withheld import HIDDEN
 from warehouse.settings import get_settings
 
 HEADLINE_SCHEMA = {
@@ -105,7 +106,7 @@ def figures(
             "本月数据问题",
             findings,
             unit="条",
-            text=("≥" if at and at["findings_at_least"] else "") + count_words(findings, " 条"),
+            text=_findings_words(findings, withheld=bool(at and at["findings_at_least"])),
             month_change=None if at and at["findings_at_least"] else _change(at, last, "findings"),
             basis=roster_basis,
             missing=missing_month,
@@ -193,6 +194,13 @@ def _sparks(twelve: pl.DataFrame, evaluations: pl.DataFrame, months: list[dt.dat
     by_year = evaluations.group_by("year").agg(pl.col("score").mean()).sort("year").tail(12)
     points += [("grade", f"{year}年度", score) for year, score in by_year.iter_rows()]
     return pl.DataFrame(points, schema=SPARKS_SCHEMA, orient="row")
+
+
+def _findings_words(findings: int | None, *, withheld: bool) -> str:
+    """The month's findings: 「≥N 条」 over a count withheld from the reader, 「隐去」 where all of them are."""
+    if withheld:
+        return f"≥{findings:,} 条" if findings else HIDDEN
+    return count_words(findings, " 条")
 
 
 def _against_target(rate: float, *, bound: bool = False) -> str:

@@ -22,6 +22,7 @@ import polars as pl
 from briefs.charts import Chart, brief_charts, svg
 from briefs.model import ON_TIME_TARGET, Brief
 from briefs.words import change_words, kind_words, made_words, month_words, program_words, rate_words, source_words
+from warehouse.frames.withheld import HIDDEN
 from warehouse.settings import get_settings
 
 TEMPLATE = Path(__file__).with_name("brief.typ")
@@ -266,7 +267,10 @@ def _total(findings: pl.DataFrame) -> str:
     if not findings.height:
         return "0"
     withheld = "findings_text" in findings.columns and findings["findings_text"].is_not_null().any()
-    return ("≥" if withheld else "") + count_text(findings["findings"].sum())
+    shown = findings["findings"].sum()
+    if withheld:
+        return f"≥{count_text(shown)}" if shown else HIDDEN
+    return count_text(shown)
 
 
 def no_findings_words(brief: Brief) -> str:

@@ -41,27 +41,23 @@ def header_metrics(filters: Filters, series: pl.DataFrame) -> None:
     summary = views.year_summary(series, earlier).row(0, named=True)
     year, latest = filters.year, summary["month_label"]
     columns = st.columns(5)
-    if summary["withheld"]:  # a county's total withheld from this reader: no sum over it is shown either
-        for column, title in zip(
-            columns[:4], (t("col_households"), t("col_persons"), t("col_persons"), t("col_amount_wan")), strict=True
-        ):
-            column.metric(title, withheld.HIDDEN)
-    else:
-        for column, name, title in (
-            (columns[0], "households", tr(f"{latest}保障户数", f"Households, {latest}")),
-            (columns[1], "persons", tr(f"{latest}保障人数", f"Persons, {latest}")),
-        ):
-            before = summary[f"{name}_year_earlier"]
-            column.metric(
-                title,
-                f"{summary[name]:,}",
-                delta=None if before is None else f"{summary[name] - before:+,}",
-                delta_description=tr("较上年同月", "vs a year earlier"),
-            )
-        columns[2].metric(
-            tr(f"{year}年月均保障人数", f"Persons, {year} monthly average"), f"{summary['persons_average']:,}"
+    hidden = summary["withheld"]  # a county's total withheld from this reader: no sum over it is shown either
+    for column, name, title in (
+        (columns[0], "households", tr(f"{latest}保障户数", f"Households, {latest}")),
+        (columns[1], "persons", tr(f"{latest}保障人数", f"Persons, {latest}")),
+    ):
+        before = None if hidden else summary[f"{name}_year_earlier"]
+        column.metric(
+            title,
+            withheld.HIDDEN if hidden else f"{summary[name]:,}",
+            delta=None if before is None else f"{summary[name] - before:+,}",
+            delta_description=tr("较上年同月", "vs a year earlier"),
         )
-        columns[3].metric(tr(f"{year}年发放（万元）", f"Paid in {year} (10k yuan)"), f"{summary['amount_wan']:,.2f}")
+    average, paid = (withheld.HIDDEN,) * 2 if hidden else (summary["persons_average"], summary["amount_wan"])
+    columns[2].metric(
+        tr(f"{year}年月均保障人数", f"Persons, {year} monthly average"), average if hidden else f"{average:,}"
+    )
+    columns[3].metric(tr(f"{year}年发放（万元）", f"Paid in {year} (10k yuan)"), paid if hidden else f"{paid:,.2f}")
     columns[4].metric(tr(f"{year}年新增 / 退出户数", f"New / exited, {year}"), summary["flows_text"])
 
 
@@ -95,7 +91,14 @@ def household_flows(series: pl.DataFrame, *, year: int) -> None:
     """New and exited households month by month."""
     st.subheader(tr(f"{year}年逐月新增与退出户数", f"New and exited households by month, {year}"))
     flows = views.household_flows(series)
-    if flows.is_empty():
+    if flows.is_empty() and series["flows_hidden"].any():
+        st.info(
+            tr(
+                "各月新增或退出户数中有少于 5 户的，按小数保护规则隐去，不画出。",
+                "Each month has new or exited households under 5, withheld under the small-count rule: none drawn.",
+            )
+        )
+    elif flows.is_empty():
         st.info(t("no_earlier_month"))
     else:
         st.altair_chart(charts.household_flows_by_month(flows), width="stretch")

@@ -41,8 +41,12 @@ PAGES = {
 
 
 @pytest.fixture(scope="module")
-def server(demo_database, tmp_path_factory):
-    database = copy_warehouse(demo_database, tmp_path_factory.mktemp("browser") / "warehouse.db")
+def database(demo_database, tmp_path_factory):
+    return copy_warehouse(demo_database, tmp_path_factory.mktemp("browser") / "warehouse.db")
+
+
+@pytest.fixture(scope="module")
+def server(database, small_cells):
     from access.accounts import add_user
     from warehouse.db import make_engine
 
@@ -141,7 +145,9 @@ def test_the_cockpit_fits_a_laptop_and_a_phone(server, page, tmp_path, width, sh
         settle(tab)
         no_exception(tab)
         shown = tab.locator("body").inner_text()
-        assert "19,007 户" in shown and "呈贡区" in shown and "2023年12月有 1 户未发放" in shown
+        # leadership reads the one unpaid household as fewer than 5 (small counts withheld), never as 1
+        assert "19,007 户" in shown and "呈贡区" in shown and "2023年12月有 <5 户未发放" in shown
+        assert "户未发放（占" not in shown and "小数保护" in shown
         assert tab.evaluate("document.documentElement.scrollWidth") <= width
         table = tab.evaluate("[...document.querySelectorAll('.dvn-scroller')].map(e => e.scrollWidth - e.clientWidth)")
         if width >= 1440:
@@ -220,11 +226,14 @@ def test_upload_a_roster_and_confirm(page, tmp_path):
     assert "待审核" in page.get_by_text("已入库").first.inner_text()
 
 
-def leadership_sees(server, page, *, pending: bool = False, shot: str = "") -> tuple[str, str]:
-    """What a viewer (leadership) reads on 保障人数 for Qufu in 2025, in a session of their own (with the
-    「含待审核数据」 toggle on when `pending`): the page's text, and January's households ("" if not shown)."""
+def leadership_sees(
+    server, page, *, pending: bool = False, shot: str = "", username: str = "leader"
+) -> tuple[str, str]:
+    """What a viewer (leadership; or `username`) reads on 保障人数 for Qufu in 2025, in a session of their own
+    (with the 「含待审核数据」 toggle on when `pending`): the page's text, and January's households ("" if not
+    shown). A month of 2 or 3 households is below 5: leadership reads it as withheld, Qufu's evaluator as it is."""
     url = f"{server}/recipients?county=370881&year=2025" + ("&pending=1" if pending else "")
-    with new_session(page, url, username="leader") as tab:
+    with new_session(page, url, username=username) as tab:
         tab.get_by_role("button", name="登录").click()
         tab.get_by_role("heading", name="保障人数").first.wait_for(timeout=90_000)
         settle(tab)
@@ -253,7 +262,8 @@ def test_a_second_account_approves_the_uploaded_month(server, page):
         settle(tab)
         no_exception(tab)
         tab.screenshot(path=str(SHOTS / "approval_done.png"), full_page=True)
-    assert leadership_sees(server, page)[1] == "2"
+    assert leadership_sees(server, page)[1] == "隐去"  # approved and shown, as fewer than 5 households
+    assert leadership_sees(server, page, username="reviewer")[1] == "2"
 
 
 def test_a_replacement_shows_what_it_changes_and_counts_once_approved(server, page, tmp_path):
@@ -265,8 +275,8 @@ def test_a_replacement_shows_what_it_changes_and_counts_once_approved(server, pa
         ["书院街道", make_id(sequence=4), "1", "745", "2025/1/12"],
     ]
     upload(page, qufu_january(tmp_path, rows))
-    assert leadership_sees(server, page)[1] == "2"
-    waiting, households = leadership_sees(server, page, pending=True, shot="pending_toggle.png")
+    assert leadership_sees(server, page, username="reviewer")[1] == "2"
+    waiting, households = leadership_sees(server, page, pending=True, shot="pending_toggle.png", username="reviewer")
     assert households == "3" and "以下为待审核数据，尚未经审核：曲阜市 2025-01" in waiting
     with new_session(page, f"{server}/approval?county=370881&year=2025", username="reviewer") as tab:
         tab.get_by_role("button", name="登录").click()
@@ -286,7 +296,7 @@ def test_a_replacement_shows_what_it_changes_and_counts_once_approved(server, pa
         assert counts == {"新增户": "2", "退出户": "1", "变更户": "1"}
         tab.get_by_role("button", name="审核通过所选月份").click()
         tab.get_by_text("所选县区没有待审核的月份").first.wait_for(timeout=60_000)
-    assert leadership_sees(server, page)[1] == "3"
+    assert leadership_sees(server, page, username="reviewer")[1] == "3"
 
 
 def test_an_administrator_creates_an_evaluator_and_sees_the_password_once(page):
@@ -376,3 +386,78 @@ def test_an_evaluator_closes_an_anomaly_as_a_false_alarm(server, page):
         no_exception(tab)
         assert "→ 误报" in tab.locator("body").inner_text()
         whole_page(tab, SHOTS / "followup.png")
+
+
+# 呈贡区's urban roster of March 2025, township → category → households: two B类 cells of 2 and 3 households
+SMALL_CELLS = {
+    "七甸街道": {"A类": 30, "B类": 2},
+    "乌龙街道": {"A类": 25, "B类": 3},
+    "吴家营街道": {"A类": 12, "B类": 9},
+}
+
+
+@pytest.fixture(scope="module")
+def small_cells(database, tmp_path_factory):
+    """The roster above, stored and approved in the app's warehouse before it starts (a county, programme and
+    year no other test reads)."""
+    from access.approval import approve
+    from loaders.roster_store import ingest_roster
+    from warehouse.db import make_engine
+    from warehouse.month_states import Slot
+    from warehouse.settings import get_settings
+
+    rows, sequence = [], 0
+    for township, categories in SMALL_CELLS.items():
+        for category, households in categories.items():
+            for _ in range(households):
+                sequence += 1
+                rows.append([township, make_id("530114", sequence=sequence), "1", category, "682", "2025-03-06"])
+    folder = tmp_path_factory.mktemp("small")
+    header = ["乡镇（街道）", "身份证号码", "保障人数", "保障类别", "发放金额", "发放日期"]
+    roster = write_csv(folder / "呈贡区2025年3月城市低保.csv", rows, header=header, encoding="gb18030")
+    with pytest.MonkeyPatch.context() as patch:  # the warehouse's own ID key, beside it, as the app uses
+        patch.setenv("DIBAO_WAREHOUSE_URL", f"sqlite:///{database}")
+        get_settings.cache_clear()
+        engine = make_engine()
+        report = ingest_roster(engine, roster, county="530114", month="2025-03", program="urban", user="上传员")
+        approve(engine, "审核员", [Slot("530114", "urban", report.month)])
+        engine.dispose()
+    get_settings.cache_clear()
+
+
+def category_download(tab, tmp_path) -> tuple[str, str]:
+    """The categories table's CSV as the reader downloads it: its file name and text."""
+    with tab.expect_download() as download:
+        tab.get_by_role("button", name="下载 CSV").last.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    return saved.name, saved.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(("username", "width"), [("leader", 1440), ("leader", 390), ("browser", 1440)])
+def test_a_township_drill_down_withholds_small_counts_from_leadership(server, page, tmp_path, username, width):
+    """保障人数 drilled to 呈贡区 · 城市 · 2025年3月 and its largest township, 七甸街道 (B类: 2 households):
+    leadership reads 「<5」 and its partner 「≥5」 in the chart's labels and the download, never 2 or 28; an
+    administrator reads the true figures in a download marked internal."""
+    url = f"{server}/recipients?county=530114&year=2025&program=urban"
+    with new_session(page, url, username=username, width=width) as tab:
+        tab.get_by_role("button", name="登录").click()
+        tab.get_by_role("heading", name="类别构成").wait_for(timeout=90_000)
+        settle(tab)
+        no_exception(tab)
+        shown = tab.locator("body").inner_text()
+        assert "呈贡区 · 城市 · 2025年3月" in shown
+        bars = (
+            tab.locator(".vega-embed")
+            .last.locator("[aria-roledescription='bar']")
+            .evaluate_all("marks => marks.map(m => m.getAttribute('aria-label') || '')")
+        )
+        name, text = category_download(tab, tmp_path)
+        if username == "leader":
+            assert "小数保护" in shown and tab.evaluate("document.documentElement.scrollWidth") <= width
+            assert not name.startswith("内部_") and "<5" in text and "≥5" in text and ",2," not in text
+            assert not any("B类" in bar for bar in bars)  # a withheld category draws no bar
+            whole_page(tab, SHOTS / ("small_counts.png" if width >= 1440 else "small_counts_phone.png"))
+        else:
+            assert "小数保护" not in shown
+            assert name.startswith("内部_") and text.startswith("使用范围") and ",2," in text and "<5" not in text

@@ -175,6 +175,9 @@ def ranking(
         .sort(["rate", "county_code", "program"], nulls_last=True)
     )
     if ranked["bounded"].any():
+        # on-time households read as the least they can be, the figure the rate beside them rests on
+        least = pl.format("≥{}", pl.col("on_time_at_least").map_elements(lambda v: f"{v:,}", return_dtype=pl.String))
+        ranked = ranked.with_columns(on_time_shown_as=pl.when(pl.col("bounded")).then(least))
         ranked = ranked.with_columns(
             written(
                 ranked,

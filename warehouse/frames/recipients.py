@@ -239,7 +239,8 @@ def township_table(figures: pl.DataFrame) -> pl.DataFrame:
 
 def category_table(figures: pl.DataFrame, *, uncategorised: str = "未分类") -> pl.DataFrame:
     """One month's categories (A类/B类/C类, or 未分类 where the roster gives none), with each one's share of persons."""
-    total = figures["persons"].sum()
+    # a share of the persons shown would not be a share of the township's: none where any is withheld
+    total = None if _withheld_marks(figures)["hidden"].any() else figures["persons"].sum()
     return (
         _withheld_marks(figures)
         .with_columns(
