@@ -172,8 +172,10 @@ def county_table(brief: Brief) -> None:
             )
         ),
         # where small counts are withheld from the reader: the least rate, and findings as they read («<5», «≥12»)
-        on_time_text=pl.when(pl.col("on_time_12m_bounded")).then(pl.lit("≥")).otherwise(pl.lit(""))
-        + pl.col("on_time_12m").map_elements(rate_words, return_dtype=pl.String),
+        on_time_text=pl.struct("on_time_12m", "on_time_12m_bounded").map_elements(
+            lambda row: rate_words(row["on_time_12m"], at_least=bool(row["on_time_12m_bounded"])),
+            return_dtype=pl.String,
+        ),
         findings_text=pl.coalesce(
             "findings_text", pl.col("findings").map_elements("{:,}".format, return_dtype=pl.String)
         ),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -25,7 +26,9 @@ from warehouse import anomalies as anomaly_flags
 from warehouse import read, small_counts
 from warehouse.db import open_warehouse
 from warehouse.evaluation_change import evaluation_change as evaluation_change_of
+from warehouse.month_change import MonthChange
 from warehouse.month_change import month_change as month_change_of
+from warehouse.month_states import Slot
 from warehouse.settings import get_settings
 
 
@@ -81,7 +84,7 @@ month_states = cached(read.month_states, "counties", "year")  # approval state o
 report_days = cached(read.report_days)  # counties due on another day than the 25th
 evaluation_states = cached(read.evaluation_states, "counties", "year")  # approval state of each evaluation
 evaluation_change = cached(evaluation_change_of, "county", "program", "year", "kind")  # a waiting replacement's change
-month_change = cached(month_change_of, "county", "program", "month")  # a waiting version against the approved one
+_month_change = cached(month_change_of, "county", "program", "month")  # a waiting version against the approved one
 recheck = cached(check_by_id, "evaluation_id")  # the evaluation re-checked against its rubric (rubrics.check)
 _brief = cached(gather)  # the month's brief: the cockpit's figures and the files to download (briefs.figures)
 _anomalies = cached(anomaly_flags.find, "counties", "program", "year")  # flags per township (warehouse.anomalies)
@@ -131,8 +134,10 @@ def finding_counts(counties=None, year=None, *, pending: bool = False):
 def findings(counties, year=None, month=None, *, pending: bool = False):
     """One by one, the findings of the counties the account sees true figures of (none of the others: each row
     is a household)."""
+    counties = list(counties or county_names())
     mine = [county for county in counties if sees_true_figures(county)]
-    return _findings(mine, year, month, pending=pending)
+    # read for the counties asked and kept to the account's own: an empty list would read every county
+    return _findings(counties, year, month, pending=pending).filter(pl.col("county_code").is_in(mine))
 
 
 def household_rows(county: str, program: str, month, *, pending: bool = False):
@@ -140,6 +145,15 @@ def household_rows(county: str, program: str, month, *, pending: bool = False):
     if not sees_true_figures(county):
         return _household_rows(county, program, month, pending=pending).head(0)
     return _household_rows(county, program, month, pending=pending)
+
+
+def month_change(county: str, program: str, month, *, pending: bool = False):
+    """A waiting version against the approved one (warehouse.month_change: households one by one), for those who
+    may act for the county; for anyone else nothing to compare, and why."""
+    if not sees_true_figures(county):
+        slot = Slot(county, program, month)
+        return MonthChange(slot, {}, None, f"{slot}：逐户变化只对本县区的评价人员和管理员显示")
+    return _month_change(county, program, month)
 
 
 def anomalies(counties=None, program=None, year=None, *, pending: bool = False):

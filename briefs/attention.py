@@ -87,11 +87,11 @@ def _county_items(row: dict, findings: pl.DataFrame, *, month: dt.date) -> list[
     if on_time is not None and on_time < ON_TIME_TARGET:
         gap = (ON_TIME_TARGET - on_time) * 100
         said = f"近12个月按时发放率 {on_time:.1%}，低于目标 {ON_TIME_TARGET:.0%} {gap:.1f} 个百分点"
-        if row.get("on_time_12m_bounded"):  # the least it can be, with small counts withheld
-            few = get_settings().min_cell
-            said = (
-                f"近12个月按时发放率至少 {on_time:.1%}（有少于 {few} 户的数字隐去），可能低于目标 {ON_TIME_TARGET:.0%}"
-            )
+        if row.get("on_time_12m_bounded"):  # between the least and the most it can be, small counts withheld
+            few, most = get_settings().min_cell, row["on_time_12m_most"]
+            span = f"约 {on_time:.1%}" if f"{on_time:.1%}" == f"{most:.1%}" else f"在 {on_time:.1%}–{most:.1%} 之间"
+            said = f"近12个月按时发放率{span}（有少于 {few} 户的数字隐去），"
+            said += f"低于目标 {ON_TIME_TARGET:.0%}" if most < ON_TIME_TARGET else f"可能低于目标 {ON_TIME_TARGET:.0%}"
         say("on_time", said, 50 + min(gap, 40))  # below a missing roster however late
     change = row["households_month_change"]
     year_change = row["households_year_change"]

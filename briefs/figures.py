@@ -119,6 +119,7 @@ def monthly_series(
         hidden=False,
         payment_hidden=False,
         on_time_at_least=pl.col("on_time_households"),
+        on_time_at_most=pl.col("on_time_households"),
         unpaid_shown_as=None,
         unpaid_withheld=False,
     )
@@ -133,6 +134,7 @@ def monthly_series(
             ),
             pl.when(whole).then(None).otherwise(pl.col("amount").sum() / WAN).alias("amount_wan"),
             pl.col("on_time_at_least").sum().alias("on_time_households"),
+            pl.col("on_time_at_most").sum(),
             pl.col("payment_hidden").any().alias("on_time_bounded"),
             *sum_at_least("unpaid_households", hidden="unpaid_withheld", shown_as="unpaid_shown_as"),
             pl.col("source").max(),
@@ -159,6 +161,7 @@ def monthly_series(
             "source",
             "pending",
             "on_time_bounded",
+            "on_time_at_most",
             "unpaid_text",
             "findings_text",
         )
@@ -246,6 +249,7 @@ def county_table(
             twelve.group_by("county_code").agg(
                 on_time_12m=pl.col("on_time_households").sum() / pl.col("households").sum(),
                 on_time_12m_bounded=pl.col("on_time_bounded").any(),
+                on_time_12m_most=pl.col("on_time_at_most").sum() / pl.col("households").sum(),
             ),
             on="county_code",
             how="left",
@@ -298,6 +302,7 @@ def county_table(
             "months_not_reported",
             "pending",
             "on_time_12m_bounded",
+            "on_time_12m_most",
             "unpaid_text",
             "findings_text",
         )

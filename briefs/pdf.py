@@ -215,9 +215,7 @@ def county_row(row: dict) -> list[dict]:
         figure(change_words(row["households_year_change"])),
         figure(count_text(row["persons"])),
         over_months(row["funds_wan"], money_text),
-        over_months(
-            row["on_time_12m"], lambda rate: ("≥" if row.get("on_time_12m_bounded") else "") + rate_words(rate)
-        ),
+        over_months(row["on_time_12m"], lambda rate: rate_words(rate, at_least=bool(row.get("on_time_12m_bounded")))),
         cell(yuan_text(row["standard"])),
         evaluation_cell(row),
         figure(row.get("findings_text") or count_text(row["findings"] or 0)),  # «<5», «≥12» where withheld

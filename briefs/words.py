@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from warehouse.vocabulary import KIND_WORDS, PROGRAM_WORDS
 
@@ -21,8 +22,11 @@ def wan_words(value: float | None) -> str:
     return "—" if value is None else f"{value:,.2f} 万元"
 
 
-def rate_words(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
+def rate_words(value: float | None, *, at_least: bool = False) -> str:
+    """97.5%; with `at_least` a least value, rounded down and marked: 「≥99.9%」, never 「≥100.0%」."""
+    if value is None:
+        return "—"
+    return f"≥{math.floor(value * 1000 + 1e-9) / 10:.1f}%" if at_least else f"{value:.1%}"
 
 
 def change_words(value: float | None) -> str:

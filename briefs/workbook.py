@@ -11,13 +11,14 @@ import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import polars as pl
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from briefs.model import Brief
-from briefs.words import kind_words, made_words, month_words, program_words, source_words
+from briefs.words import kind_words, made_words, month_words, program_words, rate_words, source_words
 from warehouse.export import neutralised
 from warehouse.settings import get_settings
 
@@ -262,9 +263,8 @@ def as_read(frame: pl.DataFrame, column: str, *, text: str | None = None, bound:
     if not withheld:
         return pl.col(column)
     rate = frame.schema[column].is_float() and column != "amount_wan"
-    shown = pl.col(column).map_elements(
-        (lambda value: f"{value:.1%}") if rate else (lambda value: f"{value:,.0f}"), return_dtype=pl.String
-    )
+    said = partial(rate_words, at_least=True) if rate else "{:,.0f}".format  # rates rounded down, as on screen
+    shown = pl.col(column).map_elements(lambda value: said(value).lstrip("≥"), return_dtype=pl.String)
     if bound:
         shown = pl.when(pl.col(bound)).then(pl.lit("≥") + shown).otherwise(shown)
     return pl.coalesce(pl.col(text), shown) if text else shown

@@ -229,6 +229,7 @@ SUB_COUNTY_READS = {
     "find",
     "follow_up",
     "gather",
+    "month_change_of",
 }
 READ_MODULES = {"warehouse.read", "warehouse.small_counts", "warehouse.anomalies", "briefs.figures", "briefs.followup"}
 ACCOUNT_AWARE = {"_restricted", "threshold", "sees_true_figures"}

@@ -228,7 +228,7 @@ def monthly_totals(
     return withheld.with_columns(
         *(
             pl.when(pl.col("hidden")).then(None).otherwise(pl.col(name)).alias(name)
-            for name in (*_COUNTS, "on_time_at_least")
+            for name in (*_COUNTS, "on_time_at_least", "on_time_at_most")
         ),
         flows_hidden=pl.col("flows_hidden") | pl.col("hidden"),
         payment_hidden=pl.col("payment_hidden") | pl.col("hidden"),

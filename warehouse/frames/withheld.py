@@ -37,8 +37,9 @@ def withhold_flows(monthly: pl.DataFrame, *, restricted: pl.Expr, min_cell: int)
 
 def withhold_payment(monthly: pl.DataFrame, *, restricted: pl.Expr, min_cell: int) -> pl.DataFrame:
     """`payment_hidden` where a restricted row's late or unpaid households are 1..min_cell-1: those shown as
-    「<5」 (`late_shown_as`, `unpaid_shown_as`), on-time households withheld, and `on_time_at_least` the fewest
-    on-time households that fit what is shown (the true count where nothing is withheld).
+    「<5」 (`late_shown_as`, `unpaid_shown_as`), on-time households withheld, and `on_time_at_least` and
+    `on_time_at_most` the fewest and most on-time households that fit what is shown (the true count where nothing
+    is withheld).
 
     The other of the two is withheld as well (「隐去」) where it leaves the small one little room below the
     households (fewer than 2 × (min_cell − 1)): on-time households cannot be negative, so 1 late beside 5
@@ -67,6 +68,22 @@ def withhold_payment(monthly: pl.DataFrame, *, restricted: pl.Expr, min_cell: in
                     - pl.when(pl.col("unpaid_small")).then(most).otherwise(pl.col("unpaid_households")),
                     pl.lit(0),
                 )
+            ),
+            # the most: a count read as «<5» is at least 1, a withheld one beside it may be none
+            on_time_at_most=pl.when(~pl.col("payment_hidden"))
+            .then(pl.col("on_time_households"))
+            .otherwise(
+                pl.col("households")
+                - pl.when(pl.col("late_small"))
+                .then(1)
+                .when(pl.col("late_withheld"))
+                .then(0)
+                .otherwise(pl.col("late_households"))
+                - pl.when(pl.col("unpaid_small"))
+                .then(1)
+                .when(pl.col("unpaid_withheld"))
+                .then(0)
+                .otherwise(pl.col("unpaid_households"))
             ),
             late_shown_as=pl.when(pl.col("late_small")).then(pl.lit(f"<{min_cell}")),
             unpaid_shown_as=pl.when(pl.col("unpaid_small")).then(pl.lit(f"<{min_cell}")),
