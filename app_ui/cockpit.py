@@ -104,12 +104,21 @@ def _figure(row: dict, points: pl.DataFrame | None) -> None:
         delta,
         delta_color=DELTA_COLOURS.get(row["key"], "normal"),
         delta_description=description,
-        chart_data=points["value"].fill_null(strategy="forward").to_list() if points is not None else None,
+        chart_data=_spark(points),
         chart_type="bar" if row["key"] == "findings" else "area",
         help=tr(f"依据：{row['basis']}", f"Rests on: {row['basis']}"),
     )
     if said := _beside(row):
         st.caption(said)
+
+
+def _spark(points: pl.DataFrame | None) -> list[float] | None:
+    """The sparkline's values: a month without a figure (no roster, or withheld from the reader) carries the
+    one before it; months before the first figure are left out (st.metric draws numbers only)."""
+    if points is None:
+        return None
+    values = points["value"].fill_null(strategy="forward").drop_nulls().to_list()
+    return values if len(values) > 1 else None
 
 
 def _beside(row: dict) -> str | None:

@@ -1,6 +1,7 @@
 """`dibao changes`: what the version of a month waiting for approval changes against the approved one.
 
-Reading only, with IDs masked: any account may run it. The same change the approval page shows.
+Reading only, with IDs masked; households one by one, so only for an account that may act for the county (its
+evaluators, admins, the operator at the server). The same change the approval page shows.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import click
 
 from cli.approval import COUNTY, PROGRAM
-from cli.base import main
+from cli.base import acting, main, withheld_from
 from loaders.values import month_label, parse_month
 from warehouse import export
 from warehouse.db import open_warehouse
@@ -39,7 +40,13 @@ def changes_command(county: str, program: str, month: str, as_json: bool, out: P
     parsed = parse_month(month)
     if parsed is None:
         raise click.BadParameter(f"「{month}」不是月份（应写作 YYYY-MM）", param_hint="--month")
-    found = month_change(open_warehouse(), county=county, program=program, month=parsed)
+    engine = open_warehouse()
+    if withheld_from(engine, [county], None):  # small counts: households one by one are the county's own
+        click.echo(
+            f"账户「{acting(engine).name}」不能查看县区 {county} 的逐户变化（仅本县区评价人员和管理员可见）", err=True
+        )
+        sys.exit(1)
+    found = month_change(engine, county=county, program=program, month=parsed)
     if found.change is None:
         click.echo(found.why_not, err=True)
         sys.exit(1)

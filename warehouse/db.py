@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 from warehouse import (
@@ -28,8 +31,8 @@ def make_engine(url: str | None = None) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: the switch to WAL below may have to wait
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: bulk inserts keep index pages in memory
@@ -91,5 +94,19 @@ def _add_missing_columns(conn) -> None:
 def open_warehouse(settings: Settings | None = None) -> Engine:
     settings = settings or get_settings()
     engine = make_engine(settings.warehouse_url)
-    init_warehouse(engine)
+    for attempt in range(_OPEN_ATTEMPTS):
+        try:
+            init_warehouse(engine)
+            return engine
+        except OperationalError as error:
+            # SQLite answers "database is locked" at once, without waiting out the busy timeout, where waiting
+            # could deadlock: several processes creating a new file, one switching it to WAL as another reads
+            # (seen once in CI among six at once). Initialising is idempotent: try again shortly.
+            if engine.dialect.name != "sqlite" or "locked" not in str(error) or attempt == _OPEN_ATTEMPTS - 1:
+                raise
+            engine.dispose()
+            time.sleep(0.1 * 2**attempt)
     return engine
+
+
+_OPEN_ATTEMPTS = 6  # 0.1 + 0.2 + … + 1.6 s of waiting at most

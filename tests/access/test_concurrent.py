@@ -82,4 +82,4 @@ def test_processes_opening_a_new_warehouse_together_all_start(settings):
         subprocess.Popen([sys.executable, "-c", OPENER], cwd=ROOT, stderr=subprocess.PIPE, text=True) for _ in range(6)
     ]
     failures = [opener.stderr.read() for opener in openers if opener.wait(timeout=120) != 0]
-    assert failures == []
+    assert not failures, "\n\n".join(failures)  # each traceback whole (CI's summary cuts a list short)

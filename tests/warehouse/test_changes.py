@@ -58,10 +58,13 @@ def replaced(tmp_path, warehouse):
     approve(warehouse, "审核员", [JANUARY])
     second = upload(warehouse, tmp_path, "一月（更正）.csv", REPLACEMENT_ROWS)
     add_user(warehouse, username="leader", role="viewer", password="pw-0123456789", by="t")
+    add_user(warehouse, username="wang", role="evaluator", counties=["370881"], password="pw-0123456789", by="t")
     return warehouse, first.upload_id, second.upload_id
 
 
-def run(monkeypatch, *args: str, user: str = "leader"):
+def run(monkeypatch, *args: str, user: str = "wang"):
+    """`dibao changes` for January as `user`: by default Qufu's evaluator (households one by one are the
+    county's own; leadership is refused them, see test_leadership_is_refused_the_households_one_by_one)."""
     monkeypatch.setenv("DIBAO_USER", user)
     from warehouse.settings import get_settings
 
@@ -201,7 +204,7 @@ def test_dibao_changes_writes_the_households_to_a_file(tmp_path, monkeypatch, re
 
 
 def test_nothing_to_compare_is_a_plain_message(tmp_path, monkeypatch, warehouse):
-    add_user(warehouse, username="leader", role="viewer", password="pw-0123456789", by="t")
+    add_user(warehouse, username="wang", role="evaluator", counties=["370881"], password="pw-0123456789", by="t")
     never = run(monkeypatch)
     assert never.exit_code == 1 and "370881 农村 2023-01 尚未上报名册" in never.output
 
@@ -295,3 +298,12 @@ def test_a_first_report_compares_with_nothing_every_household_added():
     data = changes.as_dict(change)
     assert data["added"][0]["amount_new"] == 100.0 and data["townships"][0]["households_diff"] == 2
     json.dumps(data)  # JSON-able
+
+
+def test_leadership_is_refused_the_households_one_by_one(replaced, monkeypatch):
+    refused = run(monkeypatch, user="leader")
+    assert (
+        refused.exit_code == 1
+        and "不能查看县区 370881 的逐户变化" in refused.output
+        and "Traceback" not in refused.output
+    )

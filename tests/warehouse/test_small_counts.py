@@ -214,6 +214,9 @@ def test_summary_json_as_a_viewer_and_findings_refused_to_one(a_second_month, mo
     get_settings.cache_clear()
     refused = CliRunner().invoke(main, ["findings", "--county", QUFU, "--json"])
     assert refused.exit_code == 1 and "每条指向一户" in refused.output
+    change = ["changes", "--county", QUFU, "--program", "rural", "--month", "2023-04"]
+    refused = CliRunner().invoke(main, change)
+    assert refused.exit_code == 1 and "不能查看县区 370881 的逐户变化" in refused.output
     as_viewer = CliRunner().invoke(main, ["summary", "--county", QUFU, "--year", "2023", "--json"])
     assert (
         next(m for m in json.loads(as_viewer.output)["months"] if m["month"] == "2023-04")["unpaid_households"] == "<5"
