@@ -207,7 +207,8 @@ def monthly_totals(
 
     A county's households, persons and amount are hidden (`hidden`, `shown_as`) where the month's protected
     township × category table hides its total; flows and payments by the rules of warehouse.frames.withheld
-    (`flows_hidden`, `payment_hidden`, `on_time_at_least`, `late_shown_as`, `unpaid_shown_as`)."""
+    (`flows_hidden`, `payment_hidden`, `on_time_at_least`, `on_time_at_most`, `late_shown_as`, `unpaid_shown_as`,
+    `late_withheld`, `unpaid_withheld`)."""
     monthly = read.monthly_totals(engine, counties=counties, program=program, year=year, pending=pending)
     restricted = sorted(set(restricted) & set(monthly["county_code"]))
     min_cell = min_cell or get_settings().min_cell
@@ -246,8 +247,8 @@ def _hidden_totals(
     if counties:
         cells = read.cell_figures(engine, counties=counties, program=program, year=year, pending=pending)
         # a table with no count under the threshold hides nothing: protect only the others
-        small = cells.group_by(_MONTH).agg(pl.col("households").min()).filter(pl.col("households") < min_cell)
-        tables = cells.join(small.select(_MONTH), on=list(_MONTH), how="semi")
+        small = cells.filter(pl.col("households").is_between(1, min_cell - 1)).select(_MONTH).unique()
+        tables = cells.join(small, on=list(_MONTH), how="semi")
         for (county, slot_program, month), table in tables.group_by(_MONTH, maintain_order=True):
             total = _protected(table.drop(*_MONTH), min_cell).total.row(0, named=True)
             if total["hidden"]:

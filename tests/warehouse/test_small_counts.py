@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from access.approval import approve
 from access.roles import EVALUATOR, VIEWER, Actor
+from briefs.figures import gather
 from cli import main
 from loaders.roster_store import ingest_roster
 from tests.files import make_id, write_csv
@@ -221,3 +222,27 @@ def test_summary_json_as_a_viewer_and_findings_refused_to_one(a_second_month, mo
     assert (
         next(m for m in json.loads(as_viewer.output)["months"] if m["month"] == "2023-04")["unpaid_households"] == "<5"
     )
+
+
+def test_a_tiny_programme_hides_the_county_figure_and_every_sum_over_it(small_cells, tmp_path):
+    """Qufu's urban roster of March 2023: 3 households. The month's table is one small cell, its own total: the
+    county's urban figure is withheld from the viewer (「<5」), and so is the brief's sum over both programmes."""
+    rows = [["鲁城街道", make_id(sequence=500 + n), "1", "A类", "745", "2023-03-05"] for n in range(3)]
+    header = ["乡镇", "身份证号码", "保障人数", "保障类别", "发放金额", "发放日期"]
+    report = ingest_roster(
+        small_cells,
+        write_csv(tmp_path / "urban.csv", rows, header=header),
+        county=QUFU,
+        month="2023-03",
+        program="urban",
+        user="上传员",
+    )
+    approve(small_cells, "审核员", [Slot(QUFU, "urban", report.month)])
+    viewer = monthly_totals(small_cells, counties=[QUFU], year=2023, restricted=[QUFU])
+    urban, rural = (viewer.filter(program=program).row(0, named=True) for program in ("urban", "rural"))
+    assert urban["hidden"] and urban["households"] is None and urban["persons"] is None and urban["amount"] is None
+    assert urban["shown_as"] == "<5" and urban["flows_hidden"] and urban["payment_hidden"]
+    assert not rural["hidden"] and rural["households"] == 81
+    brief = gather(small_cells, month=dt.date(2023, 3, 1), counties=[QUFU], restricted=[QUFU])
+    assert brief.counties["households"].to_list() == [None]  # rural 81 + urban withheld: no exact sum
+    assert gather(small_cells, month=dt.date(2023, 3, 1), counties=[QUFU]).counties["households"].to_list() == [84]
