@@ -16,7 +16,7 @@ from warehouse import anomalies, read, small_counts
 from warehouse.figures import shift_month
 from warehouse.frames import reporting
 from warehouse.frames.standards import standard_in_force
-from warehouse.frames.withheld import sum_at_least
+from warehouse.frames.withheld import marked, sum_at_least
 from warehouse.settings import get_settings
 from warehouse.vocabulary import FINDING_WORDS
 
@@ -108,21 +108,14 @@ def monthly_series(
     first = dt.date(month.year - 1, 1, 1)
     window = pl.col("month").is_between(first, month)
     findings = (
-        _marked(counts, hidden=False, shown_as=None)
+        marked(counts, "hidden", "shown_as")
         .filter(window)
         .group_by("county_code", "month")
         .agg(sum_at_least("findings"))
         .select("county_code", "month", "findings", findings_text="shown_as")
     )
-    monthly = _marked(
-        monthly,
-        hidden=False,
-        payment_hidden=False,
-        on_time_at_least=pl.col("on_time_households"),
-        on_time_at_most=pl.col("on_time_households"),
-        unpaid_shown_as=None,
-        unpaid_withheld=False,
-    )
+    marks = ("hidden", "payment_hidden", "on_time_at_least", "on_time_at_most", "unpaid_shown_as", "unpaid_withheld")
+    monthly = marked(monthly, *marks)
     whole = pl.col("hidden").any()  # a total over a withheld county figure would give it away
     return (
         monthly.filter(window)
@@ -166,15 +159,6 @@ def monthly_series(
             "findings_text",
         )
         .sort("county_code", "month")
-    )
-
-
-def _marked(frame: pl.DataFrame, **defaults) -> pl.DataFrame:
-    """The columns warehouse.small_counts adds, as "nothing withheld" where a read had none."""
-    return frame.with_columns(
-        (value if isinstance(value, pl.Expr) else pl.lit(value, pl.String if value is None else None)).alias(name)
-        for name, value in defaults.items()
-        if name not in frame.columns
     )
 
 

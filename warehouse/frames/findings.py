@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from warehouse.frames.withheld import sum_at_least, written
+from warehouse.frames.withheld import marked, sum_at_least, written
 from warehouse.vocabulary import FINDING_KINDS as KINDS
 
 _ROW_KEY = ("program", "sheet", "row")
@@ -51,10 +51,7 @@ def _kind_order() -> pl.Expr:
 
 
 def _marked(counts: pl.DataFrame) -> pl.DataFrame:
-    """Counts with `hidden` and `shown_as` (warehouse.small_counts.finding_counts), whichever read they came from."""
-    if "hidden" in counts.columns:
-        return counts
-    return counts.with_columns(hidden=pl.lit(False), shown_as=pl.lit(None, pl.String))
+    return marked(counts, "hidden", "shown_as")
 
 
 def counts_by_month(counts: pl.DataFrame, *, names: Mapping[str, str], kind_words: Mapping[str, str]) -> pl.DataFrame:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from warehouse.frames import marks
-from warehouse.frames.withheld import sum_at_least, written
+from warehouse.frames.withheld import marked, sum_at_least, written
 from warehouse.vocabulary import PROGRAM_WORDS
 
 TARGET = 0.9  # the rubrics' on-time target (≥ 90 % of household-payments by the deadline)
@@ -50,16 +50,7 @@ def _rate(on_time: str = "on_time_households") -> pl.Expr:
 
 
 def _withheld_marks(monthly: pl.DataFrame) -> pl.DataFrame:
-    """What small_counts.monthly_totals adds, as "nothing withheld" where the read had none."""
-    defaults = {
-        "payment_hidden": pl.lit(False),
-        "on_time_at_least": pl.col("on_time_households"),
-        "late_shown_as": pl.lit(None, pl.String),
-        "unpaid_shown_as": pl.lit(None, pl.String),
-        "late_withheld": pl.lit(False),
-        "unpaid_withheld": pl.lit(False),
-    }
-    return monthly.with_columns(value.alias(name) for name, value in defaults.items() if name not in monthly.columns)
+    return marked(monthly, "payment_hidden", "on_time_at_least", *_EXTRA[1:])
 
 
 def _rate_words(rate: pl.Expr, bounded: pl.Expr, *, digits: int) -> pl.Expr:

@@ -9,7 +9,7 @@ import polars as pl
 
 from warehouse.frames import marks
 from warehouse.frames.anomalies import band
-from warehouse.frames.withheld import any_withheld, sum_at_least, written
+from warehouse.frames.withheld import any_withheld, marked, sum_at_least, written
 from warehouse.vocabulary import PROGRAM_WORDS
 
 SERIES_COLUMNS = (
@@ -52,9 +52,7 @@ WITHHELD_BY = {
 
 
 def _withheld_marks(frame: pl.DataFrame) -> pl.DataFrame:
-    """`hidden`, `shown_as` and `flows_hidden` as false/null where the read had none (true figures)."""
-    defaults = {"hidden": pl.lit(False), "shown_as": pl.lit(None, pl.String), "flows_hidden": pl.lit(False)}
-    return frame.with_columns(value.alias(name) for name, value in defaults.items() if name not in frame.columns)
+    return marked(frame, "hidden", "shown_as", "flows_hidden")
 
 
 def with_texts(frame: pl.DataFrame) -> pl.DataFrame:
