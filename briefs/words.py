@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
+from warehouse.frames.on_time import percent
 from warehouse.vocabulary import KIND_WORDS, PROGRAM_WORDS
 
 WAN = 10_000  # 元 in a 万元
@@ -26,7 +26,7 @@ def rate_words(value: float | None, *, at_least: bool = False) -> str:
     """97.5%; with `at_least` a least value, rounded down and marked: 「≥99.9%」, never 「≥100.0%」."""
     if value is None:
         return "—"
-    return f"≥{math.floor(value * 1000 + 1e-9) / 10:.1f}%" if at_least else f"{value:.1%}"
+    return f"≥{percent(value)}" if at_least else f"{value:.1%}"
 
 
 def change_words(value: float | None) -> str:

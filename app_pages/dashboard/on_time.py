@@ -46,7 +46,7 @@ def worst_first(ranking: pl.DataFrame, *, year: int) -> None:
             )
         )
         return
-    rate = views.percent(worst["rate"])
+    rate = worst["rate_text"]  # 「≥…」 where small counts are withheld from this reader: the least it can be
     st.error(
         tr(
             f"**{worst['county']}**（{worst['programme']}，{worst['deadline']}）{year}年按时发放率最低："

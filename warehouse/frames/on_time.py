@@ -39,9 +39,12 @@ _WITHHELD = {
 }
 
 
-def percent(rate: float | None) -> str:
+def percent(rate: float | None, *, digits: int = 1) -> str:
     """A rate as 99.9 %, rounded down: a month with one household paid late never reads 100 %."""
-    return "—" if rate is None else f"{math.floor(rate * 1000 + 1e-9) / 10:.1f}%"
+    if rate is None:
+        return "—"
+    scale = 10 ** (digits + 2)
+    return f"{math.floor(rate * scale + 1e-9) / scale:.{digits}%}"
 
 
 def _rate(on_time: str = "on_time_households") -> pl.Expr:
@@ -54,14 +57,12 @@ def _withheld_marks(monthly: pl.DataFrame) -> pl.DataFrame:
 
 
 def _rate_words(rate: pl.Expr, bounded: pl.Expr, *, digits: int) -> pl.Expr:
-    """A rate rounded down (a month with one household paid late never reads 100 %), 「≥」 where it is a bound."""
-    scale = 10 ** (digits + 2)
+    """A rate rounded down (`percent`), 「≥」 where it is a bound."""
 
     def said(value: dict) -> str | None:
         if value["rate"] is None:
             return None
-        text = f"{math.floor(value['rate'] * scale + 1e-9) / scale:.{digits}%}"
-        return f"≥{text}" if value["bounded"] else text
+        return ("≥" if value["bounded"] else "") + percent(value["rate"], digits=digits)
 
     return pl.struct(rate=rate, bounded=bounded).map_elements(said, return_dtype=pl.String)
 

@@ -161,8 +161,3 @@ def sum_at_least(value: str, *, hidden: str = "hidden", shown_as: str = "shown_a
         .otherwise(pl.lit(HIDDEN))
     )
     return [total.alias(value), parts_hidden.any().alias(hidden), label.alias(shown_as)]
-
-
-def reads(frame: pl.DataFrame, value: str, *, hidden: str = "hidden", shown_as: str = "shown_as") -> list[str]:
-    """Each row's `value` as its reader reads it: the number, or its mark where withheld."""
-    return written(frame, {value: hidden}, marks={value: shown_as})[value].to_list()
