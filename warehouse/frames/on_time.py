@@ -37,6 +37,7 @@ _WITHHELD = {
     "late_households": "late_withheld",
     "unpaid_households": "unpaid_withheld",
 }
+_MARKS = {"late_households": "late_shown_as", "unpaid_households": "unpaid_shown_as"}  # «<5» where small
 
 
 def percent(rate: float | None, *, digits: int = 1) -> str:
@@ -67,13 +68,12 @@ def _rate_words(rate: pl.Expr, bounded: pl.Expr, *, digits: int) -> pl.Expr:
     return pl.struct(rate=rate, bounded=bounded).map_elements(said, return_dtype=pl.String)
 
 
-def with_texts(frame: pl.DataFrame) -> pl.DataFrame:
-    """Where counts are withheld from the reader, a `<column>_text` twin of each count as the reader reads it."""
+def with_texts(frame: pl.DataFrame, marks: dict[str, str] = _MARKS) -> pl.DataFrame:
+    """Where counts are withheld from the reader, a `<column>_text` twin of each count as the reader reads it
+    (`marks`: the column each count's mark is in)."""
     if not frame["bounded"].any():
         return frame
-    texts = written(
-        frame, _WITHHELD, marks={"late_households": "late_shown_as", "unpaid_households": "unpaid_shown_as"}
-    )
+    texts = written(frame, _WITHHELD, marks=marks)
     return frame.with_columns(texts[name].alias(f"{name}_text") for name in _WITHHELD)
 
 
@@ -170,24 +170,7 @@ def ranking(
         # on-time households read as the least they can be, the figure the rate beside them rests on
         least = pl.format("≥{}", pl.col("on_time_at_least").map_elements(lambda v: f"{v:,}", return_dtype=pl.String))
         ranked = ranked.with_columns(on_time_shown_as=pl.when(pl.col("bounded")).then(least))
-        ranked = ranked.with_columns(
-            written(
-                ranked,
-                {
-                    "on_time_households": "bounded",
-                    "late_households": "late_withheld",
-                    "unpaid_households": "unpaid_withheld",
-                },
-                marks={
-                    "on_time_households": "on_time_shown_as",
-                    "late_households": "late_shown_as",
-                    "unpaid_households": "unpaid_shown_as",
-                },
-            ).select(
-                pl.col(name).alias(f"{name}_text")
-                for name in ("on_time_households", "late_households", "unpaid_households")
-            )
-        )
+        ranked = with_texts(ranked, _MARKS | {"on_time_households": "on_time_shown_as"})
     return ranked.select(
         *ROW_COLUMNS,
         "months",

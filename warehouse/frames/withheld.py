@@ -17,7 +17,6 @@ import polars as pl
 
 HIDDEN = "隐去"  # a withheld figure whose range says nothing (persons, amounts, flows)
 FLOWS = ("new_households", "exited_households", "new_persons", "exited_persons")
-PAYMENT = ("on_time_households", "late_households", "unpaid_households")
 
 
 # The marks warehouse.small_counts adds to what it reads, as they stand where nothing is withheld
