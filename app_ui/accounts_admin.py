@@ -60,9 +60,11 @@ def account_rows(users: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
         pl.when(pl.col("role") == ADMIN)
         .then(pl.lit(tr("全部县区", "all")))
         .otherwise(
-            pl.col("counties").map_elements(
-                lambda codes: "、".join(names.get(c, c) for c in codes.split(",") if c) or "—", return_dtype=pl.String
-            )
+            pl.col("counties")
+            .str.split(",")
+            .list.eval(pl.element().filter(pl.element() != "").replace(names))
+            .list.join("、")
+            .replace("", "—")
         )
         .alias("counties"),
         pl.when(pl.col("disabled"))

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from access import approval
-from app_ui import data, session
+from app_ui import after_change, data, session
 from app_ui.i18n import tr
 from app_ui.tables import show_table
 from warehouse.errors import Refused
@@ -32,12 +32,12 @@ def chosen_rows(rows: pl.DataFrame, columns: list, *, key: str, label: tuple[str
 
 
 def say(refusal: str, done: str) -> None:
-    """A decision's outcome: the refusal, or done and the page drawn again with the new states."""
+    """A decision's outcome: the refusal, or the page drawn again with the new states, saying it is done (a word
+    shown before the rerun would vanish with it)."""
     if refusal:
         st.error(refusal)
     else:
-        st.success(done)
-        st.rerun()
+        after_change.done(done)
 
 
 def slots(rows: pl.DataFrame) -> list[Slot]:

@@ -18,8 +18,9 @@ from app_ui.tables import Column, Drawn, show_table
 from briefs.files import MIME, brief_bytes, file_name
 from briefs.model import ON_TIME_TARGET, Brief
 from briefs.pdf import FontMissing, font_folder
-from briefs.words import month_words, rate_words
+from briefs.words import month_words
 from loaders.values import month_label, parse_month
+from warehouse.frames import texts
 
 ATTENTION_SHOWN = 8  # a short list: the rest stay one click away
 # How a change reads: fewer households is neither good nor bad, more findings is bad
@@ -176,18 +177,17 @@ def county_table(brief: Brief) -> None:
                 pl.lit(tr("年 ", " ")),
                 pl.col("evaluation_grade"),
                 pl.lit(" "),
-                pl.col("evaluation_score").map_elements("{:.2f}".format, return_dtype=pl.String).fill_null(""),
+                texts.fixed(pl.col("evaluation_score"), 2).fill_null(""),
                 ignore_nulls=True,
             )
         ),
         # where small counts are withheld from the reader: the least rate, and findings as they read («<5», «≥12»)
-        on_time_text=pl.struct("on_time_12m", "on_time_12m_bounded").map_elements(
-            lambda row: rate_words(row["on_time_12m"], at_least=bool(row["on_time_12m_bounded"])),
-            return_dtype=pl.String,
-        ),
-        findings_text=pl.coalesce(
-            "findings_text", pl.col("findings").map_elements("{:,}".format, return_dtype=pl.String)
-        ),
+        on_time_text=pl.when(pl.col("on_time_12m").is_null())
+        .then(pl.lit("—"))
+        .when(pl.col("on_time_12m_bounded"))
+        .then(pl.concat_str(pl.lit("≥"), texts.percent_down(pl.col("on_time_12m"))))
+        .otherwise(texts.percent(pl.col("on_time_12m"))),  # as briefs.words.rate_words says it
+        findings_text=pl.coalesce("findings_text", texts.grouped(pl.col("findings"))),
         note=pl.when(pl.col("roster_missing"))
         .then(pl.lit(tr("无名册", "no roster")))
         .when(pl.col("pending"))

@@ -14,6 +14,7 @@ import polars as pl
 
 from briefs.model import EXCELLENT, ON_TIME_TARGET, Brief
 from briefs.words import month_words, source_words
+from warehouse.frames import texts
 
 FONT = "Noto Sans CJK SC"
 WIDTH = 640  # px, the whole chart (autosize fit): every chart is scaled alike to the page's width
@@ -116,7 +117,7 @@ def on_time_chart(brief: Brief) -> Chart:
     if series.is_empty():
         return Chart("on_time", title, "", None, f"{_span_words(brief)}没有名册，无法绘制。")
     data = series.with_columns(
-        label=pl.col("month").map_elements(month_words, return_dtype=pl.String),
+        label=texts.month_text(pl.col("month")),  # as month_words writes it
         # rounded down: a month with one household paid late never reads 100 %
         cell=pl.when(pl.col("on_time_rate") < ON_TIME_TARGET)
         .then((pl.col("on_time_rate") * 100 + 1e-9).floor().cast(pl.Int64).cast(pl.String) + "%")
@@ -248,7 +249,7 @@ def scores_chart(brief: Brief) -> Chart:
         return Chart("scores", title, "", None, " ".join(part for part in (reason, note) if part))
     data = scored.with_columns(
         label=pl.col("year").cast(pl.String) + "年度",
-        tag=pl.col("grade").fill_null("") + " " + pl.col("score").map_elements(lambda s: f"{s:.2f}", pl.String),
+        tag=pl.col("grade").fill_null("") + " " + texts.fixed(pl.col("score"), 2),
         last=pl.col("year") == pl.col("year").max().over("county_code"),
     ).sort("year")
     data = data.with_columns(tag_y=pl.Series(_apart(data["score"].to_list(), data["last"].to_list())))

@@ -11,15 +11,15 @@ import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 
 import polars as pl
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from briefs.model import Brief
-from briefs.words import kind_words, made_words, month_words, program_words, rate_words, source_words
+from briefs.words import kind_words, made_words, month_words, program_words, source_words
 from warehouse.export import neutralised
+from warehouse.frames import texts
 from warehouse.settings import get_settings
 
 # Excel number formats
@@ -165,14 +165,14 @@ def counties_sheet(brief: Brief) -> Sheet:
         pl.col("standard").alias("现行标准（元/人/月）"),
         pl.col("standard_rise").alias("标准较上年提高"),
         pl.col("evaluation_year").alias("评价年度"),
-        in_words("evaluation_kind", kind_words).alias("评价类型"),
+        in_words(brief.counties, "evaluation_kind", kind_words).alias("评价类型"),
         pl.col("evaluation_score").alias("评价得分"),
         pl.col("evaluation_grade").alias("评价等级"),
-        in_words("evaluation_source", source_words).alias("评价依据"),
+        in_words(brief.counties, "evaluation_source", source_words).alias("评价依据"),
         pl.col("evaluation_differences").alias("重算差异"),
         as_read(brief.counties, "findings", text="findings_text").alias("本月数据问题"),
         as_read(brief.counties, "unpaid_households", text="unpaid_text").alias("本月未发放户数"),
-        in_words("source", source_words).alias("名册依据"),
+        in_words(brief.counties, "source", source_words).alias("名册依据"),
         yes_no("roster_missing").alias("无名册"),
         yes_no("pending").alias("含待审核"),
     )
@@ -209,7 +209,7 @@ def standards_sheet(brief: Brief) -> Sheet:
     frame = brief.standards.select(
         pl.col("county_code").alias("县区代码"),
         pl.col("name").alias("县区"),
-        in_words("program", program_words).alias("项目"),
+        in_words(brief.standards, "program", program_words).alias("项目"),
         pl.col("category").alias("类别"),
         pl.col("effective_from").alias("执行日期"),
         pl.col("yuan_per_person_month").alias("标准（元/人/月）"),
@@ -223,11 +223,11 @@ def evaluations_sheet(brief: Brief) -> Sheet:
         pl.col("county_code").alias("县区代码"),
         pl.col("name").alias("县区"),
         pl.col("year").alias("年度"),
-        in_words("program", program_words).alias("项目"),
-        in_words("kind", kind_words).alias("类型"),
+        in_words(brief.evaluations, "program", program_words).alias("项目"),
+        in_words(brief.evaluations, "kind", kind_words).alias("类型"),
         pl.col("score").alias("得分"),
         pl.col("grade").alias("等级"),
-        in_words("source", source_words).alias("依据"),
+        in_words(brief.evaluations, "source", source_words).alias("依据"),
         pl.col("differences").alias("重算差异（最近一次评价）"),
     )
     return Sheet("评价", frame, formats={"年度": YEAR, "得分": SCORE})
@@ -263,16 +263,16 @@ def as_read(frame: pl.DataFrame, column: str, *, text: str | None = None, bound:
     if not withheld:
         return pl.col(column)
     rate = frame.schema[column].is_float() and column != "amount_wan"
-    said = partial(rate_words, at_least=True) if rate else "{:,.0f}".format  # rates rounded down, as on screen
-    shown = pl.col(column).map_elements(lambda value: said(value).lstrip("≥"), return_dtype=pl.String)
+    # rates rounded down, as on screen (briefs.words.rate_words)
+    shown = texts.percent_down(pl.col(column)) if rate else texts.fixed(pl.col(column), 0, separators=True)
     if bound:
         shown = pl.when(pl.col(bound)).then(pl.lit("≥") + shown).otherwise(shown)
     return pl.coalesce(pl.col(text), shown) if text else shown
 
 
-def in_words(column: str, words: Callable[[str], str]) -> pl.Expr:
-    """A code column in the words the PDF uses; a null stays null (an empty cell)."""
-    return pl.col(column).map_elements(words, return_dtype=pl.String, skip_nulls=True)
+def in_words(frame: pl.DataFrame, column: str, words: Callable[[str], str]) -> pl.Expr:
+    """A code column of `frame` in the words the PDF uses; a null stays null (an empty cell)."""
+    return texts.looked_up(frame, column, words)
 
 
 def yes_no(column: str) -> pl.Expr:

@@ -183,6 +183,39 @@ def test_only_the_app_imports_streamlit():
             assert "streamlit" not in names, module
 
 
+# What the app process runs: Python inside polars' thread pool deadlocks it under many sessions (warehouse.frames.texts)
+APP_RUNS = ("app", "app_pages", "app_ui", "briefs", "warehouse", "access", "loaders", "rubrics")
+PYTHON_IN_POLARS = {"map_elements", "map_batches", "map_groups", "map_rows", "apply"}
+
+
+def python_in_polars(root: Path = ROOT) -> list[str]:
+    """Every call of a polars method that runs a Python function in polars' thread pool, as file:line.
+
+    `.apply(` counts too (older polars' name); pandas' Styler.apply, which runs no polars, is the one let by."""
+    found = []
+    for path in sources(root):
+        if package_of(path, root) not in APP_RUNS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in PYTHON_IN_POLARS:
+                if node.attr == "apply" and isinstance(node.value, ast.Name) and node.value.id == "styler":
+                    continue
+                found.append(f"{path.relative_to(root)}:{node.lineno} .{node.attr}")
+    return found
+
+
+def test_the_app_runs_no_python_inside_polars():
+    assert python_in_polars() == []
+
+
+def test_the_polars_check_finds_a_python_function_in_an_expression(tmp_path):
+    (tmp_path / "app_ui").mkdir()
+    (tmp_path / "app_ui" / "table.py").write_text('pl.col("a").map_elements(str, return_dtype=pl.String)\n')
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "scale.py").write_text('pl.col("a").map_elements(str)\n')  # the demo runs alone: let by
+    assert python_in_polars(tmp_path) == ["app_ui/table.py:1 .map_elements"]
+
+
 def test_no_pages_folder():
     """A pages/ folder switches Streamlit to its legacy routing for a link's first request."""
     assert not (ROOT / "pages").exists()

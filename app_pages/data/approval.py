@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from app_ui import approval, data, evaluation_approval, session
+from app_ui import after_change, approval, data, evaluation_approval, session
 from app_ui.filters import UPLOADERS, Filters, page_start
 from app_ui.i18n import t, tr
 from app_ui.tables import Column, Drawn, show_table
@@ -165,6 +165,7 @@ def timeliness_section(filters: Filters) -> None:
 
 
 filters = page_start("page_approval", who=UPLOADERS)
+after_change.show_notice()
 pending_section(filters)
 lock_section(filters)
 evaluation_approval.section(filters)

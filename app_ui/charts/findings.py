@@ -8,6 +8,7 @@ import altair as alt
 import polars as pl
 
 from app_ui.i18n import language, t, tr
+from warehouse.frames import texts
 from warehouse.frames.findings import KINDS
 
 # One colour per kind, the same on every chart (Tableau 10, in the order of KINDS).
@@ -41,7 +42,7 @@ def findings_by_month(counts: pl.DataFrame, *, year: int, selection: str = "find
     words = kind_words()
     months = [month_label(dt.date(year, number, 1)) for number in range(1, 13)]
     data = counts.with_columns(
-        month_label=pl.col("month").map_elements(month_label, return_dtype=pl.String),
+        month_label=texts.month_text(pl.col("month"), english=language() == "en"),  # as month_label writes it
     )
     pick = alt.selection_point(name=selection, fields=["month", "kind", "county_code"], on="click")
     findings = tr("问题条数", "Findings")

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from warehouse.frames import texts
 from warehouse.frames.withheld import marked, sum_at_least, written
 from warehouse.vocabulary import FINDING_KINDS as KINDS
 
@@ -69,7 +70,7 @@ def counts_by_month(counts: pl.DataFrame, *, names: Mapping[str, str], kind_word
         )
         .with_columns(
             findings_label=pl.coalesce(
-                "shown_as", pl.col("findings").map_elements(lambda v: f"{v:,}", return_dtype=pl.String)
+                "shown_as", texts.grouped(pl.col("findings"))
             )
         )
         .sort("month", "kind_order", "county_code")

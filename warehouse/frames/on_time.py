@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from warehouse.frames import marks
+from warehouse.frames import marks, texts
 from warehouse.frames.withheld import marked, sum_at_least, written
 from warehouse.vocabulary import PROGRAM_WORDS
 
@@ -60,12 +60,7 @@ def _withheld_marks(monthly: pl.DataFrame) -> pl.DataFrame:
 def _rate_words(rate: pl.Expr, bounded: pl.Expr, *, digits: int) -> pl.Expr:
     """A rate rounded down (`percent`), 「≥」 where it is a bound."""
 
-    def said(value: dict) -> str | None:
-        if value["rate"] is None:
-            return None
-        return ("≥" if value["bounded"] else "") + percent(value["rate"], digits=digits)
-
-    return pl.struct(rate=rate, bounded=bounded).map_elements(said, return_dtype=pl.String)
+    return pl.concat_str(pl.when(bounded).then(pl.lit("≥")).otherwise(pl.lit("")), texts.percent_down(rate, digits))
 
 
 def with_texts(frame: pl.DataFrame, marks: dict[str, str] = _MARKS) -> pl.DataFrame:
@@ -108,12 +103,9 @@ def on_time_grid(
     counties = registry.select(
         pl.col("code").alias("county_code"),
         pl.col("name").alias("county"),
-        pl.col("deadline_day")
-        .map_elements(
-            lambda day: deadline_text(day, each_month=each_month, month_end=month_end),
-            return_dtype=pl.String,
-            skip_nulls=False,
-        )
+        pl.when(pl.col("deadline_day").is_null())
+        .then(pl.lit(month_end))
+        .otherwise(texts.filled(each_month, pl.col("deadline_day")))
         .alias("deadline"),
     )
     return (
@@ -168,7 +160,7 @@ def ranking(
     )
     if ranked["bounded"].any():
         # on-time households read as the least they can be, the figure the rate beside them rests on
-        least = pl.format("≥{}", pl.col("on_time_at_least").map_elements(lambda v: f"{v:,}", return_dtype=pl.String))
+        least = pl.format("≥{}", texts.grouped(pl.col("on_time_at_least")))
         ranked = ranked.with_columns(on_time_shown_as=pl.when(pl.col("bounded")).then(least))
         ranked = with_texts(ranked, _MARKS | {"on_time_households": "on_time_shown_as"})
     return ranked.select(

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from warehouse.frames import texts
+
 HIDDEN = "隐去"  # a withheld figure whose range says nothing (persons, amounts, flows)
 FLOWS = ("new_households", "exited_households", "new_persons", "exited_persons")
 
@@ -128,9 +130,9 @@ def written(frame: pl.DataFrame, columns: dict[str, str], *, marks: dict[str, st
     for name, flag in columns.items():
         value = pl.col(name)
         if frame.schema[name].is_float():
-            text = value.map_elements(lambda v: f"{v:,.2f}", return_dtype=pl.String)
+            text = texts.fixed(value, 2, separators=True)
         elif frame.schema[name].is_integer():
-            text = value.map_elements(lambda v: f"{v:,}", return_dtype=pl.String)
+            text = texts.grouped(value)
         else:
             text = value.cast(pl.String)
         mark = pl.col(marks[name]).fill_null(HIDDEN) if name in marks else pl.lit(HIDDEN)
@@ -156,7 +158,7 @@ def sum_at_least(value: str, *, hidden: str = "hidden", shown_as: str = "shown_a
         .when(pl.len() == 1)
         .then(pl.col(shown_as).first())
         .when(total > 0)
-        .then(pl.format("≥{}", total.map_elements(lambda v: f"{v:,}", return_dtype=pl.String)))
+        .then(pl.format("≥{}", texts.grouped(total)))
         .otherwise(pl.lit(HIDDEN))
     )
     return [total.alias(value), parts_hidden.any().alias(hidden), label.alias(shown_as)]
