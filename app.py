@@ -53,6 +53,7 @@ def navigation(*, everything: bool = False) -> dict[str, list[st.Page]]:
     }
 
 
+data.catch_up()  # another app process or the command line may have stored something since the last click
 if session.actor() is None:
     # Resolve a shared link's page before the login form stops the run: the URL keeps naming
     # it, and the rerun after a successful login opens that page instead of the default one.

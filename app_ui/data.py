@@ -10,6 +10,7 @@ architecture test keeps the pages to these).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +24,7 @@ from briefs.figures import gather
 from briefs.followup import follow_up
 from rubrics.check import check_by_id
 from warehouse import anomalies as anomaly_flags
-from warehouse import read, small_counts
+from warehouse import audit, read, small_counts
 from warehouse.db import open_warehouse
 from warehouse.evaluation_change import evaluation_change as evaluation_change_of
 from warehouse.month_change import MonthChange
@@ -175,3 +176,18 @@ def brief(*, month, counties=None, program=None, pending: bool = False):
 def refresh() -> None:
     """Forget every cached read: called when an upload commits."""
     st.cache_data.clear()
+
+
+_seen: dict[str, tuple[int, int] | None] = {"version": None}  # this process's, shared by its sessions
+_seen_lock = threading.Lock()
+
+
+def catch_up() -> None:
+    """Forget every cached read if the warehouse changed since this process last looked: a change made by
+    another app process (several behind a proxy, docs/scale.md) or at the command line shows at the next
+    click, not when the cache expires. app.py asks on every run; it costs two index lookups."""
+    version = audit.data_version(engine())
+    with _seen_lock:
+        if _seen["version"] is not None and version != _seen["version"]:
+            refresh()
+        _seen["version"] = version

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import polars as pl
 import streamlit as st
 
@@ -16,7 +18,7 @@ def download_buttons(frame: pl.DataFrame, name: str, *, key: str) -> None:
     left.download_button(t("download_csv"), csv_bytes(frame), f"{name}.csv", "text/csv", key=f"{key}-csv")
     right.download_button(
         t("download_xlsx"),
-        xlsx_bytes(frame),
+        partial(xlsx_bytes, frame),  # written when clicked, not on every run of the page (bench/load.py)
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}-xlsx",

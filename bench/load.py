@@ -209,6 +209,7 @@ def main() -> None:
         "server_cpu_share": round(server_cpu / options.duration / (os.cpu_count() or 1), 2),
         "stored_uploads": loaded.uploads,
         "approved_months": loaded.approvals,
+        "approvals_retried": loaded.approvals_retried,
         "pages": by_page(reads),
         "single_pages": by_page(single_reads),
         "storing": by_page([view for view in loaded.views if view.uploading]),

@@ -32,6 +32,8 @@ ACTIONS = {
     "followup": "整改台账",
 }
 
+SESSION_ONLY = ("login", "login_failed", "locked", "logout")  # change no figure a page shows
+
 ZONE = ZoneInfo("Asia/Shanghai")  # the bureau's clock: dates in the filters and times on screen
 
 
@@ -71,6 +73,19 @@ class Filters(TypedDict, total=False):
     since: dt.date | None  # days of the bureau's calendar (ZONE), both included
     until: dt.date | None
     text: str | None  # in the file name, the file hash or the detail, any case
+
+
+def data_version(engine: Engine) -> tuple[int, int]:
+    """Where the warehouse's data stands: the last audit event that changed it (any but a login) and the last
+    upload. An app process whose cached reads are older than either has missed a change made elsewhere (another
+    app process behind the proxy, the command line). Two lookups from the end of primary keys."""
+    last_change = (
+        select(AuditEvent.id).where(AuditEvent.action.not_in(SESSION_ONLY)).order_by(AuditEvent.id.desc()).limit(1)
+    )
+    with engine.connect() as conn:
+        change = conn.execute(last_change).scalar() or 0
+        upload = conn.execute(select(func.max(Upload.id))).scalar() or 0
+    return change, upload
 
 
 def events(engine: Engine, *, limit: int = 5000, **filters: Unpack[Filters]) -> pl.DataFrame:

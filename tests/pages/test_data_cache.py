@@ -65,3 +65,21 @@ def test_each_read_has_its_own_cache_and_lists_key_like_tuples(warehouse):
 def test_a_page_passing_too_many_arguments_is_told_so(warehouse):
     with pytest.raises(TypeError, match="positional"):
         data.counties((QUFU,), "rural")
+
+
+def test_a_change_stored_by_another_process_is_seen_at_the_next_run(warehouse):
+    """Several app processes behind a proxy each cache reads: a change logged in the audit log by any of them (or
+    the command line) makes every other forget its cached reads at its next run; a login does not."""
+    from warehouse import audit
+
+    data.catch_up()
+    assert len(data.county_names()) == 3
+    with warehouse.begin() as conn:  # as another process stores: its rows, then its audit event
+        conn.execute(insert(County).values(code="900001", name="演示县"))
+        audit.record(conn, actor="wang", action="login")
+    data.catch_up()
+    assert len(data.county_names()) == 3  # a login changes no figure: the cache stays
+    with warehouse.begin() as conn:
+        audit.record(conn, actor="wang", action="upload", county="900001", file_name="演示县.csv")
+    data.catch_up()
+    assert "900001" in data.county_names()
