@@ -18,17 +18,16 @@ from warehouse.month_states import Slot
 
 
 def chosen_rows(rows: pl.DataFrame, columns: list, *, key: str, label: tuple[str, str]) -> pl.DataFrame:
-    """A table of months (or evaluations), and a picker of the ones to act on; the rows picked."""
+    """A table of months (or evaluations), and a picker of the ones to act on; the rows picked.
+
+    The picker holds the months' titles, not their places in the table: another evaluator's upload or decision
+    between a person's pick and their click moves the places, and a place would then name another month
+    (bench/load.py caught an approval aimed at a month other than the one picked). A title names the month,
+    its state and its uploader, so a month that changed meanwhile drops out of the choice instead."""
     show_table(rows, columns, name=(key, key), key=key, placeholder="")
     titles = reporting.month_titles(rows)
-    picked = st.multiselect(
-        tr(*label),
-        range(rows.height),
-        format_func=titles.__getitem__,
-        key=f"{key}-picked",
-        placeholder=tr("请选择", "Choose"),
-    )
-    return rows[picked] if picked else rows.clear()
+    picked = st.multiselect(tr(*label), titles, key=f"{key}-picked", placeholder=tr("请选择", "Choose"))
+    return rows.filter(pl.Series(titles, dtype=pl.String).is_in(picked))
 
 
 def say(refusal: str, done: str) -> None:

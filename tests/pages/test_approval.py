@@ -47,6 +47,12 @@ def open_approval(account: dict):
     return app
 
 
+def pick(app, key: str, *places: int):
+    """Choose the picker's options at `places` (it holds the months' titles)."""
+    picker = app.multiselect(key=key)
+    return picker.set_value([picker.options[place] for place in places])
+
+
 def states(engine) -> list[tuple]:
     found = read.month_states(engine, counties=["370881"])
     return list(found.select("month", "state", "decided_by").iter_rows())
@@ -59,7 +65,7 @@ def test_the_uploader_cannot_approve_their_own_months(pending):
         "曲阜市 · 农村低保 · 2023-02（待审核，上传 wang）",
         "曲阜市 · 农村低保 · 2023-01（待审核，上传 wang）",
     ]
-    picker.set_value([0, 1]).run()
+    picker.set_value(picker.options).run()
     next(button for button in app.button if button.label == "审核通过所选月份").click().run()
     assert "由「wang」本人上传，不能由本人审核" in app.error[0].value
     assert {state for _, state, _ in states(pending)} == {"pending"}
@@ -67,16 +73,35 @@ def test_the_uploader_cannot_approve_their_own_months(pending):
 
 def test_a_second_evaluator_approves_both_months_at_once(pending):
     app = open_approval(ZHAO)
-    app.multiselect(key="approval-waiting-picked").set_value([0, 1]).run()
+    pick(app, "approval-waiting-picked", 0, 1).run()
     next(button for button in app.button if button.label == "审核通过所选月份").click().run()
     assert not app.exception
     assert states(pending) == [(dt.date(2023, 1, 1), "approved", "zhao"), (dt.date(2023, 2, 1), "approved", "zhao")]
     assert "所选县区没有待审核的月份" in app.info[0].value  # after the rerun, nothing waits
 
 
+def test_a_month_uploaded_between_the_pick_and_the_click_does_not_move_the_choice(pending, tmp_path):
+    """zhao picks January; before the click, wang uploads March (the list now starts with it): January and only
+    January is approved. The picker once held places in the list, and this click approved February."""
+    app = open_approval(ZHAO)
+    january = "曲阜市 · 农村低保 · 2023-01（待审核，上传 wang）"
+    app.multiselect(key="approval-waiting-picked").set_value([january]).run()
+    rows = [["鲁城街道", make_id(sequence=1), "2", "1490", "2023-03-10"]]
+    march = write_csv(tmp_path / "2023-03.csv", rows, header=HEADER, title=[["2023-03 农村低保发放明细"]])
+    wang = Actor("wang", "evaluator", frozenset({"370881"}))
+    ingest_roster(pending, march, county="370881", month="2023-03", program="rural", user=wang)
+    next(button for button in app.button if button.label == "审核通过所选月份").click().run()
+    assert not app.exception
+    assert states(pending) == [
+        (dt.date(2023, 1, 1), "approved", "zhao"),
+        (dt.date(2023, 2, 1), "pending", ""),
+        (dt.date(2023, 3, 1), "pending", ""),
+    ]
+
+
 def test_a_return_needs_a_reason_and_names_it(pending):
     app = open_approval(ZHAO)
-    app.multiselect(key="approval-waiting-picked").set_value([1]).run()
+    pick(app, "approval-waiting-picked", 1).run()
     next(button for button in app.button if button.label == "退回所选月份").click().run()
     assert "退回须说明理由" in app.error[0].value
     app.text_input(key="approval-reason").set_value("鲁城街道金额有误").run()
@@ -88,14 +113,14 @@ def test_a_return_needs_a_reason_and_names_it(pending):
 
 def test_lock_then_only_an_admin_sees_the_unlock(pending):
     app = open_approval(ZHAO)
-    app.multiselect(key="approval-waiting-picked").set_value([0, 1]).run()
+    pick(app, "approval-waiting-picked", 0, 1).run()
     next(button for button in app.button if button.label == "审核通过所选月份").click().run()
-    app.multiselect(key="approval-approved-picked").set_value([0]).run()
+    pick(app, "approval-approved-picked", 0).run()
     next(button for button in app.button if button.label == "锁定所选月份").click().run()
     assert states(pending)[1] == (dt.date(2023, 2, 1), "locked", "zhao")
     assert not [button for button in open_approval(ZHAO).button if button.label == "解锁所选月份"]
     admin = open_app(PAGE, county="370881", year="2023")
-    admin.multiselect(key="approval-locked-picked").set_value([0]).run()
+    pick(admin, "approval-locked-picked", 0).run()
     admin.text_input(key="approval-unlock-reason").set_value("更正 2 月金额").run()
     next(button for button in admin.button if button.label == "解锁所选月份").click().run()
     assert states(pending)[1] == (dt.date(2023, 2, 1), "approved", "测试管理员")
@@ -142,7 +167,7 @@ def test_picking_a_replacement_shows_what_it_changes_against_the_approved_versio
                 [Slot("370881", "rural", dt.date(2023, 1, 1))],
             )
     app = open_approval(ZHAO)
-    app.multiselect(key="approval-waiting-picked").set_value([0]).run()
+    pick(app, "approval-waiting-picked", 0).run()
     assert not app.exception
     shown = {metric.label: metric.value for metric in app.metric}
     assert (shown["新增户"], shown["退出户"], shown["变更户"]) == ("1", "1", "1")
@@ -180,7 +205,7 @@ def test_an_evaluation_replacement_shows_its_score_changes_and_is_approved_on_th
     app = open_approval(ZHAO)
     picker = app.multiselect(key="approval-evaluations-picked")
     assert picker.options == ["曲阜市 · 农村低保 · 2023 · 财政评价（待审核，上传 wang）"]
-    picker.set_value([0]).run()
+    picker.set_value([picker.options[0]]).run()
     assert not app.exception
     shown = {metric.label: (metric.value, metric.delta) for metric in app.metric}
     assert shown["总分"] == ("91.46", "-1.00") and shown["等级"] == ("优", "优 → 优")
