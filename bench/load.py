@@ -8,7 +8,8 @@ one account per session, and served by `streamlit run app.py` on 127.0.0.1 (`--p
 behind nginx with sticky sessions, as docs/scale.md deploys them, over one PostgreSQL). Sessions speak the
 app's own websocket protocol (tests/wire.py); what each does is bench/load_mix.py.
 
-1. Warm-up: one session opens every page once (a server that has run since morning has its caches filled).
+1. Warm-up: one session opens every page once in each app process (a server that has run since morning has its
+   caches filled).
 2. Single: one leadership session reads pages alone for `--single` seconds (a third of `--duration` by default).
 3. Load: `--sessions` sessions start within the first few seconds and read for `--duration` seconds; `--uploads`
    of them are evaluators of 曲阜市 uploading the next month's roster and approving each other's months.
@@ -168,7 +169,8 @@ def main() -> None:
         print(f"warehouse: {options.backend}, built in {warehouse.build_seconds:.0f} s; app at {app.url}", file=out)
 
         warm = load_mix.Tally()
-        asyncio.run(warm_up(app.url, load_mix.Person(-1, "load-single", "viewer"), warm))
+        for url in app.direct:  # every process: behind the proxy a session stays on the one it first reached
+            asyncio.run(warm_up(url, load_mix.Person(-1, "load-single", "viewer"), warm))
         baseline = app.memory.now()
         single_seconds = options.single if options.single is not None else options.duration / 3
         app.memory.reset()

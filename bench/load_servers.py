@@ -167,8 +167,9 @@ class AppProcesses:
             )
         for port in ports:
             self._wait(f"http://127.0.0.1:{port}")
+        self.direct = [f"http://127.0.0.1:{port}" for port in ports]  # each process, not through the proxy
         if self.count == 1:
-            self.url = f"http://127.0.0.1:{ports[0]}"
+            self.url = self.direct[0]
         else:
             self.url = self._proxy(ports)
         self.memory = Memory([process.pid for process in self.processes])
