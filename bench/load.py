@@ -85,8 +85,7 @@ async def session(url: str, person: load_mix.Person, tally: load_mix.Tally, **ho
         if person.role == "uploader":
             await load_mix.uploader(wire, person, tally, **how)
         else:
-            how.pop("months", None), how.pop("folder", None)
-            await load_mix.reader(wire, person, tally, **how)
+            await load_mix.reader(wire, person, tally, until=how["until"], think=how["think"])
     except (WireError, OSError) as broken:
         tally.errors.append(f"session {person.index} ({person.username}): {type(broken).__name__}: {broken}")
     finally:

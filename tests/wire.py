@@ -107,21 +107,36 @@ class Wire:
         """Load the page's HTML and ask for the server's health, as the browser does (a proxy's cookie comes
         with the first, Streamlit's XSRF cookie with the second), then open the websocket and run the page."""
         for address in (f"{path}" + (f"?{query}" if query else ""), "_stcore/health"):
-            answer = await self._http.get(f"{self.url}/{address}", headers=self._cookie())
+            answer = await self._request("GET", f"{self.url}/{address}", headers=self._cookie())
             if answer.status_code != 200:
                 raise WireError(f"GET /{address}: HTTP {answer.status_code}")
             _cookies(answer, self.cookies)
         ws_url = self.url.replace("http", "ws", 1) + "/_stcore/stream"
         protocols = ["streamlit", self.cookies.get("_streamlit_xsrf", "")]
-        self._socket = await websockets.connect(
-            ws_url,
-            subprotocols=[websockets.Subprotocol(p) for p in protocols if p],
-            additional_headers=self._cookie(),
-            max_size=None,
-            open_timeout=self.timeout,
-        )
+        try:
+            self._socket = await websockets.connect(
+                ws_url,
+                subprotocols=[websockets.Subprotocol(p) for p in protocols if p],
+                additional_headers=self._cookie(),
+                max_size=None,
+                open_timeout=self.timeout,
+            )
+        except (OSError, TimeoutError, websockets.WebSocketException) as failed:
+            raise WireError(f"websocket {ws_url}: {type(failed).__name__}: {failed}") from failed
         self._reader = asyncio.create_task(self._read())
         return await self.rerun(page_name=path, query=query)
+
+    async def _request(self, method: str, url: str, **options) -> httpx2.Response:
+        try:
+            return await self._http.request(method, url, **options)
+        except httpx2.HTTPError as failed:
+            raise WireError(f"{method} {url}: {type(failed).__name__}: {failed}") from failed
+
+    async def _send(self, message: BackMsg) -> None:
+        try:
+            await self._socket.send(message.SerializeToString())
+        except websockets.WebSocketException as failed:
+            raise WireError(f"the websocket closed: {failed}") from failed
 
     def _cookie(self) -> dict[str, str]:
         return {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
@@ -162,7 +177,7 @@ class Wire:
         message.rerun_script.page_name = page_name
         message.rerun_script.widget_states.widgets.extend(self._states.values())
         started = time.monotonic()
-        await self._socket.send(message.SerializeToString())
+        await self._send(message)
         # a trigger (a button) fires once, as in the browser
         self._states = {key: state for key, state in self._states.items() if not state.HasField("trigger_value")}
         self.page = page_name or self.page
@@ -243,13 +258,14 @@ class Wire:
         request = BackMsg(file_urls_request=FileURLsRequest(
             request_id=uuid.uuid4().hex, session_id=self.session_id, file_names=[file.name]
         ))  # fmt: skip
-        await self._socket.send(request.SerializeToString())
+        await self._send(request)
         deadline = time.monotonic() + self.timeout
         while (message := await self._next(deadline)).WhichOneof("type") != "file_urls_response":
             pass
         urls = message.file_urls_response.file_urls[0]
         upload_url = urllib.parse.urljoin(self.url + "/", urls.upload_url.lstrip("/"))
-        answer = await self._http.put(
+        answer = await self._request(
+            "PUT",
             upload_url,
             files={"file": (file.name, file.read_bytes(), "application/octet-stream")},
             headers={"X-Xsrftoken": self.cookies.get("_streamlit_xsrf", "")} | self._cookie(),
