@@ -6,13 +6,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from access.accounts import add_user  # noqa: E402
 from tests import postgres  # noqa: E402
+from tests.browser.server import free_port, healthy  # noqa: E402
 from warehouse.db import open_warehouse  # noqa: E402
 from warehouse.read import county_names  # noqa: E402
 from warehouse.settings import Settings  # noqa: E402
@@ -28,12 +27,6 @@ ID_KEY = "load-bench-key-not-a-secret-0123456789"
 NGINX_SITE = ROOT / "deploy" / "nginx" / "dibao.conf"
 NGINX = Path("/usr/sbin/nginx")
 TRACEBACK = re.compile(r"Traceback \(most recent call last\):.*?(?=\n\S|\Z)", re.S)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def dibao(url: str, *arguments: str) -> None:
@@ -197,13 +190,8 @@ class AppProcesses:
         return url
 
     def _wait(self, url: str, seconds: float = 90) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    return
-            except OSError:
-                time.sleep(0.3)
+        if healthy(url, seconds=seconds):
+            return
         logs = "\n".join(log.read_text()[-1500:] for log in self.logs)
         raise SystemExit(f"{url} did not answer /_stcore/health within {seconds:.0f} s\n{logs}")
 

@@ -62,17 +62,23 @@ def running_app(warehouse_url: str, *options: str, port: int | None = None) -> I
         process.wait(timeout=20)
 
 
-def wait_until_healthy(process: subprocess.Popen, url: str, *, seconds: float = 60) -> None:
-    """Return once the app answers /_stcore/health; fail the test (and stop the app) if it never does."""
+def healthy(url: str, *, seconds: float) -> bool:
+    """Whether the app (or a proxy in front of it) at `url` answers /_stcore/health within `seconds`."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return
+                return True
         except OSError:
-            time.sleep(0.5)
-    process.kill()
-    pytest.fail(f"streamlit did not answer /_stcore/health within {seconds:.0f} s")
+            time.sleep(0.3)
+    return False
+
+
+def wait_until_healthy(process: subprocess.Popen, url: str, *, seconds: float = 60) -> None:
+    """Return once the app answers /_stcore/health; fail the test (and stop the app) if it never does."""
+    if not healthy(url, seconds=seconds):
+        process.kill()
+        pytest.fail(f"streamlit did not answer /_stcore/health within {seconds:.0f} s")
 
 
 def chromium(playwright):
