@@ -187,6 +187,7 @@ def main() -> None:
                 shutil.copyfile(log, options.keep / log.name)
 
     reads, single_reads = [v for v in loaded.views if not v.uploading], single.views
+    many, alone = figures(reads), figures(single_reads)
     result = {
         "sessions": options.sessions,
         "uploads": options.uploads,
@@ -194,13 +195,13 @@ def main() -> None:
         "processes": options.processes,
         "duration_s": options.duration,
         "think_s": list(options.think),
-        "p95_s": figures(reads)["p95_s"],
-        "single_p95_s": figures(single_reads)["p95_s"],
-        "median_s": figures(reads)["median_s"],
-        "single_median_s": figures(single_reads)["median_s"],
-        "max_s": figures(reads)["max_s"],
-        "views": len(reads),
-        "single_views": len(single_reads),
+        "p95_s": many["p95_s"],
+        "single_p95_s": alone["p95_s"],
+        "median_s": many["median_s"],
+        "single_median_s": alone["median_s"],
+        "max_s": many["max_s"],
+        "views": many["views"],
+        "single_views": alone["views"],
         "errors": len(loaded.errors) + len(single.errors) + len(warm.errors),
         "exceptions": len(loaded.exceptions) + len(single.exceptions) + len(warm.exceptions) + len(tracebacks),
         "rss_mib": round(load_rss, 1),
@@ -217,8 +218,8 @@ def main() -> None:
     }
     print(report(f"one session alone ({single_seconds:.0f} s)", single), file=out)
     print("", file=out)
-    many = f"{options.sessions} sessions, {options.uploads} uploading ({options.duration:.0f} s)"
-    print(report(many, loaded), file=out)
+    heading = f"{options.sessions} sessions, {options.uploads} uploading ({options.duration:.0f} s)"
+    print(report(heading, loaded), file=out)
     print(
         f"\np95 {result['p95_s']} s against {result['single_p95_s']} s alone "
         f"({result['p95_s'] / max(result['single_p95_s'], 1e-9):.1f}×); errors {result['errors']}, exceptions "

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.rosters import MESSY_HEADER, STANDARD, households, with_thousands  # noqa: E402
+from bench.rosters import households, write_messy  # noqa: E402
 from tests.wire import Run, Wire, WireError  # noqa: E402
 
 PASSWORD = "load-bench-password-0123"
@@ -139,7 +139,7 @@ async def reader(wire: Wire, person: Person, tally: Tally, *, until: float, thin
 async def _log_in(wire: Wire, person: Person, tally: Tally) -> None:
     tally.saw(person.index, "登录页", await wire.open(query="year=2024"))
     run = tally.saw(person.index, "登录", await wire.log_in(person.username, PASSWORD))
-    if "退出登录" not in {getattr(getattr(e, e.WhichOneof("type")), "label", "") for e in run.elements}:
+    if "退出登录" not in run.labels():
         raise WireError(f"{person.username} could not log in: {run.texts()[:3]}")
 
 
@@ -161,16 +161,8 @@ class Months:
 
 def write_roster(folder: Path, year: int, month: int) -> Path:
     """曲阜市's rural roster of a month as offices export it: a title row, thousands separators, 8 columns."""
-    import polars as pl
-
     path = folder / f"{UPLOAD_COUNTY}{year}年{month}月农村低保发放明细.csv"
-    frame = households(UPLOAD_ROWS, year=year, month=month).select(
-        "township", "village", "name", "id_number", "persons",
-        pl.lit(STANDARD).alias("standard"), with_thousands(pl.col("amount")).alias("amount"), "paid_on",
-    )  # fmt: skip
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(f"{UPLOAD_COUNTY}{year}年{month}月农村低保发放明细\n")
-        frame.rename(dict(zip(frame.columns, MESSY_HEADER, strict=True))).write_csv(handle)
+    write_messy(path, households(UPLOAD_ROWS, year=year, month=month), year=year, month=month, county=UPLOAD_COUNTY)
     return path
 
 
@@ -185,7 +177,7 @@ async def uploader(
         roster = await asyncio.to_thread(write_roster, folder, year, month)
         await _open(wire, "upload", person, tally)
         run = tally.saw(person.index, "上传 · 校验", await wire.upload(UPLOAD_LABEL, roster), uploading=True)
-        if not any(getattr(e, "button", None) and e.button.label == "确认入库" for e in run.elements):
+        if "确认入库" not in run.labels("button"):
             tally.errors.append(f"{roster.name}: no 确认入库 after the report: {run.texts()[:4]}")
             continue
         run = tally.saw(person.index, "上传 · 确认入库", await wire.click("确认入库"), uploading=True)

@@ -65,7 +65,8 @@ def write_plain(path: Path, frame: pl.DataFrame) -> None:
     frame.rename(dict(zip(frame.columns, PLAIN_HEADER, strict=True))).write_csv(path)
 
 
-def write_messy(path: Path, frame: pl.DataFrame, *, year: int = 2023, month: int = 1) -> None:
+def write_messy(path: Path, frame: pl.DataFrame, *, year: int = 2023, month: int = 1, county: str = "") -> None:
+    """The offices' export; the title names the month and program, and the county where `county` is given."""
     messy = frame.select(
         "township",
         "village",
@@ -77,7 +78,8 @@ def write_messy(path: Path, frame: pl.DataFrame, *, year: int = 2023, month: int
         "paid_on",
     )
     with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(f"{year}年{month}月农村低保发放明细\n")  # the loader takes month and program from the title
+        # the loader takes month and program (and the county, where named) from the title
+        handle.write(f"{county}{year}年{month}月农村低保发放明细\n")
         messy.rename(dict(zip(messy.columns, MESSY_HEADER, strict=True))).write_csv(handle)
 
 

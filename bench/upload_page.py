@@ -19,14 +19,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import polars as pl
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from access.accounts import add_user  # noqa: E402
-from bench.rosters import MESSY_HEADER, STANDARD, households, with_thousands  # noqa: E402
+from bench.rosters import households, write_messy  # noqa: E402
 from loaders.counties import ingest_counties  # noqa: E402
 from tests.browser.server import chromium, running_app  # noqa: E402
 from warehouse.db import open_warehouse  # noqa: E402
@@ -37,13 +36,7 @@ WAIT_MS = 600_000
 
 def write_roster(path: Path, rows: int) -> None:
     """Qufu's rural roster of 2023-01, its title naming all three."""
-    frame = households(rows).select(
-        "township", "village", "name", "id_number", "persons",
-        pl.lit(STANDARD).alias("standard"), with_thousands(pl.col("amount")).alias("amount"), "paid_on",
-    )  # fmt: skip
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write("曲阜市2023年1月农村低保发放明细\n")
-        frame.rename(dict(zip(frame.columns, MESSY_HEADER, strict=True))).write_csv(handle)
+    write_messy(path, households(rows), county="曲阜市")
 
 
 def prepare(folder: Path) -> str:

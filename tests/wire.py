@@ -56,6 +56,10 @@ class Run:
             if element.WhichOneof("type") == kind:
                 yield getattr(element, kind)
 
+    def labels(self, kind: str | None = None) -> list[str]:
+        """The labels of the run's widgets (of one kind: "button", "selectbox", …), in order."""
+        return [getattr(proto, "label", "") for found, proto in _widgets(self.elements) if kind in (None, found)]
+
     @property
     def exceptions(self) -> list[str]:
         return [f"{shown.type}: {shown.message}" for shown in self.of("exception")]
@@ -205,7 +209,7 @@ class Wire:
             elif kind == "script_finished" and message.script_finished in FINISHED:
                 ordered = [elements[path] for path in sorted(elements)]
                 self.last = Run(page=self.page, seconds=time.monotonic() - started, elements=ordered)
-                shown = {_widget_id(e) for e in ordered}
+                shown = {getattr(proto, "id", "") for _, proto in _widgets(ordered)}
                 self._states = {key: state for key, state in self._states.items() if key in shown}
                 return self.last
 
@@ -213,14 +217,11 @@ class Wire:
 
     def widget(self, label: str, kind: str | None = None) -> Any:
         """The last run's widget with this label (the first, if several)."""
-        for element in self._last().elements:
-            found = element.WhichOneof("type")
-            if found in WIDGETS and (kind is None or found == kind):
-                proto = getattr(element, found)
-                if getattr(proto, "label", None) == label:
-                    return proto
-        shown = [getattr(getattr(e, e.WhichOneof("type")), "label", "") for e in self._last().elements]
-        raise WireError(f"no widget {label!r} on {self._last().page!r}; labels: {[s for s in shown if s]}")
+        for found, proto in _widgets(self._last().elements):
+            if kind in (None, found) and getattr(proto, "label", None) == label:
+                return proto
+        shown = [shown for shown in self._last().labels() if shown]
+        raise WireError(f"no widget {label!r} on {self._last().page!r}; labels: {shown}")
 
     def options(self, label: str) -> list[str]:
         return list(self.widget(label).options)
@@ -290,6 +291,8 @@ class Wire:
         return self.last
 
 
-def _widget_id(element: Element) -> str:
-    kind = element.WhichOneof("type")
-    return getattr(getattr(element, kind), "id", "") if kind in WIDGETS else ""
+def _widgets(elements: list[Element]) -> Iterator[tuple[str, Any]]:
+    """The widgets among `elements`: each one's kind ("selectbox", "button", …) and its own message."""
+    for element in elements:
+        if (kind := element.WhichOneof("type")) in WIDGETS:
+            yield kind, getattr(element, kind)
